@@ -1,0 +1,56 @@
+"""Error messages that say what was expected, what was given, and how to fix it.
+
+Every check at nnlib's public boundary raises through :func:`error` so that messages share
+one shape::
+
+    Linear.forward: expected input with 5 features in its last dimension, got shape (2, 4).
+    help: the layer was built as Linear(in_features=5, ...); pass inputs of shape (N, 5).
+"""
+
+from __future__ import annotations
+
+from typing import NoReturn
+
+import numpy as np
+
+
+def error(
+    where: str, expected: str, got: str, hint: str, kind: type[Exception] = ValueError
+) -> NoReturn:
+    """Raise ``kind`` with nnlib's three-part message: where, expected vs got, and a hint.
+
+    Args:
+        where: The public function or method that refused its input, e.g. ``"F.mse_loss"``.
+        expected: What it needed, phrased to follow "expected".
+        got: What it was given, phrased to follow "got".
+        hint: How to fix the call; printed after ``help:``.
+        kind: The exception class, ``ValueError`` by default.
+
+    Raises:
+        Exception: always, of type ``kind``.
+    """
+    raise kind(f"{where}: expected {expected}, got {got}.\nhelp: {hint}")
+
+
+def shape_str(shape: tuple[int, ...]) -> str:
+    """Format a shape the way PyTorch prints it: ``(64, 1)``, ``(3,)`` or ``()``."""
+    return str(tuple(int(s) for s in shape))
+
+
+def check_reduction(where: str, reduction: str) -> None:
+    """Refuse any reduction other than ``'mean'``, ``'sum'`` or ``'none'``."""
+    if reduction not in ("mean", "sum", "none"):
+        error(
+            where,
+            "reduction to be 'mean', 'sum' or 'none'",
+            repr(reduction),
+            "use reduction='mean' (the default) for a scalar loss, 'none' for one per example.",
+        )
+
+
+def check_positive(where: str, name: str, value: float, allow_zero: bool = True) -> None:
+    """Refuse a negative (or, with ``allow_zero=False``, a non-positive) hyper-parameter."""
+    bad = value < 0 if allow_zero else value <= 0
+    if bad or not np.isfinite(value):
+        bound = ">= 0" if allow_zero else "> 0"
+        error(where, f"{name} {bound}", repr(value), f"pass a finite {name} {bound}.")

@@ -1,0 +1,113 @@
+"""Functions that make tensors: ``tensor``, ``zeros``, ``ones``, ``randn``, ``arange``, ...
+
+They mirror PyTorch's factory functions. Random ones draw from nnlib's seeded generator
+(:func:`nnlib.manual_seed`).
+
+Taught in chapter 1 (the perceptron).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nnlib.random import default_generator
+from nnlib.tensor import Tensor
+
+
+def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
+    if len(size) == 1 and isinstance(size[0], (tuple, list)):
+        return tuple(int(s) for s in size[0])
+    return tuple(int(s) for s in size)
+
+
+def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
+    t = Tensor._wrap(data)
+    return t.requires_grad_(True) if requires_grad else t
+
+
+def tensor(data: Any, dtype: Any = None, requires_grad: bool = False) -> Tensor:
+    """Make a tensor from numbers, copying them (``torch.tensor``).
+
+    Example:
+        >>> import nnlib
+        >>> nnlib.tensor([[1.0, 2.0], [3.0, 4.0]]).shape
+        (2, 2)
+    """
+    return Tensor(data, requires_grad=requires_grad, dtype=dtype)
+
+
+def from_numpy(array: np.ndarray) -> Tensor:
+    """Wrap a NumPy array without copying it (``torch.from_numpy``): they share memory."""
+    if not isinstance(array, np.ndarray):
+        raise TypeError(
+            f"from_numpy: expected a NumPy array, got {type(array).__name__}.\n"
+            "help: use nnlib.tensor(data) for lists and numbers."
+        )
+    return Tensor._wrap(array)
+
+
+def zeros(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """A tensor of zeros of the given shape (float32 by default)."""
+    return _make(np.zeros(_shape(size), dtype=dtype), requires_grad)
+
+
+def ones(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """A tensor of ones of the given shape (float32 by default)."""
+    return _make(np.ones(_shape(size), dtype=dtype), requires_grad)
+
+
+def full(size: Any, fill_value: float, dtype: Any = np.float32,
+         requires_grad: bool = False) -> Tensor:  # fmt: skip
+    """A tensor of the given shape filled with ``fill_value``."""
+    return _make(np.full(_shape((size,)), fill_value, dtype=dtype), requires_grad)
+
+
+def zeros_like(t: Tensor, requires_grad: bool = False) -> Tensor:
+    """Zeros with the shape and dtype of ``t``."""
+    return _make(np.zeros_like(t.data), requires_grad)
+
+
+def ones_like(t: Tensor, requires_grad: bool = False) -> Tensor:
+    """Ones with the shape and dtype of ``t``."""
+    return _make(np.ones_like(t.data), requires_grad)
+
+
+def arange(start: float, end: float | None = None, step: float = 1, dtype: Any = None) -> Tensor:
+    """Evenly spaced values in ``[start, end)`` (``torch.arange``)."""
+    if end is None:
+        start, end = 0, start
+    data = np.arange(start, end, step)
+    if dtype is not None:
+        data = data.astype(dtype)
+    elif data.dtype.kind == "f":
+        data = data.astype(np.float32)
+    return Tensor._wrap(data)
+
+
+def linspace(start: float, end: float, steps: int, dtype: Any = np.float32) -> Tensor:
+    """``steps`` evenly spaced values from ``start`` to ``end`` inclusive."""
+    return Tensor._wrap(np.linspace(start, end, steps, dtype=dtype))
+
+
+def eye(n: int, dtype: Any = np.float32) -> Tensor:
+    """The ``n × n`` identity matrix."""
+    return Tensor._wrap(np.eye(n, dtype=dtype))
+
+
+def randn(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """Standard normal samples of the given shape, from nnlib's seeded generator."""
+    data = default_generator().standard_normal(_shape(size)).astype(dtype, copy=False)
+    return _make(data, requires_grad)
+
+
+def rand(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Tensor:
+    """Uniform samples in ``[0, 1)`` of the given shape, from nnlib's seeded generator."""
+    data = default_generator().random(_shape(size)).astype(dtype, copy=False)
+    return _make(data, requires_grad)
+
+
+def randint(low: int, high: int, size: tuple[int, ...]) -> Tensor:
+    """Random integers in ``[low, high)`` (int64), from nnlib's seeded generator."""
+    return Tensor._wrap(default_generator().integers(low, high, size=size, dtype=np.int64))

@@ -1,0 +1,244 @@
+"""Element-wise operations, each with its backward rule right beside its forward code.
+
+Every function takes tensors (or plain numbers), computes the result with NumPy, and hands
+:func:`~nnlib.tensor.from_op` a ``backward`` closure: given ``g``, the gradient of the
+result, it returns the gradient for each input by the chain rule. Broadcasting in the
+forward pass becomes a sum over the broadcast axes in the backward pass
+(:func:`unbroadcast`).
+
+Taught in chapter 2 (backpropagation).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+
+from nnlib.tensor import Tensor, as_tensor, from_op
+
+
+def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
+    """Sum ``g`` over the axes that broadcasting added or stretched, back to ``shape``.
+
+    If ``b`` of shape ``(3,)`` was added to ``a`` of shape ``(2, 3)``, each element of ``b``
+    was used twice, so its gradient is the sum of the two gradients that reached it.
+    """
+    if g.shape == shape:
+        return g
+    extra = g.ndim - len(shape)
+    if extra:
+        g = g.sum(axis=tuple(range(extra)))
+    axes = tuple(i for i, n in enumerate(shape) if n == 1 and g.shape[i] != 1)
+    if axes:
+        g = g.sum(axis=axes, keepdims=True)
+    return g
+
+
+def _is_scalar(x: Any) -> bool:
+    """A plain number (Python or NumPy scalar), kept as a Python number so that it does
+    not change the tensor's dtype (NumPy treats Python numbers as "weak")."""
+    return isinstance(x, (int, float, np.number)) and not isinstance(x, (bool, np.bool_))
+
+
+# ------------------------------------------------------------------ binary arithmetic
+def add(a: Any, b: Any) -> Tensor:
+    """``a + b`` with broadcasting. Backward: the gradient flows unchanged to both inputs."""
+    if _is_scalar(b):
+        a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
+        return from_op(a.data + b, (a,), lambda g: (g,), "AddBackward")
+    a, b = as_tensor(a), as_tensor(b)
+    sa, sb = a.data.shape, b.data.shape
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        ga = unbroadcast(g, sa) if a.requires_grad else None
+        return ga, (unbroadcast(g, sb) if b.requires_grad else None)
+
+    return from_op(a.data + b.data, (a, b), backward, "AddBackward")
+
+
+def sub(a: Any, b: Any) -> Tensor:
+    """``a - b`` with broadcasting. Backward: ``g`` to ``a``, ``-g`` to ``b``."""
+    if _is_scalar(b):
+        a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
+        return from_op(a.data - b, (a,), lambda g: (g,), "SubBackward")
+    a, b = as_tensor(a), as_tensor(b)
+    sa, sb = a.data.shape, b.data.shape
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+        ga = unbroadcast(g, sa) if a.requires_grad else None
+        return ga, (-unbroadcast(g, sb) if b.requires_grad else None)
+
+    return from_op(a.data - b.data, (a, b), backward, "SubBackward")
+
+
+def mul(a: Any, b: Any) -> Tensor:
+    """``a * b`` with broadcasting. Backward: ``g * b`` to ``a`` and ``g * a`` to ``b``."""
+    if _is_scalar(b):
+        a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
+        return from_op(a.data * b, (a,), lambda g: (g * b,), "MulBackward")
+    a, b = as_tensor(a), as_tensor(b)
+    ad, bd = a.data, b.data
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        ga = unbroadcast(g * bd, ad.shape) if a.requires_grad else None
+        gb = unbroadcast(g * ad, bd.shape) if b.requires_grad else None
+        return ga, gb
+
+    return from_op(ad * bd, (a, b), backward, "MulBackward")
+
+
+def div(a: Any, b: Any) -> Tensor:
+    r"""``a / b`` with broadcasting. Backward: :math:`g/b` and :math:`-g\,a/b^2`."""
+    if _is_scalar(b):
+        a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
+        return from_op(a.data / b, (a,), lambda g: (g / b,), "DivBackward")
+    a, b = as_tensor(a), as_tensor(b)
+    ad, bd = a.data, b.data
+    out = ad / bd
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        ga = unbroadcast(g / bd, ad.shape) if a.requires_grad else None
+        gb = unbroadcast(-g * out / bd, bd.shape) if b.requires_grad else None
+        return ga, gb
+
+    return from_op(out, (a, b), backward, "DivBackward")
+
+
+def pow(a: Any, b: Any) -> Tensor:
+    r"""``a ** b``. Backward: :math:`g\,b\,a^{b-1}` to ``a`` and :math:`g\,a^b \ln a` to ``b``."""
+    if _is_scalar(b):
+        a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
+        ad = a.data
+        if b == 2:
+            return from_op(ad * ad, (a,), lambda g: (g * 2 * ad,), "PowBackward")
+        return from_op(ad**b, (a,), lambda g: (g * b * ad ** (b - 1),), "PowBackward")
+    a, b = as_tensor(a), as_tensor(b)
+    ad, bd = a.data, b.data
+    out = ad**bd
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        ga = unbroadcast(g * bd * ad ** (bd - 1), ad.shape) if a.requires_grad else None
+        gb = None
+        if b.requires_grad:
+            with np.errstate(divide="ignore", invalid="ignore"):
+                gb = unbroadcast(g * out * np.log(ad), bd.shape)
+        return ga, gb
+
+    return from_op(out, (a, b), backward, "PowBackward")
+
+
+def neg(a: Tensor) -> Tensor:
+    """``-a``. Backward: ``-g``."""
+    return from_op(-a.data, (a,), lambda g: (-g,), "NegBackward")
+
+
+# ------------------------------------------------------------------- unary functions
+def exp(a: Tensor) -> Tensor:
+    r""":math:`e^a`. Backward: :math:`g\,e^a` (the output itself)."""
+    out = np.exp(a.data)
+    return from_op(out, (a,), lambda g: (g * out,), "ExpBackward")
+
+
+def log(a: Tensor) -> Tensor:
+    r"""Natural logarithm :math:`\ln a`. Backward: :math:`g / a`."""
+    ad = a.data
+    return from_op(np.log(ad), (a,), lambda g: (g / ad,), "LogBackward")
+
+
+def sqrt(a: Tensor) -> Tensor:
+    r""":math:`\sqrt a`. Backward: :math:`g / (2\sqrt a)`."""
+    out = np.sqrt(a.data)
+    return from_op(out, (a,), lambda g: (g / (2 * out),), "SqrtBackward")
+
+
+def abs(a: Tensor) -> Tensor:
+    r""":math:`|a|`. Backward: :math:`g\,\mathrm{sign}(a)` (0 at 0, as PyTorch)."""
+    ad = a.data
+    return from_op(np.abs(ad), (a,), lambda g: (g * np.sign(ad),), "AbsBackward")
+
+
+def tanh(a: Tensor) -> Tensor:
+    r""":math:`\tanh a`. Backward: :math:`g\,(1 - \tanh^2 a)`."""
+    out = np.tanh(a.data)
+    return from_op(out, (a,), lambda g: (g * (1 - out * out),), "TanhBackward")
+
+
+def sigmoid(a: Tensor) -> Tensor:
+    r"""The logistic function :math:`\sigma(a) = 1/(1+e^{-a})`.
+
+    Backward: :math:`g\,\sigma(1-\sigma)`.
+
+    Computed without overflow for large :math:`|a|` (``exp`` only ever sees :math:`-|a|`).
+    """
+    ad = a.data
+    e = np.exp(-np.abs(ad))
+    out = np.where(ad >= 0, 1 / (1 + e), e / (1 + e))
+    return from_op(out, (a,), lambda g: (g * out * (1 - out),), "SigmoidBackward")
+
+
+def relu(a: Tensor) -> Tensor:
+    r""":math:`\max(0, a)`. Backward: ``g`` where :math:`a > 0`, else 0 (PyTorch's choice at 0)."""
+    ad = a.data
+    out = np.maximum(ad, 0)
+    return from_op(out, (a,), lambda g: (g * (ad > 0),), "ReluBackward")
+
+
+def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
+    """Clamp values into ``[min, max]``. Backward: ``g`` inside the range (ends in it), else 0."""
+    if min is None and max is None:
+        raise ValueError(
+            "clip: expected at least one of min or max, got neither.\n"
+            "help: e.g. t.clip(min=0) or t.clip(-1, 1)."
+        )
+    ad = a.data
+    out = np.clip(ad, min, max)
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray]:
+        keep = np.ones(ad.shape, dtype=bool)
+        if min is not None:
+            keep &= ad >= min
+        if max is not None:
+            keep &= ad <= max
+        return (g * keep,)
+
+    return from_op(out, (a,), backward, "ClampBackward")
+
+
+def where(condition: Any, a: Any, b: Any) -> Tensor:
+    """Pick from ``a`` where ``condition`` is true and from ``b`` elsewhere (``torch.where``)."""
+    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    a, b = as_tensor(a), as_tensor(b)
+    sa, sb = a.data.shape, b.data.shape
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        ga = unbroadcast(np.where(cond, g, 0), sa) if a.requires_grad else None
+        gb = unbroadcast(np.where(cond, 0, g), sb) if b.requires_grad else None
+        return ga, gb
+
+    return from_op(np.where(cond, a.data, b.data), (a, b), backward, "WhereBackward")
+
+
+def maximum(a: Any, b: Any) -> Tensor:
+    """Element-wise maximum (``torch.maximum``); ties share the gradient equally, as PyTorch."""
+    a, b = as_tensor(a), as_tensor(b)
+    ad, bd = a.data, b.data
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
+        wa = (ad > bd) + 0.5 * (ad == bd)
+        ga = unbroadcast(g * wa, ad.shape) if a.requires_grad else None
+        gb = unbroadcast(g * (1 - wa), bd.shape) if b.requires_grad else None
+        return ga, gb
+
+    return from_op(np.maximum(ad, bd), (a, b), backward, "MaximumBackward")
+
+
+def cast(a: Tensor, dtype: Any) -> Tensor:
+    """Convert to another dtype; the gradient is converted back (``Tensor.to(dtype)``)."""
+    dtype = np.dtype(dtype)
+    if a.data.dtype == dtype:
+        return a
+    src = a.data.dtype
+    if dtype.kind != "f":
+        return Tensor._wrap(a.data.astype(dtype))
+    return from_op(a.data.astype(dtype), (a,), lambda g: (g.astype(src),), "ToCopyBackward")

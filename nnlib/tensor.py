@@ -1,0 +1,319 @@
+"""The ``Tensor``: a NumPy array that remembers how it was computed.
+
+A tensor made by an operation keeps its inputs (``_parents``) and a small function
+(``_backward``) that turns the gradient of the output into gradients of the inputs. The
+operations themselves, each with its backward rule right beside its forward code, live in
+:mod:`nnlib.ops`; the walk that calls the backward rules in order lives in
+:mod:`nnlib.autograd.engine`.
+
+Taught in chapter 2 (backpropagation).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+from nnlib import grad_mode
+
+BackwardFn = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
+
+# PyTorch-style dtype names, so that ``nnlib.float32`` reads like ``torch.float32``.
+float32 = np.dtype(np.float32)
+float64 = np.dtype(np.float64)
+int64 = np.dtype(np.int64)
+int32 = np.dtype(np.int32)
+bool_ = np.dtype(np.bool_)
+
+
+def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
+    """Copy ``data`` into a fresh array with PyTorch's dtype inference.
+
+    NumPy arrays keep their dtype (float64 stays float64); Python floats become float32 and
+    Python ints int64, as ``torch.tensor`` does.
+    """
+    if isinstance(data, Tensor):
+        data = data.data
+    if dtype is not None:
+        return np.array(data, dtype=dtype)
+    if isinstance(data, (np.ndarray, np.generic)):
+        arr = np.array(data)
+    else:
+        arr = np.array(data)
+        if arr.dtype.kind == "f":
+            arr = arr.astype(np.float32)
+    if arr.dtype.kind in "iu" and arr.dtype != np.int64:
+        arr = arr.astype(np.int64)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(
+            f"Tensor: expected numbers (floats, ints or bools), got dtype {arr.dtype}.\n"
+            "help: pass a list or NumPy array of numbers, e.g. nnlib.tensor([1.0, 2.0])."
+        )
+    return arr
+
+
+class Tensor:
+    """A NumPy array plus reverse-mode automatic differentiation, with PyTorch's API.
+
+    Args:
+        data: Numbers: a Python scalar, (nested) list, NumPy array or another tensor. The data
+            is copied. Floating NumPy arrays keep their dtype; Python floats become float32
+            and Python ints int64, as with ``torch.tensor``.
+        requires_grad: Record operations on this tensor so that ``backward()`` fills
+            ``.grad``. Only floating tensors can require gradients.
+        dtype: Optional dtype to convert to, e.g. ``nnlib.float64``.
+
+    Attributes:
+        data: The values, a NumPy array (in PyTorch ``.data`` is a tensor; nnlib gives you
+            the array itself so you can print and plot it).
+        grad: The gradient of the last backward pass, a NumPy array of the same shape, or
+            ``None`` before any backward pass reached this tensor.
+        requires_grad: Whether operations on this tensor are recorded.
+
+    Example:
+        >>> import nnlib
+        >>> x = nnlib.tensor([1.0, 2.0, 3.0], requires_grad=True)
+        >>> y = (x * x).sum()
+        >>> y.backward()
+        >>> x.grad
+        array([2., 4., 6.], dtype=float32)
+
+    Taught in chapter 2 (backpropagation).
+    """
+
+    __slots__ = ("__weakref__", "_backward", "_op", "_parents", "data", "grad", "requires_grad")
+
+    # Make NumPy hand ``ndarray + Tensor`` over to Tensor.__radd__ instead of broadcasting
+    # the tensor as an object array.
+    __array_ufunc__ = None
+
+    def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
+        self.data = _to_array(data, dtype)
+        self.grad: np.ndarray | None = None
+        self._parents: tuple[Tensor, ...] = ()
+        self._backward: BackwardFn | None = None
+        self._op = ""
+        self.requires_grad = False
+        if requires_grad:
+            self.requires_grad_(True)
+
+    # ----------------------------------------------------------------- construction
+    @classmethod
+    def _wrap(cls, data: np.ndarray) -> Tensor:
+        """Wrap an array the library just computed: no copy, no checks, no graph."""
+        out = object.__new__(cls)
+        out.data = data
+        out.grad = None
+        out._parents = ()
+        out._backward = None
+        out._op = ""
+        out.requires_grad = False
+        return out
+
+    def requires_grad_(self, requires_grad: bool = True) -> Tensor:
+        """Switch gradient recording on (or off) for this leaf tensor, in place."""
+        if requires_grad and self.data.dtype.kind != "f":
+            raise TypeError(
+                f"Tensor.requires_grad_: expected a floating tensor, got dtype "
+                f"{self.data.dtype}.\nhelp: only floating tensors have gradients; convert "
+                "first, e.g. nnlib.tensor([1, 2]).float().requires_grad_()."
+            )
+        if not requires_grad and self._backward is not None:
+            raise RuntimeError(
+                "Tensor.requires_grad_: expected a leaf tensor, got the result of an "
+                "operation.\nhelp: use .detach() to get a tensor outside the graph."
+            )
+        self.requires_grad = bool(requires_grad)
+        return self
+
+    # ------------------------------------------------------------------ properties
+    @property
+    def shape(self) -> tuple[int, ...]:
+        """The shape, a tuple of ints (PyTorch returns a ``torch.Size``)."""
+        return self.data.shape
+
+    @property
+    def dtype(self) -> np.dtype:
+        """The NumPy dtype of the values."""
+        return self.data.dtype
+
+    @property
+    def ndim(self) -> int:
+        """The number of dimensions."""
+        return self.data.ndim
+
+    @property
+    def is_leaf(self) -> bool:
+        """``True`` for tensors made by the user rather than by an operation."""
+        return self._backward is None
+
+    @property
+    def grad_fn(self) -> str | None:
+        """The name of the operation that made this tensor (``None`` for a leaf)."""
+        return self._op or None
+
+    def size(self, dim: int | None = None) -> Any:
+        """The shape, or the length of one dimension, as ``torch.Tensor.size``."""
+        return self.data.shape if dim is None else self.data.shape[dim]
+
+    def dim(self) -> int:
+        """The number of dimensions (``ndim``)."""
+        return self.data.ndim
+
+    def numel(self) -> int:
+        """The number of elements."""
+        return int(self.data.size)
+
+    def __len__(self) -> int:
+        if self.data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor\nhelp: use .item() to get the number.")
+        return len(self.data)
+
+    # ----------------------------------------------------------------- conversion
+    def item(self) -> float | int | bool:
+        """The single value of a one-element tensor as a Python number."""
+        if self.data.size != 1:
+            raise ValueError(
+                f"Tensor.item: expected a tensor with one element, got shape "
+                f"{self.data.shape}.\nhelp: reduce it first, e.g. loss.mean().item(), or use "
+                ".tolist()."
+            )
+        return self.data.item()
+
+    def tolist(self) -> Any:
+        """The values as (nested) Python lists."""
+        return self.data.tolist()
+
+    def numpy(self) -> np.ndarray:
+        """The values as a NumPy array (shared, not copied), as ``torch.Tensor.numpy``."""
+        if self.requires_grad:
+            raise RuntimeError(
+                "Tensor.numpy: expected a tensor that does not require grad, got one that "
+                "does.\nhelp: call .detach().numpy(), exactly as in PyTorch."
+            )
+        return self.data
+
+    def detach(self) -> Tensor:
+        """A tensor sharing the same values but cut out of the graph."""
+        return Tensor._wrap(self.data)
+
+    def backward(self, gradient: Any = None) -> None:
+        """Fill ``.grad`` of every leaf this tensor depends on (reverse-mode autodiff).
+
+        Args:
+            gradient: The gradient of some final scalar with respect to this tensor. Leave
+                it out for a scalar (it is then 1); a non-scalar tensor needs it.
+
+        Gradients *accumulate*: each call adds to the ``.grad`` already stored, so zero them
+        (``optimizer.zero_grad()``) between training steps.
+        """
+        from nnlib.autograd.engine import run_backward
+
+        run_backward(self, gradient)
+
+    def __repr__(self) -> str:
+        body = np.array2string(
+            self.data, separator=", ", prefix="tensor(", precision=4, suppress_small=False
+        )
+        extras = []
+        if self.data.dtype not in (float32, int64, bool_):
+            extras.append(f"dtype=nnlib.{self.data.dtype}")
+        if self._op:
+            extras.append(f"grad_fn=<{self._op}>")
+        elif self.requires_grad:
+            extras.append("requires_grad=True")
+        return "tensor(" + body + "".join(", " + e for e in extras) + ")"
+
+    def __bool__(self) -> bool:
+        if self.data.size != 1:
+            raise RuntimeError(
+                f"bool(Tensor): expected one element, got shape {self.data.shape}.\n"
+                "help: use (t > 0).all() or .any() to test many values."
+            )
+        return bool(self.data)
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self.data.dtype.kind not in "iu" or self.data.size != 1:
+            raise TypeError("only integer tensors of a single element can be used as an index")
+        return int(self.data)
+
+    __hash__ = object.__hash__
+
+    # ---------------------------------------------------- in-place updates (optimizers)
+    def _inplace(self, other: Any, ufunc: np.ufunc, name: str) -> Tensor:
+        if self.requires_grad and grad_mode.is_grad_enabled():
+            if self.is_leaf:
+                raise RuntimeError(
+                    f"Tensor.{name}: a leaf tensor that requires grad cannot be changed in "
+                    "place while gradients are recorded.\nhelp: update parameters inside "
+                    "`with nnlib.no_grad():`, or change `.data` directly."
+                )
+            return NotImplemented  # fall back to the out-of-place operator
+        value = other.data if isinstance(other, Tensor) else other
+        ufunc(self.data, value, out=self.data, casting="same_kind")
+        return self
+
+    def __iadd__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.add, "__iadd__")
+
+    def __isub__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.subtract, "__isub__")
+
+    def __imul__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.multiply, "__imul__")
+
+    def __itruediv__(self, other: Any) -> Tensor:
+        return self._inplace(other, np.true_divide, "__itruediv__")
+
+
+def from_op(
+    data: np.ndarray, parents: tuple[Tensor, ...], backward: BackwardFn, op: str
+) -> Tensor:
+    """Wrap the result of an operation and, when needed, record how to differentiate it.
+
+    This is how every operation in :mod:`nnlib.ops` joins the graph. ``backward`` receives
+    the gradient of the result (an array shaped like ``data``) and returns one array per
+    parent (or ``None`` for a parent that needs no gradient), each shaped like that parent.
+
+    Args:
+        data: The computed values (owned by the new tensor; not copied).
+        parents: The input tensors.
+        backward: The chain rule for this operation, as described above.
+        op: A name for the graph, shown as ``grad_fn`` (e.g. ``"MulBackward"``).
+
+    Returns:
+        A tensor that requires grad, with the graph edge, if recording is on and any parent
+        requires grad; a plain tensor otherwise.
+    """
+    out = object.__new__(Tensor)
+    out.data = data
+    out.grad = None
+    if grad_mode._state.enabled and any(p.requires_grad for p in parents):
+        out.requires_grad = True
+        out._parents = parents
+        out._backward = backward
+        out._op = op
+    else:
+        out.requires_grad = False
+        out._parents = ()
+        out._backward = None
+        out._op = ""
+    return out
+
+
+def as_tensor(value: Any) -> Tensor:
+    """Return ``value`` if it is a tensor; otherwise wrap it as a constant (no copy)."""
+    if isinstance(value, Tensor):
+        return value
+    return Tensor._wrap(np.asarray(value))
+
+
+# The operator methods (+, @, .sum(), .relu(), ...) are attached by nnlib.ops.
