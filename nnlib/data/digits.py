@@ -1,0 +1,101 @@
+"""scikit-learn's handwritten digits, split and ready for nnlib (nothing is downloaded).
+
+Taught in chapter 10 (a worked project).
+"""
+
+from __future__ import annotations
+
+from typing import NamedTuple
+
+import numpy as np
+
+from nnlib._checks import error
+from nnlib.data._common import Seed, resolve_rng, wrap
+from nnlib.data.preprocessing import standardize as _standardize
+from nnlib.tensor import Tensor
+
+
+class Split(NamedTuple):
+    """A train/test split: ``X_train, X_test, y_train, y_test = split`` (sklearn's order)."""
+
+    X_train: Tensor
+    X_test: Tensor
+    y_train: Tensor
+    y_test: Tensor
+
+
+def load_digits(test_size: float = 0.25, seed: Seed = 0, standardize: bool = False) -> Split:
+    r"""The 1,797 handwritten digits (8×8 grey images of 0–9), split into train and test.
+
+    The images are the UCI digits that ship inside scikit-learn
+    (``sklearn.datasets.load_digits``), so loading works offline. Pixel values 0–16 are
+    divided by 16 into :math:`[0, 1]`, and each image is flattened to 64 features (row by
+    row: ``X.data[i].reshape(8, 8)`` shows it again).
+
+    The split is stratified and seeded: each digit class contributes
+    :math:`\operatorname{round}(\text{test\_size} \cdot n_c)` of its :math:`n_c` images to
+    the test set (so both sets keep the classes' proportions, about 10 % each), and the
+    rows of each set come in random order.
+
+    Args:
+        test_size: Fraction of each class held out for testing, strictly between 0 and 1
+            (default 0.25: 1,347 train and 450 test images).
+        seed: An integer (default 0) for the same split in every run, ``None`` for nnlib's
+            generator, or a ``numpy.random.Generator``.
+        standardize: Standardise each pixel with the training set's mean and standard
+            deviation (:func:`~nnlib.data.standardize`); the always-blank pixels then stay
+            0. Default ``False``: keep :math:`[0, 1]` values, which plot as images.
+
+    Returns:
+        ``Split(X_train, X_test, y_train, y_test)``: float32 inputs of shape ``(N, 64)`` and
+        int64 labels 0–9 of shape ``(N,)``, as tensors.
+
+    Raises:
+        ImportError: if scikit-learn is not installed.
+
+    Example:
+        >>> from nnlib.data import load_digits
+        >>> X_train, X_test, y_train, y_test = load_digits()
+        >>> X_train.shape, X_test.shape, y_train.dtype
+        ((1347, 64), (450, 64), dtype('int64'))
+
+    Taught in chapter 10 (a worked project).
+    """
+    where = "load_digits"
+    if (
+        isinstance(test_size, bool)
+        or not isinstance(test_size, (int, float, np.integer, np.floating))
+        or not 0.0 < test_size < 1.0
+    ):
+        error(
+            where,
+            "test_size to be a fraction strictly between 0 and 1",
+            repr(test_size),
+            "pass e.g. test_size=0.25 to hold out a quarter of each class.",
+        )
+    rng = resolve_rng(where, seed)
+    try:
+        from sklearn.datasets import load_digits as sklearn_load_digits
+    except ImportError as exc:
+        raise ImportError(
+            "load_digits: expected scikit-learn to be installed, got an ImportError.\n"
+            "help: the digits ship inside scikit-learn; run `pip install scikit-learn` "
+            "(or `pip install nnlib[data]`)."
+        ) from exc
+    bunch = sklearn_load_digits()
+    X = (bunch.data / 16.0).astype(np.float32)
+    y = bunch.target.astype(np.int64)
+
+    test_parts, train_parts = [], []
+    for label in np.unique(y):
+        members = rng.permutation(np.flatnonzero(y == label))
+        n_test = round(test_size * len(members))
+        test_parts.append(members[:n_test])
+        train_parts.append(members[n_test:])
+    # Shuffle across classes so that the rows do not come class by class.
+    train = rng.permutation(np.concatenate(train_parts))
+    test = rng.permutation(np.concatenate(test_parts))
+    X_train, X_test = X[train], X[test]
+    if standardize:
+        X_train, X_test = _standardize(X_train, X_test)
+    return Split(wrap(X_train), wrap(X_test), wrap(y[train]), wrap(y[test]))
