@@ -1,0 +1,3 @@
+"""activation functions (see nnlib.nn.functional)."""
+
+__all__: list[str] = []

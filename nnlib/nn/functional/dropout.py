@@ -1,0 +1,3 @@
+"""dropout functions (see nnlib.nn.functional)."""
+
+__all__: list[str] = []

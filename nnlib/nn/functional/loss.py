@@ -1,0 +1,3 @@
+"""loss functions (see nnlib.nn.functional)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""normalization functions (see nnlib.nn.functional)."""
+
+__all__: list[str] = []

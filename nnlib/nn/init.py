@@ -1,0 +1,1 @@
+"""Weight initialisation with PyTorch's formulas (``torch.nn.init``)."""

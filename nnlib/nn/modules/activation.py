@@ -1,0 +1,3 @@
+"""activation modules (see nnlib.nn)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""container modules (see nnlib.nn)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""dropout modules (see nnlib.nn)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""linear modules (see nnlib.nn)."""
+
+__all__: list[str] = []

@@ -1,0 +1,3 @@
+"""loss modules (see nnlib.nn)."""
+
+__all__: list[str] = []

@@ -1,0 +1,298 @@
+"""``Module``: the base class of every layer and network, as ``torch.nn.Module``.
+
+Assigning a :class:`~nnlib.nn.Parameter` or another ``Module`` to an attribute registers it,
+so ``parameters()`` finds every weight of a network without being told where they are.
+
+Taught in chapter 1 (the perceptron).
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections import OrderedDict
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import numpy as np
+
+from nnlib.nn.parameter import Parameter
+from nnlib.tensor import Tensor
+
+
+class Module:
+    """Base class for layers and networks: subclass it and write ``forward``.
+
+    Example:
+        >>> import nnlib
+        >>> from nnlib import nn
+        >>> class TwoLayer(nn.Module):
+        ...     def __init__(self):
+        ...         super().__init__()
+        ...         self.hidden = nn.Linear(2, 8)
+        ...         self.out = nn.Linear(8, 1)
+        ...     def forward(self, x):
+        ...         return self.out(self.hidden(x).relu())
+        >>> net = TwoLayer()
+        >>> [name for name, _ in net.named_parameters()]
+        ['hidden.weight', 'hidden.bias', 'out.weight', 'out.bias']
+        >>> net(nnlib.zeros(4, 2)).shape
+        (4, 1)
+
+    Taught in chapter 1 (the perceptron).
+    """
+
+    training: bool
+
+    def __init__(self) -> None:
+        object.__setattr__(self, "_parameters", OrderedDict())
+        object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "training", True)
+
+    # ------------------------------------------------------------------ registration
+    def __setattr__(self, name: str, value: Any) -> None:
+        if "_parameters" not in self.__dict__:
+            raise AttributeError(
+                f"{type(self).__name__}: cannot assign {name!r} before Module.__init__() ran."
+                "\nhelp: call super().__init__() first thing in your __init__."
+            )
+        for store in (self._parameters, self._buffers, self._modules):
+            store.pop(name, None)
+        if isinstance(value, Parameter):
+            self._parameters[name] = value
+        elif isinstance(value, Module):
+            self._modules[name] = value
+        else:
+            object.__setattr__(self, name, value)
+            return
+        self.__dict__.pop(name, None)
+
+    def __getattr__(self, name: str) -> Any:
+        # Only called when normal lookup fails: look in the registries, else fail loudly
+        # (a typo such as `net.wieght` must not silently give None).
+        d = self.__dict__
+        for store in ("_parameters", "_buffers", "_modules"):
+            if store in d and name in d[store]:
+                return d[store][name]
+        known = list(d.get("_parameters", {})) + list(d.get("_buffers", {}))
+        known += list(d.get("_modules", {})) + [k for k in d if not k.startswith("_")]
+        close = difflib.get_close_matches(name, known, n=1)
+        hint = f"did you mean {close[0]!r}?" if close else f"it has {sorted(known)}."
+        raise AttributeError(
+            f"{type(self).__name__}: expected one of its attributes, got {name!r}.\nhelp: {hint}"
+        )
+
+    def __delattr__(self, name: str) -> None:
+        for store in (self._parameters, self._buffers, self._modules):
+            if name in store:
+                del store[name]
+                return
+        object.__delattr__(self, name)
+
+    def register_parameter(self, name: str, param: Parameter | None) -> None:
+        """Register ``param`` under ``name`` (``None`` records an absent parameter)."""
+        if param is None:
+            self._parameters[name] = None  # type: ignore[assignment]
+            object.__setattr__(self, name, None)
+        else:
+            setattr(self, name, param)
+
+    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
+        """Register a tensor that is saved in ``state_dict`` but not trained (running means)."""
+        self.__dict__.pop(name, None)
+        self._buffers[name] = tensor  # type: ignore[assignment]
+
+    def add_module(self, name: str, module: Module | None) -> None:
+        """Register a sub-module under ``name``."""
+        self._modules[name] = module  # type: ignore[assignment]
+
+    # ------------------------------------------------------------------------ calling
+    def forward(self, *args: Any, **kwargs: Any) -> Any:
+        """Compute the output; every subclass defines it."""
+        raise NotImplementedError(
+            f"{type(self).__name__}.forward: expected the subclass to define forward(), "
+            "got none.\nhelp: add `def forward(self, x): ...` to your class."
+        )
+
+    def __call__(self, *args: Any, **kwargs: Any) -> Any:
+        return self.forward(*args, **kwargs)
+
+    # ---------------------------------------------------------------------- traversal
+    def named_children(self) -> Iterator[tuple[str, Module]]:
+        """The direct sub-modules with their names."""
+        for name, m in self._modules.items():
+            if m is not None:
+                yield name, m
+
+    def children(self) -> Iterator[Module]:
+        """The direct sub-modules."""
+        for _, m in self.named_children():
+            yield m
+
+    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module below it, with dotted names."""
+        seen: set[int] = set()
+        stack = [(prefix, self)]
+        while stack:
+            name, m = stack.pop(0)
+            if id(m) in seen:
+                continue
+            seen.add(id(m))
+            yield name, m
+            stack[0:0] = [(f"{name}.{n}" if name else n, c) for n, c in m.named_children()]
+
+    def modules(self) -> Iterator[Module]:
+        """This module and every sub-module below it."""
+        for _, m in self.named_modules():
+            yield m
+
+    def named_parameters(
+        self, prefix: str = "", recurse: bool = True
+    ) -> Iterator[tuple[str, Parameter]]:
+        """Every parameter with its dotted name, e.g. ``'0.weight'``; shared ones once."""
+        seen: set[int] = set()
+        mods = self.named_modules(prefix) if recurse else iter([(prefix, self)])
+        for mod_name, m in mods:
+            for name, p in m._parameters.items():
+                if p is None or id(p) in seen:
+                    continue
+                seen.add(id(p))
+                yield (f"{mod_name}.{name}" if mod_name else name), p
+
+    def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
+        """Every parameter, in registration order: what you hand to an optimizer."""
+        for _, p in self.named_parameters(recurse=recurse):
+            yield p
+
+    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
+        """Every buffer with its dotted name."""
+        for mod_name, m in self.named_modules(prefix):
+            for name, b in m._buffers.items():
+                if b is not None:
+                    yield (f"{mod_name}.{name}" if mod_name else name), b
+
+    def buffers(self) -> Iterator[Tensor]:
+        """Every buffer (tensors saved with the model but not trained)."""
+        for _, b in self.named_buffers():
+            yield b
+
+    def apply(self, fn: Callable[[Module], None]) -> Module:
+        """Call ``fn`` on every sub-module (children first) and on this module."""
+        for m in self.children():
+            m.apply(fn)
+        fn(self)
+        return self
+
+    # -------------------------------------------------------------------------- modes
+    def train(self, mode: bool = True) -> Module:
+        """Switch to training mode (dropout drops, batch norm uses batch statistics)."""
+        if not isinstance(mode, bool):
+            raise TypeError(
+                f"{type(self).__name__}.train: expected a bool, got {mode!r}.\n"
+                "help: use .train() or .train(False); .eval() is .train(False)."
+            )
+        for m in self.modules():
+            object.__setattr__(m, "training", mode)
+        return self
+
+    def eval(self) -> Module:
+        """Switch to evaluation mode: the same as ``train(False)``."""
+        return self.train(False)
+
+    def zero_grad(self, set_to_none: bool = True) -> None:
+        """Forget the gradients of all parameters (``None``, or zeros)."""
+        for p in self.parameters():
+            if set_to_none:
+                p.grad = None
+            elif p.grad is not None:
+                p.grad = np.zeros_like(p.data)
+
+    def requires_grad_(self, requires_grad: bool = True) -> Module:
+        """Freeze (``False``) or unfreeze every parameter."""
+        for p in self.parameters():
+            p.requires_grad_(requires_grad)
+        return self
+
+    def to(self, dtype: Any) -> Module:
+        """Convert every parameter and floating buffer to ``dtype``, in place."""
+        dtype = np.dtype(dtype)
+        for p in self.parameters():
+            p.data = p.data.astype(dtype)
+            if p.grad is not None:
+                p.grad = p.grad.astype(dtype)
+        for b in self.buffers():
+            if b.data.dtype.kind == "f":
+                b.data = b.data.astype(dtype)
+        return self
+
+    def double(self) -> Module:
+        """Convert parameters and buffers to float64 (useful to compare with PyTorch)."""
+        return self.to(np.float64)
+
+    def float(self) -> Module:
+        """Convert parameters and buffers to float32."""
+        return self.to(np.float32)
+
+    # --------------------------------------------------------------------- state dict
+    def state_dict(self) -> OrderedDict[str, np.ndarray]:
+        """A copy of every parameter and buffer as NumPy arrays, keyed by dotted name."""
+        state: OrderedDict[str, np.ndarray] = OrderedDict()
+        for mod_name, m in self.named_modules():
+            for store in (m._parameters, m._buffers):
+                for name, t in store.items():
+                    if t is not None:
+                        state[f"{mod_name}.{name}" if mod_name else name] = t.data.copy()
+        return state
+
+    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> Module:
+        """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
+
+        Raises a ``KeyError`` naming missing and unexpected keys when ``strict``, and a
+        ``ValueError`` for a shape mismatch; nothing is changed when it raises.
+        """
+        own = {}
+        for mod_name, m in self.named_modules():
+            for store in (m._parameters, m._buffers):
+                for name, t in store.items():
+                    if t is not None:
+                        own[f"{mod_name}.{name}" if mod_name else name] = t
+        missing = [k for k in own if k not in state_dict]
+        unexpected = [k for k in state_dict if k not in own]
+        if strict and (missing or unexpected):
+            raise KeyError(
+                f"{type(self).__name__}.load_state_dict: expected the keys of this model, got "
+                f"missing {missing} and unexpected {unexpected}.\nhelp: load a state_dict "
+                "saved from the same architecture, or pass strict=False."
+            )
+        arrays = {}
+        for k, t in own.items():
+            if k not in state_dict:
+                continue
+            v = state_dict[k]
+            arr = np.asarray(v.data if isinstance(v, Tensor) else v)
+            if arr.shape != t.data.shape:
+                raise ValueError(
+                    f"{type(self).__name__}.load_state_dict: expected {k} of shape "
+                    f"{t.data.shape}, got {arr.shape}.\nhelp: the saved model has a "
+                    "different layer size here."
+                )
+            arrays[k] = arr
+        for k, arr in arrays.items():  # checked everything first, so failure changes nothing
+            own[k].data[...] = arr
+        return self
+
+    # --------------------------------------------------------------------------- repr
+    def extra_repr(self) -> str:
+        """The text inside the parentheses of this module's repr (override to show options)."""
+        return ""
+
+    def __repr__(self) -> str:
+        lines = []
+        for name, m in self._modules.items():
+            child = repr(m).replace("\n", "\n  ")
+            lines.append(f"({name}): {child}")
+        extra = self.extra_repr()
+        if not lines:
+            return f"{type(self).__name__}({extra})"
+        body = "\n  ".join(([extra] if extra else []) + lines)
+        return f"{type(self).__name__}(\n  {body}\n)"

@@ -1,0 +1,3 @@
+"""normalization modules (see nnlib.nn)."""
+
+__all__: list[str] = []
