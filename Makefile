@@ -1,0 +1,96 @@
+# The course's commands. A newcomer needs two: `make book` and `make test`.
+#
+#   make book     set up .venv and node_modules, build the site into _build/html
+#   make test     set up, then lint, unit tests + doctests, strict nbval, site build, browser check
+#   make execute  re-run every notebook in book/ in place from a clean kernel
+#   make lab      open the notebooks in JupyterLab
+#   make clean    remove _build (keeps .venv and node_modules)
+
+SHELL := /bin/bash
+.SHELLFLAGS := -euo pipefail -c
+.DEFAULT_GOAL := help
+
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+# Stamp files make the set-up idempotent: a second `make test` installs nothing.
+VENV_STAMP := $(VENV)/.installed
+NPM_STAMP := node_modules/.installed
+ASSETS_STAMP := _build/assets/.staged
+JUPYTERLAB_VERSION := 4.6.6
+
+LINT_PATHS := $(wildcard nnlib tests tools benchmarks)
+NBVAL := --nbval book/ --nbval-sanitize-with tests/nbval_sanitize.cfg
+JB_BUILD := $(BIN)/jupyter-book build . --builder html -W -n --keep-going
+
+.PHONY: help setup book test lint unit nbval site browser chromium execute lab clean
+
+help:
+	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
+
+$(VENV_STAMP): requirements.txt pyproject.toml
+	test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check -r requirements.txt
+	$(BIN)/python -m pip install --quiet --disable-pip-version-check --no-deps -e .
+	touch $@
+
+$(NPM_STAMP): package.json package-lock.json
+	npm ci --no-audit --no-fund --loglevel=error
+	touch $@
+
+$(ASSETS_STAMP): $(NPM_STAMP) tools/stage_assets.py | $(VENV_STAMP)
+	$(BIN)/python tools/stage_assets.py
+	touch $@
+
+setup: $(VENV_STAMP) $(ASSETS_STAMP)
+
+# A clean build each time: warnings are errors, and a stale environment can hide one.
+site: setup
+	rm -rf _build/html _build/.doctrees _build/jupyter_execute
+	$(JB_BUILD)
+
+book: site
+	@echo
+	@echo "The site is built. Open it in a browser:"
+	@echo "    file://$(CURDIR)/_build/html/index.html"
+
+lint: $(VENV_STAMP)
+	$(BIN)/ruff check $(LINT_PATHS)
+	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/python tools/setup_cell.py --check
+
+# Unit tests, the doctests in nnlib's docstrings, and the nbval self-test.
+unit: $(VENV_STAMP)
+	$(BIN)/pytest -m "not browser" tests --doctest-modules nnlib
+
+# Every notebook, re-run and compared output by output with what is stored in it.
+nbval: $(VENV_STAMP)
+	$(BIN)/pytest $(NBVAL)
+
+# Debian's Chromium for the browser check; installed here when missing and we are root.
+chromium:
+	@if command -v chromium >/dev/null 2>&1; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null 2>&1; then \
+	  echo "Installing Chromium for the browser check (apt-get)"; \
+	  apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium >/dev/null; \
+	else \
+	  echo "Chromium is missing and cannot be installed here (not root): the browser check will be skipped."; \
+	fi
+
+browser: chromium $(VENV_STAMP)
+	$(BIN)/pytest -m browser tests/test_site.py
+
+test: lint unit nbval site browser
+	@echo
+	@echo "All checks passed. Screenshots of every page: $(CURDIR)/_build/screenshots/"
+
+execute: $(VENV_STAMP)
+	$(BIN)/python tools/execute_notebooks.py
+
+lab: $(VENV_STAMP)
+	$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
+	  $(BIN)/python -m pip install --quiet jupyterlab==$(JUPYTERLAB_VERSION)
+	$(BIN)/jupyter lab book/
+
+clean:
+	rm -rf _build
