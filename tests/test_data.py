@@ -14,6 +14,7 @@ from nnlib.data import (
     DataLoader,
     Dataset,
     Standardizer,
+    Subset,
     TensorDataset,
     heteroscedastic_std,
     load_digits,
@@ -24,7 +25,9 @@ from nnlib.data import (
     make_regression_1d,
     make_spirals,
     make_xor,
+    random_split,
     standardize,
+    train_test_split,
 )
 
 TOY_SETS = [make_circles, make_xor, make_gaussians, make_spirals, make_moons]
@@ -287,6 +290,122 @@ def test_batches_concatenate_to_a_permutation(
         np.testing.assert_array_equal(xs, X[labels])
 
 
+# ------------------------------------------------------ Subset, random_split, train_test_split
+def test_subset_indexing_and_fast_loader_path() -> None:
+    X, y = _dataset(20)
+    ds = TensorDataset(X, y)
+    sub = Subset(ds, [5, 2, -1, 7])
+    assert len(sub) == 4
+    np.testing.assert_array_equal(sub[2][1].data, 19)
+    np.testing.assert_array_equal(sub[1:3][1].data, [2, 19])
+    nested = Subset(sub, [3, 0])
+    np.testing.assert_array_equal(nested[0][0].data, X[7])
+    for source in (sub, nested):
+        fast = list(DataLoader(source, batch_size=3))
+        starts = range(0, len(source), 3)
+        slow = [_collate_by_hand(source, range(a, min(a + 3, len(source)))) for a in starts]
+        for batch, expected in zip(fast, slow, strict=True):
+            for t, e in zip(batch, expected, strict=True):
+                np.testing.assert_array_equal(t.data, e)
+    labels = np.concatenate([yb.data for _, yb in DataLoader(sub, 3, shuffle=True, seed=0)])
+    np.testing.assert_array_equal(np.sort(labels), [2, 5, 7, 19])
+
+
+def _collate_by_hand(dataset, indices) -> list[np.ndarray]:
+    items = [dataset[i] for i in indices]
+    return [np.stack([item[k].data for item in items]) for k in range(len(items[0]))]
+
+
+def test_subset_errors() -> None:
+    ds = TensorDataset(*_dataset(5))
+    _bad_input(IndexError, "Subset", Subset, ds, [0, 5])
+    _bad_input(TypeError, "Subset", Subset, ds, [0.5])
+    _bad_input(TypeError, "Subset", Subset, ds, [[0, 1]])
+
+
+@pytest.mark.parametrize("lengths", [[7, 3], [0.8, 0.2], [0.34, 0.33, 0.33], [10], [0, 10]])
+def test_random_split_sizes_match_torch_and_cover(lengths) -> None:
+    X, y = _dataset(10)
+    parts = random_split(TensorDataset(X, y), lengths, seed=0)
+    theirs = torch.utils.data.random_split(
+        torch.utils.data.TensorDataset(torch.from_numpy(y)), lengths
+    )
+    assert [len(p) for p in parts] == [len(p) for p in theirs]
+    labels = np.concatenate([p.indices for p in parts])
+    np.testing.assert_array_equal(np.sort(labels), np.arange(10))
+    again = random_split(TensorDataset(X, y), lengths, seed=0)
+    for a, b in zip(parts, again, strict=True):
+        np.testing.assert_array_equal(a.indices, b.indices)
+
+
+def test_random_split_errors() -> None:
+    ds = TensorDataset(*_dataset(10))
+    _bad_input(ValueError, "random_split", random_split, ds, [5, 4])
+    _bad_input(ValueError, "random_split", random_split, ds, [0.5, 0.4])
+    _bad_input(ValueError, "random_split", random_split, ds, [12, -2])
+    _bad_input(TypeError, "random_split", random_split, ds, [])
+    _bad_input(TypeError, "random_split", random_split, ds, ["a"])
+
+
+def test_train_test_split_pairs_rows_and_stratifies() -> None:
+    X, y = _dataset(40)
+    labels = y % 4
+    X_train, X_test, l_train, l_test = train_test_split(
+        Tensor(X), labels, test_size=0.25, seed=1, stratify=labels
+    )
+    assert isinstance(X_train, Tensor) and isinstance(l_train, np.ndarray)
+    assert len(X_test.data) == 10 and len(X_train.data) == 30
+    np.testing.assert_array_equal(np.bincount(l_test), [3, 3, 2, 2])  # 10 = 2.5 each
+    rows = np.concatenate([X_train.data[:, 0], X_test.data[:, 0]]) // 3
+    np.testing.assert_array_equal(np.sort(rows), np.arange(40))
+    np.testing.assert_array_equal(X_train.data[:, 0] // 3 % 4, l_train)
+    plain = train_test_split(X, test_size=0.3, seed=2)
+    assert [len(p) for p in plain] == [28, 12]
+    again = train_test_split(X, test_size=0.3, seed=2)
+    np.testing.assert_array_equal(plain[1], again[1])
+
+
+@settings(max_examples=60, deadline=None)
+@given(
+    n=st.integers(2, 300),
+    test_size=st.floats(0.01, 0.99),
+    n_classes=st.integers(1, 6),
+    stratified=st.booleans(),
+)
+def test_train_test_split_sizes_match_sklearn(
+    n: int, test_size: float, n_classes: int, stratified: bool
+) -> None:
+    from sklearn.model_selection import train_test_split as sk_split
+
+    X = np.arange(n)
+    labels = X % n_classes
+    expected_test = int(np.ceil(test_size * n - 1e-9))
+    if not 0 < expected_test < n:
+        _bad_input(ValueError, "train_test_split", train_test_split, X, test_size=test_size)
+        return
+    train, test, l_train, l_test = train_test_split(
+        X, labels, test_size=test_size, seed=0, stratify=labels if stratified else None
+    )
+    assert len(test) == expected_test and len(train) == n - expected_test
+    np.testing.assert_array_equal(np.sort(np.concatenate([train, test])), X)
+    np.testing.assert_array_equal(train % n_classes, l_train)
+    if abs(test_size * n - round(test_size * n)) > 1e-6:  # sklearn's float ceil agrees here
+        assert len(sk_split(X, test_size=test_size)[1]) == expected_test
+    if stratified:
+        counts = np.bincount(labels, minlength=n_classes)
+        got = np.bincount(l_test, minlength=n_classes)
+        assert (np.abs(got - test_size * counts) < 1 + 1e-9).all()
+
+
+def test_train_test_split_errors() -> None:
+    X, y = _dataset(10)
+    _bad_input(ValueError, "train_test_split", train_test_split, X, y[:5])
+    _bad_input(ValueError, "train_test_split", train_test_split, X, test_size=1.0)
+    _bad_input(ValueError, "train_test_split", train_test_split, X, stratify=y[:3])
+    _bad_input(ValueError, "train_test_split", train_test_split)
+    _bad_input(TypeError, "train_test_split", train_test_split, [1, 2])
+
+
 # ------------------------------------------------------------------------ toy 2-D sets
 @pytest.mark.parametrize("make", TOY_SETS)
 @pytest.mark.parametrize("n", [2, 7, 200])
@@ -349,9 +468,13 @@ def test_toy_geometry() -> None:
     assert X.data[:, 0].min() >= -1 - 1e-6 and X.data[:, 0].max() <= 1 + 1e-6
     assert X.data[:, 1].min() >= -0.5 - 1e-6 and X.data[:, 1].max() <= 0.5 + 1e-6
     X, y = make_spirals(1000, noise=0.0, seed=0)
-    # The two arms are each other's rotation by half a turn.
-    r = np.linalg.norm(X.data, axis=1)
-    assert (r <= 1 + 1e-6).all()
+    # A point at radius t lies at angle 3.5πt on arm 0, and half a turn further on arm 1.
+    points = X.data.astype(np.float64)
+    t = np.linalg.norm(points, axis=1)
+    arm = t[:, None] * np.stack([np.sin(3.5 * np.pi * t), np.cos(3.5 * np.pi * t)], axis=1)
+    sign = np.where(y.data == 0, 1.0, -1.0)[:, None]
+    np.testing.assert_allclose(points, sign * arm, atol=1e-5)
+    assert (t <= 1 + 1e-6).all()
 
 
 def test_moons_match_sklearn_after_rescaling() -> None:
@@ -518,7 +641,9 @@ def test_digits_split_is_stratified_disjoint_and_seeded() -> None:
     bunch = datasets.load_digits()
     a = load_digits(test_size=0.2, seed=3)
     counts = np.bincount(bunch.target, minlength=10)
-    np.testing.assert_array_equal(np.bincount(a.y_test.data, minlength=10), np.round(0.2 * counts))
+    got = np.bincount(a.y_test.data, minlength=10)
+    assert got.sum() == 360  # ceil(0.2 * 1797), as sklearn's train_test_split
+    assert (np.abs(got - 0.2 * counts) < 1).all()
     # Rows are the sklearn images (scaled), each used once: train and test do not overlap.
     all_rows = np.concatenate([a.X_train.data, a.X_test.data])
     all_labels = np.concatenate([a.y_train.data, a.y_test.data])

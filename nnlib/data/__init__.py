@@ -1,13 +1,14 @@
 """Data for the course: data sets, mini-batch loading, toy sets, digits, standardisation.
 
 The loading API follows ``torch.utils.data`` (:class:`Dataset`, :class:`TensorDataset`,
-:class:`DataLoader`). The generators make the 2-D sets of TensorFlow Playground and 1-D
-regression curves locally, seeded; :func:`load_digits` wraps the digits bundled with
-scikit-learn; :class:`Standardizer` fits input statistics on the training set only.
+:class:`DataLoader`, :class:`Subset`, :func:`random_split`). The generators make the 2-D
+sets of TensorFlow Playground and 1-D regression curves locally, seeded;
+:func:`load_digits` wraps the digits bundled with scikit-learn; :func:`train_test_split`
+holds out a test set; :class:`Standardizer` fits input statistics on the training set only.
 """
 
 from nnlib.data.dataloader import DataLoader
-from nnlib.data.dataset import Dataset, TensorDataset
+from nnlib.data.dataset import Dataset, Subset, TensorDataset, random_split
 from nnlib.data.digits import Split, load_digits
 from nnlib.data.preprocessing import Standardizer, standardize
 from nnlib.data.regression import (
@@ -16,6 +17,7 @@ from nnlib.data.regression import (
     make_heteroscedastic,
     make_regression_1d,
 )
+from nnlib.data.split import train_test_split
 from nnlib.data.toy import make_circles, make_gaussians, make_moons, make_spirals, make_xor
 
 __all__ = [
@@ -24,6 +26,7 @@ __all__ = [
     "Dataset",
     "Split",
     "Standardizer",
+    "Subset",
     "TensorDataset",
     "heteroscedastic_std",
     "load_digits",
@@ -34,5 +37,7 @@ __all__ = [
     "make_regression_1d",
     "make_spirals",
     "make_xor",
+    "random_split",
     "standardize",
+    "train_test_split",
 ]

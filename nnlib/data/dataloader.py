@@ -12,7 +12,7 @@ import numpy as np
 
 from nnlib._checks import error, shape_str
 from nnlib.data._common import check_count, wrap
-from nnlib.data.dataset import TensorDataset
+from nnlib.data.dataset import Subset, TensorDataset
 from nnlib.random import default_generator
 from nnlib.tensor import Tensor
 
@@ -26,10 +26,10 @@ class DataLoader:
     first dimension, so a data set of ``(x, y)`` pairs with ``x`` of shape ``(D,)`` gives
     batches ``(xb, yb)`` with ``xb`` of shape ``(batch_size, D)``.
 
-    A :class:`~nnlib.data.TensorDataset` is batched by slicing its arrays directly (one
-    NumPy indexing operation per tensor and batch, no loop over examples), so loading costs
-    next to nothing beside a training step. Any other data set is read one example at a time
-    and the examples are stacked.
+    A :class:`~nnlib.data.TensorDataset` (or a :class:`~nnlib.data.Subset` of one) is
+    batched by slicing its arrays directly (one NumPy indexing operation per tensor and
+    batch, no loop over examples), so loading costs next to nothing beside a training step.
+    Any other data set is read one example at a time and the examples are stacked.
 
     Args:
         dataset: A :class:`~nnlib.data.Dataset` (anything with ``__len__`` and
@@ -103,11 +103,6 @@ class DataLoader:
         self.seed = seed
         #: How many epochs have been started (by ``iter(loader)``) so far.
         self.epoch = 0
-        # The fast path slices the arrays directly; a subclass with its own __getitem__
-        # must be asked example by example.
-        self._arrays: tuple[np.ndarray, ...] | None = None
-        if type(dataset).__getitem__ is TensorDataset.__getitem__:
-            self._arrays = tuple(t.data for t in dataset.tensors)
 
     def __len__(self) -> int:
         """The number of batches per epoch."""
@@ -127,18 +122,26 @@ class DataLoader:
                 rng = np.random.default_rng([self.seed, self.epoch])
             order = rng.permutation(n)
         self.epoch += 1
-        return self._batches(n, order)
+        return self._batches(n, order, _fast_source(self.dataset))
 
-    def _batches(self, n: int, order: np.ndarray | None) -> Iterator[Any]:
+    def _batches(
+        self,
+        n: int,
+        order: np.ndarray | None,
+        fast: tuple[tuple[np.ndarray, ...], np.ndarray | None] | None,
+    ) -> Iterator[Any]:
         stop_at = n - n % self.batch_size if self.drop_last else n
         for start in range(0, stop_at, self.batch_size):
             stop = min(start + self.batch_size, n)
-            if self._arrays is not None:
-                if order is None:
-                    yield tuple(wrap(a[start:stop].copy()) for a in self._arrays)
-                else:
-                    index = order[start:stop]
-                    yield tuple(wrap(a.take(index, axis=0)) for a in self._arrays)
+            if fast is not None:
+                arrays, rows = fast
+                if rows is None and order is None:
+                    yield tuple(wrap(a[start:stop].copy()) for a in arrays)
+                    continue
+                index = order[start:stop] if order is not None else np.arange(start, stop)
+                if rows is not None:
+                    index = rows[index]
+                yield tuple(wrap(a.take(index, axis=0)) for a in arrays)
             else:
                 indices = range(start, stop) if order is None else order[start:stop].tolist()
                 yield _collate([self.dataset[i] for i in indices])
@@ -149,6 +152,23 @@ class DataLoader:
             f"batch_size={self.batch_size}, shuffle={self.shuffle}, "
             f"drop_last={self.drop_last}, seed={self.seed})"
         )
+
+
+def _fast_source(dataset: Any) -> tuple[tuple[np.ndarray, ...], np.ndarray | None] | None:
+    """The arrays behind a TensorDataset (or a Subset of one) and the rows it uses.
+
+    ``None`` for any other data set, including subclasses with their own ``__getitem__``,
+    which must be asked example by example.
+    """
+    getitem = type(dataset).__getitem__
+    if getitem is TensorDataset.__getitem__:
+        return tuple(t.data for t in dataset.tensors), None
+    if getitem is Subset.__getitem__:
+        inner = _fast_source(dataset.dataset)
+        if inner is not None:
+            arrays, rows = inner
+            return arrays, dataset.indices if rows is None else rows[dataset.indices]
+    return None
 
 
 def _collate(examples: list[Any]) -> Any:

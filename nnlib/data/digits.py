@@ -9,9 +9,9 @@ from typing import NamedTuple
 
 import numpy as np
 
-from nnlib._checks import error
 from nnlib.data._common import Seed, resolve_rng, wrap
 from nnlib.data.preprocessing import standardize as _standardize
+from nnlib.data.split import check_fraction, train_test_split
 from nnlib.tensor import Tensor
 
 
@@ -32,14 +32,15 @@ def load_digits(test_size: float = 0.25, seed: Seed = 0, standardize: bool = Fal
     divided by 16 into :math:`[0, 1]`, and each image is flattened to 64 features (row by
     row: ``X.data[i].reshape(8, 8)`` shows it again).
 
-    The split is stratified and seeded: each digit class contributes
-    :math:`\operatorname{round}(\text{test\_size} \cdot n_c)` of its :math:`n_c` images to
-    the test set (so both sets keep the classes' proportions, about 10 % each), and the
-    rows of each set come in random order.
+    The split is stratified and seeded (:func:`~nnlib.data.train_test_split` with
+    ``stratify=y``): each digit class sends its share of the :math:`\lceil \text{test\_size}
+    \cdot 1797 \rceil` test images, so both sets keep the classes' proportions (about 10 %
+    each), and the rows of each set come in random order.
 
     Args:
-        test_size: Fraction of each class held out for testing, strictly between 0 and 1
-            (default 0.25: 1,347 train and 450 test images).
+        test_size: Fraction of the images held out for testing, strictly between 0 and 1
+            (default 0.25: 1,347 train and 450 test images, the sizes scikit-learn's
+            ``train_test_split`` gives).
         seed: An integer (default 0) for the same split in every run, ``None`` for nnlib's
             generator, or a ``numpy.random.Generator``.
         standardize: Standardise each pixel with the training set's mean and standard
@@ -62,18 +63,8 @@ def load_digits(test_size: float = 0.25, seed: Seed = 0, standardize: bool = Fal
     Taught in chapter 10 (a worked project).
     """
     where = "load_digits"
-    if (
-        isinstance(test_size, bool)
-        or not isinstance(test_size, (int, float, np.integer, np.floating))
-        or not 0.0 < test_size < 1.0
-    ):
-        error(
-            where,
-            "test_size to be a fraction strictly between 0 and 1",
-            repr(test_size),
-            "pass e.g. test_size=0.25 to hold out a quarter of each class.",
-        )
-    rng = resolve_rng(where, seed)
+    check_fraction(where, test_size)
+    rng = resolve_rng(where, seed)  # checked before the slow import
     try:
         from sklearn.datasets import load_digits as sklearn_load_digits
     except ImportError as exc:
@@ -86,16 +77,9 @@ def load_digits(test_size: float = 0.25, seed: Seed = 0, standardize: bool = Fal
     X = (bunch.data / 16.0).astype(np.float32)
     y = bunch.target.astype(np.int64)
 
-    test_parts, train_parts = [], []
-    for label in np.unique(y):
-        members = rng.permutation(np.flatnonzero(y == label))
-        n_test = round(test_size * len(members))
-        test_parts.append(members[:n_test])
-        train_parts.append(members[n_test:])
-    # Shuffle across classes so that the rows do not come class by class.
-    train = rng.permutation(np.concatenate(train_parts))
-    test = rng.permutation(np.concatenate(test_parts))
-    X_train, X_test = X[train], X[test]
+    X_train, X_test, y_train, y_test = train_test_split(
+        X, y, test_size=test_size, seed=rng, stratify=y
+    )
     if standardize:
         X_train, X_test = _standardize(X_train, X_test)
-    return Split(wrap(X_train), wrap(X_test), wrap(y[train]), wrap(y[test]))
+    return Split(wrap(X_train), wrap(X_test), wrap(y_train), wrap(y_test))
