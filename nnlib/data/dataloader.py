@@ -160,7 +160,7 @@ def _fast_source(dataset: Any) -> tuple[tuple[np.ndarray, ...], np.ndarray | Non
     ``None`` for any other data set, including subclasses with their own ``__getitem__``,
     which must be asked example by example.
     """
-    getitem = type(dataset).__getitem__
+    getitem = getattr(type(dataset), "__getitem__", None)
     if getitem is TensorDataset.__getitem__:
         return tuple(t.data for t in dataset.tensors), None
     if getitem is Subset.__getitem__:
