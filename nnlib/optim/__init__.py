@@ -1,0 +1,22 @@
+"""Optimizers that update parameters from their gradients, as in ``torch.optim``.
+
+Each optimizer reads ``p.grad`` (a NumPy array) and updates ``p.data`` in place::
+
+    optimizer = nnlib.optim.Adam(model.parameters(), lr=1e-3)
+    for x, y in loader:
+        optimizer.zero_grad()
+        loss_fn(model(x), y).backward()
+        optimizer.step()
+
+:mod:`nnlib.optim.lr_scheduler` changes the learning rate as training goes on.
+Taught in chapter 5 (optimizers).
+"""
+
+from nnlib.optim import lr_scheduler
+from nnlib.optim.adam import Adam
+from nnlib.optim.adamw import AdamW
+from nnlib.optim.optimizer import Optimizer
+from nnlib.optim.rmsprop import RMSprop
+from nnlib.optim.sgd import SGD
+
+__all__ = ["SGD", "Adam", "AdamW", "Optimizer", "RMSprop", "lr_scheduler"]

@@ -1,0 +1,164 @@
+"""Adam: momentum plus a per-coordinate step size from a running average of squared gradients."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper
+
+
+def _check_adam_args(lr: float, betas: tuple[float, float], eps: float, weight_decay: float):
+    """Refuse bad Adam/AdamW hyper-parameters with PyTorch's messages plus a hint."""
+    _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=1e-3.")
+    _check_hyper(eps >= 0.0, f"Invalid epsilon value: {eps}", "pass eps >= 0, e.g. 1e-8.")
+    for i, beta in enumerate(betas):
+        _check_hyper(
+            0.0 <= beta < 1.0,
+            f"Invalid beta parameter at index {i}: {beta}",
+            "each beta must lie in [0, 1); the usual choice is betas=(0.9, 0.999).",
+        )
+    _check_hyper(
+        weight_decay >= 0.0,
+        f"Invalid weight_decay value: {weight_decay}",
+        "pass weight_decay >= 0; 0 turns it off.",
+    )
+
+
+class Adam(Optimizer):
+    r"""Adam, adaptive moment estimation (PyTorch's ``torch.optim.Adam``).
+
+    Each parameter keeps running averages of its gradient :math:`m` and of its squared
+    gradient :math:`v`; the step divides the first by the square root of the second, so
+    every coordinate moves about :math:`\gamma` per step whatever its gradient's scale. At
+    step :math:`t`, with gradient :math:`g_t`:
+
+    .. math::
+
+        g_t &\leftarrow g_t + \lambda \theta_{t-1} \\
+        m_t &= \beta_1 m_{t-1} + (1 - \beta_1) g_t \\
+        v_t &= \beta_2 v_{t-1} + (1 - \beta_2) g_t^2 \\
+        \hat m_t &= m_t / (1 - \beta_1^t), \qquad \hat v_t = v_t / (1 - \beta_2^t) \\
+        \theta_t &= \theta_{t-1} - \gamma \, \hat m_t / (\sqrt{\hat v_t} + \epsilon)
+
+    The division by :math:`1 - \beta^t` corrects the averages' bias towards their zero
+    start. With ``amsgrad=True``, :math:`\hat v_t` uses the running maximum of
+    :math:`v_t`; with ``maximize=True`` the gradient's sign is flipped first.
+
+    Args:
+        params: Parameters to optimize, or dicts defining parameter groups.
+        lr: Learning rate :math:`\gamma` (default ``1e-3``).
+        betas: Decay rates :math:`(\beta_1, \beta_2)` of the two averages, each in [0, 1).
+        eps: :math:`\epsilon`, added to the denominator to avoid dividing by zero.
+        weight_decay: L2 penalty :math:`\lambda`, added to the gradient (default 0).
+        amsgrad: Use the AMSGrad variant.
+        maximize: Maximize the objective instead of minimizing it.
+        decoupled_weight_decay: Decay the weights directly, as :class:`AdamW` does.
+
+    Raises:
+        ValueError: for a negative ``lr``, ``eps`` or ``weight_decay``, or a beta outside
+            [0, 1).
+
+    Example:
+        >>> import numpy as np
+        >>> from nnlib.nn import Parameter
+        >>> from nnlib.optim import Adam
+        >>> w = Parameter(np.array([1.0, 2.0]))
+        >>> opt = Adam([w], lr=0.1)
+        >>> w.grad = np.array([3.0, -0.5])
+        >>> opt.step()  # the first step moves every coordinate by about lr
+        >>> w.data.round(6)
+        array([0.9, 2.1])
+
+    Taught in chapter 5 (optimizers).
+    """
+
+    def __init__(
+        self,
+        params: ParamsT,
+        lr: float = 1e-3,
+        betas: tuple[float, float] = (0.9, 0.999),
+        eps: float = 1e-8,
+        weight_decay: float = 0,
+        amsgrad: bool = False,
+        *,
+        maximize: bool = False,
+        decoupled_weight_decay: bool = False,
+    ) -> None:
+        _check_adam_args(lr, betas, eps, weight_decay)
+        defaults = dict(
+            lr=lr,
+            betas=betas,
+            eps=eps,
+            weight_decay=weight_decay,
+            amsgrad=amsgrad,
+            maximize=maximize,
+            decoupled_weight_decay=decoupled_weight_decay,
+        )
+        super().__init__(params, defaults)
+
+    def step(self, closure: Callable[[], Any] | None = None) -> Any:
+        """Take one Adam step for every parameter that has a gradient.
+
+        Args:
+            closure: Optional function that re-evaluates the model and returns the loss.
+
+        Returns:
+            The closure's loss, or ``None`` without a closure.
+        """
+        loss = None if closure is None else closure()
+        for group in self.param_groups:
+            # Python floats keep float32 parameters float32 (NumPy's weak scalars).
+            lr = float(group["lr"])
+            beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
+            eps = float(group["eps"])
+            weight_decay = float(group["weight_decay"])
+            amsgrad = group["amsgrad"]
+            decoupled = group["decoupled_weight_decay"]
+            l2 = 0.0 if decoupled else weight_decay
+            maximize = group["maximize"]
+            for p in group["params"]:
+                if p.grad is None:
+                    continue
+                work, grad_buf = self._scratch(p, 2)
+                grad = self._effective_grad(p, grad_buf, l2, maximize)
+                state = self.state[p]
+                if not state:
+                    state["step"] = 0
+                    state["exp_avg"] = np.zeros_like(p.data)
+                    state["exp_avg_sq"] = np.zeros_like(p.data)
+                    if amsgrad:
+                        state["max_exp_avg_sq"] = np.zeros_like(p.data)
+                step = state["step"] = state["step"] + 1
+                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
+                if decoupled and weight_decay != 0:
+                    p.data *= 1.0 - lr * weight_decay
+
+                # m += (1 - beta1) (g - m), written as PyTorch's lerp rounds it.
+                np.subtract(grad, exp_avg, out=work)
+                if beta1 > 0.5:
+                    work *= 1.0 - beta1
+                    exp_avg += work
+                else:
+                    work *= 1.0 - (1.0 - beta1)
+                    np.subtract(grad, work, out=exp_avg)
+                # v = beta2 v + (1 - beta2) g^2
+                exp_avg_sq *= beta2
+                np.multiply(grad, 1.0 - beta2, out=work)
+                work *= grad
+                exp_avg_sq += work
+
+                if amsgrad:
+                    np.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
+                    exp_avg_sq = state["max_exp_avg_sq"]
+                step_size = lr / (1.0 - beta1**step)
+                # denom = sqrt(v / (1 - beta2^t)) + eps, then theta -= step_size m / denom
+                np.sqrt(exp_avg_sq, out=work)
+                work /= (1.0 - beta2**step) ** 0.5
+                work += eps
+                np.divide(exp_avg, work, out=work)
+                work *= step_size
+                p.data -= work
+        return loss
