@@ -16,7 +16,6 @@ from nnlib.nn import Parameter
 from nnlib.optim import SGD, Adam
 from nnlib.optim import lr_scheduler as nn_sched
 
-torch.set_default_dtype(torch.float64)
 t_sched = torch.optim.lr_scheduler
 
 
@@ -48,7 +47,10 @@ N_STEPS = 40  # at least 3 × T_max for every cosine schedule above
 def pair(lrs=(0.1, 0.02)):
     """A torch and an nnlib SGD with one parameter group per learning rate."""
     t_opt = torch.optim.SGD(
-        [{"params": [torch.nn.Parameter(torch.zeros(2))], "lr": lr} for lr in lrs]
+        [
+            {"params": [torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))], "lr": lr}
+            for lr in lrs
+        ]
     )
     n_opt = SGD([{"params": [Parameter(np.zeros(2))], "lr": lr} for lr in lrs])
     return t_opt, n_opt

@@ -19,8 +19,6 @@ from hypothesis.extra import numpy as hnp
 from nnlib.nn import Parameter
 from nnlib.optim import SGD, Adam, AdamW, Optimizer, RMSprop
 
-torch.set_default_dtype(torch.float64)
-
 SHAPES = [(5, 3), (5,), (2, 5), (2,)]
 N_STEPS = 60
 RTOL, ATOL = 1e-10, 1e-10  # parameters are O(1): 1e-10 relative to their scale
@@ -353,6 +351,27 @@ def test_state_dict_is_a_snapshot():
     nnlib_step(opt2, [p for g in opt2.param_groups for p in g["params"]])
     for k, v in frozen["state"].items():
         np.testing.assert_array_equal(saved["state"][k]["momentum_buffer"], v["momentum_buffer"])
+
+
+@pytest.mark.parametrize("how", ["deepcopy", "pickle"])
+def test_a_copied_optimizer_steps_its_own_parameters(how):
+    import pickle
+
+    from nnlib.optim.lr_scheduler import StepLR
+
+    params = nnlib_params(initial_arrays())
+    opt = Adam(params, lr=0.01)
+    StepLR(opt, step_size=5)  # wraps opt.step; the copy must not call the original
+    nnlib_step(opt, params)
+    before = [p.data.copy() for p in params]
+    clone = copy.deepcopy(opt) if how == "deepcopy" else pickle.loads(pickle.dumps(opt))
+    clone_params = [p for g in clone.param_groups for p in g["params"]]
+    assert all(p is not q for p, q in zip(params, clone_params, strict=True))
+    nnlib_step(clone, clone_params)
+    for p, b in zip(params, before, strict=True):
+        np.testing.assert_array_equal(p.data, b)
+    assert all(s["step"] == 2 for s in clone.state.values())
+    assert all(s["step"] == 1 for s in opt.state.values())
 
 
 def test_load_state_dict_casts_to_param_dtype():

@@ -10,7 +10,9 @@ import numpy as np
 from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper
 
 
-def _check_adam_args(lr: float, betas: tuple[float, float], eps: float, weight_decay: float):
+def _check_adam_args(
+    lr: float, betas: tuple[float, float], eps: float, weight_decay: float
+) -> None:
     """Refuse bad Adam/AdamW hyper-parameters with PyTorch's messages plus a hint."""
     _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=1e-3.")
     _check_hyper(eps >= 0.0, f"Invalid epsilon value: {eps}", "pass eps >= 0, e.g. 1e-8.")
