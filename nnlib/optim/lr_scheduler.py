@@ -24,13 +24,14 @@ from typing import Any
 from nnlib._checks import error
 from nnlib.optim.optimizer import Optimizer
 
-__all__ = [
-    "CosineAnnealingLR",
-    "ExponentialLR",
+# In source order, which the reference page follows.
+__all__ = [  # noqa: RUF022
     "LRScheduler",
     "LambdaLR",
-    "LinearLR",
     "StepLR",
+    "ExponentialLR",
+    "LinearLR",
+    "CosineAnnealingLR",
 ]
 
 
