@@ -39,6 +39,9 @@ class RMSprop(Optimizer):
 
     Without momentum (:math:`\mu = 0`) the last two lines are
     :math:`\theta_t = \theta_{t-1} - \gamma g_t / (\sqrt{\tilde v_t} + \epsilon)`.
+    One deliberate difference from PyTorch: when rounding makes the centered estimate
+    :math:`\tilde v_t` slightly negative (a long run with a constant gradient), it is
+    taken as 0 instead of turning the parameter into NaN.
 
     Args:
         params: Parameters to optimize, or dicts defining parameter groups.
@@ -154,6 +157,9 @@ class RMSprop(Optimizer):
                     _lerp_(grad_avg, grad, 1.0 - alpha, work)
                     np.multiply(grad_avg, grad_avg, out=work)
                     np.subtract(square_avg, work, out=work)
+                    # A constant gradient makes this variance ~0, and rounding can push it
+                    # below 0: clamp instead of taking sqrt of a negative (PyTorch gives NaN).
+                    np.maximum(work, 0.0, out=work)
                     avg = np.sqrt(work, out=work)
                 else:
                     avg = np.sqrt(square_avg, out=work)
