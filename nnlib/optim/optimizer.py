@@ -11,7 +11,7 @@ from __future__ import annotations
 import copy
 from collections import defaultdict
 from collections.abc import Callable, Iterable
-from typing import Any
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -20,7 +20,7 @@ from nnlib.tensor import Tensor
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
 
-def _invalid(message: str, hint: str) -> None:
+def _invalid(message: str, hint: str) -> NoReturn:
     """Raise ``ValueError`` with PyTorch's wording on the first line and a ``help:`` hint."""
     raise ValueError(f"{message}\nhelp: {hint}")
 

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper
+from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _invalid
 
 
 class SGD(Optimizer):
@@ -77,8 +77,7 @@ class SGD(Optimizer):
             "pass weight_decay >= 0, e.g. 1e-4; 0 turns it off.",
         )
         if nesterov and (momentum <= 0 or dampening != 0):
-            _check_hyper(
-                False,
+            _invalid(
                 "Nesterov momentum requires a momentum and zero dampening",
                 f"got momentum={momentum}, dampening={dampening}; pass e.g. momentum=0.9, "
                 "dampening=0, or nesterov=False.",
