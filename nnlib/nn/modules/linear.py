@@ -1,3 +1,185 @@
-"""linear modules (see nnlib.nn)."""
+r"""The fully connected layer ``Linear``, plus ``Identity`` and ``Flatten``.
 
-__all__: list[str] = []
+Taught in chapter 1 (the perceptron).
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import numpy as np
+
+from nnlib._checks import error, shape_str
+from nnlib.nn import init
+from nnlib.nn.modules.module import Module
+from nnlib.nn.parameter import Parameter
+from nnlib.ops.linalg import linear
+from nnlib.ops.shape import flatten
+from nnlib.tensor import Tensor
+
+__all__ = ["Flatten", "Identity", "Linear"]
+
+
+def _check_count(where: str, name: str, value: Any) -> int:
+    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
+        error(where, f"{name} to be a non-negative integer", repr(value),
+              f"pass the number of {name.replace('_', ' ')}, e.g. 2.")  # fmt: skip
+    return int(value)
+
+
+class Linear(Module):
+    r"""A fully connected layer: :math:`y = x W^\top + b`.
+
+    Every output unit is a neuron: a weighted sum of all inputs plus a bias. The weights
+    start as PyTorch's do (``kaiming_uniform_`` with ``a=sqrt(5)``), which is
+    :math:`W_{ij}, b_i \sim U\bigl(-1/\sqrt{\text{in}}, 1/\sqrt{\text{in}}\bigr)`.
+
+    Args:
+        in_features: The size of each input, :math:`\text{in}`.
+        out_features: The size of each output, :math:`\text{out}`.
+        bias: Learn an additive bias (default ``True``).
+        dtype: The parameters' dtype, ``nnlib.float32`` by default (``nnlib.float64`` to
+            compare with PyTorch in double precision).
+
+    Attributes:
+        weight: Parameter of shape ``(out_features, in_features)``.
+        bias: Parameter of shape ``(out_features,)``, or ``None``.
+
+    Shape:
+        - Input: ``(*, in_features)``, e.g. a batch ``(N, in_features)``.
+        - Output: ``(*, out_features)``.
+
+    Example:
+        >>> import nnlib
+        >>> from nnlib import nn
+        >>> layer = nn.Linear(5, 3)
+        >>> layer
+        Linear(in_features=5, out_features=3, bias=True)
+        >>> layer.weight.shape, layer(nnlib.randn(2, 5)).shape
+        ((3, 5), (2, 3))
+
+    Taught in chapter 1 (the perceptron).
+    """
+
+    def __init__(
+        self, in_features: int, out_features: int, bias: bool = True, dtype: Any = None
+    ) -> None:
+        super().__init__()
+        self.in_features = _check_count("Linear", "in_features", in_features)
+        self.out_features = _check_count("Linear", "out_features", out_features)
+        dtype = np.dtype(np.float32 if dtype is None else dtype)
+        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
+        if bias:
+            self.bias = Parameter(np.empty(self.out_features, dtype=dtype))
+        else:
+            self.register_parameter("bias", None)
+        self.reset_parameters()
+
+    def reset_parameters(self) -> None:
+        """Draw fresh weights and bias with PyTorch's default initialisation."""
+        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
+        if self.bias is not None:
+            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
+            init.uniform_(self.bias, -bound, bound)
+
+    def forward(self, input: Tensor) -> Tensor:
+        """Apply :math:`x W^\\top + b` to the last dimension of ``input``."""
+        shape = input.data.shape
+        if not shape or shape[-1] != self.in_features:
+            error(
+                "Linear.forward",
+                f"input with {self.in_features} features in its last dimension",
+                f"shape {shape_str(shape)}",
+                f"the layer was built as Linear(in_features={self.in_features}, ...); pass "
+                f"inputs of shape (N, {self.in_features}).",
+            )
+        if input.data.dtype != self.weight.data.dtype:
+            error(
+                "Linear.forward",
+                f"input of dtype {self.weight.data.dtype} (the layer's dtype)",
+                f"dtype {input.data.dtype}",
+                f"convert one of them, e.g. x.{_method(self.weight.data.dtype)}() or "
+                f"layer.{_method(input.data.dtype)}(); PyTorch refuses mixed dtypes too.",
+                TypeError,
+            )
+        return linear(input, self.weight, self.bias)
+
+    def extra_repr(self) -> str:
+        """``in_features=…, out_features=…, bias=…``, as PyTorch prints it."""
+        return (
+            f"in_features={self.in_features}, out_features={self.out_features}, "
+            f"bias={self.bias is not None}"
+        )
+
+
+def _method(dtype: np.dtype) -> str:
+    return {"float32": "float", "float64": "double"}.get(str(dtype), f"to(nnlib.{dtype})")
+
+
+class Identity(Module):
+    """A layer that returns its input unchanged: a placeholder, e.g. for a removed layer.
+
+    Any constructor arguments are accepted and ignored, as in PyTorch.
+
+    Example:
+        >>> import nnlib
+        >>> from nnlib import nn
+        >>> nn.Identity()(nnlib.tensor([1.0, 2.0]))
+        tensor([1., 2.])
+
+    Taught in chapter 1 (the perceptron).
+    """
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__()
+
+    def forward(self, input: Tensor) -> Tensor:
+        """Return ``input``."""
+        return input
+
+
+class Flatten(Module):
+    """Merge dimensions ``start_dim`` … ``end_dim`` into one, e.g. images to vectors.
+
+    Args:
+        start_dim: The first dimension to merge (default 1, keeping the batch dimension).
+        end_dim: The last dimension to merge (default -1).
+
+    Shape:
+        - Input: ``(N, *)``.
+        - Output: ``(N, ∏ *)`` with the defaults.
+
+    Example:
+        >>> import nnlib
+        >>> from nnlib import nn
+        >>> nn.Flatten()(nnlib.zeros(32, 8, 8)).shape
+        (32, 64)
+
+    Taught in chapter 1 (the perceptron).
+    """
+
+    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
+        super().__init__()
+        self.start_dim = start_dim
+        self.end_dim = end_dim
+
+    def forward(self, input: Tensor) -> Tensor:
+        """Return ``input`` with the dimensions merged."""
+        ndim = input.data.ndim
+        for name, d in (("start_dim", self.start_dim), ("end_dim", self.end_dim)):
+            if not -max(ndim, 1) <= d < max(ndim, 1):
+                error(
+                    "Flatten.forward",
+                    f"{name} in [{-max(ndim, 1)}, {max(ndim, 1) - 1}] for an input with "
+                    f"{ndim} dimensions",
+                    f"{name}={d} and shape {shape_str(input.data.shape)}",
+                    "Flatten() keeps dimension 0 (the batch) and merges the rest; pass "
+                    "inputs of shape (N, ...).",
+                    IndexError,
+                )
+        return flatten(input, self.start_dim, self.end_dim)
+
+    def extra_repr(self) -> str:
+        """``start_dim=…, end_dim=…``, as PyTorch prints it."""
+        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -1,1 +1,8 @@
-"""Gradient clipping (``torch.nn.utils``)."""
+"""Utilities for training (``torch.nn.utils``): gradient clipping.
+
+Taught in chapter 8 (vanishing and exploding gradients).
+"""
+
+from nnlib.nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]

@@ -1,0 +1,145 @@
+r"""Gradient clipping: cap the gradients before the optimizer step, against explosions.
+
+Call it between ``loss.backward()`` and ``optimizer.step()``::
+
+    loss.backward()
+    nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
+    optimizer.step()
+
+Taught in chapter 8 (vanishing and exploding gradients).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+
+import numpy as np
+
+from nnlib._checks import error
+from nnlib.tensor import Tensor
+
+__all__ = ["clip_grad_norm_", "clip_grad_value_"]
+
+
+def _grads(where: str, parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
+    """The tensors among ``parameters`` that have a gradient."""
+    if isinstance(parameters, Tensor):
+        parameters = [parameters]
+    try:
+        params = list(parameters)
+    except TypeError:
+        error(where, "a tensor or an iterable of tensors", type(parameters).__name__,
+              "pass model.parameters().", TypeError)  # fmt: skip
+    for p in params:
+        if not isinstance(p, Tensor):
+            error(where, "tensors (parameters)", f"a {type(p).__name__} among them",
+                  "pass model.parameters().", TypeError)  # fmt: skip
+    return [p for p in params if p.grad is not None]
+
+
+def _norm(g: np.ndarray, norm_type: float) -> float:
+    """The ``norm_type``-norm of all entries of ``g``, as ``torch.linalg.vector_norm``."""
+    a = np.abs(g)
+    if norm_type == math.inf:
+        return float(a.max()) if a.size else 0.0
+    if norm_type == -math.inf:
+        return float(a.min()) if a.size else math.inf
+    if norm_type == 0:
+        return float(np.count_nonzero(a))
+    if norm_type == 2:
+        return math.sqrt(float(np.vdot(a, a)))
+    return float(np.sum(a**norm_type)) ** (1.0 / norm_type)
+
+
+def clip_grad_norm_(
+    parameters: Tensor | Iterable[Tensor],
+    max_norm: float,
+    norm_type: float = 2.0,
+    error_if_nonfinite: bool = False,
+) -> Tensor:
+    r"""Scale all gradients together so that their combined norm is at most ``max_norm``.
+
+    The gradients of all parameters are treated as one long vector :math:`g`. If its norm
+    :math:`\|g\|` exceeds ``max_norm``, every gradient is multiplied by
+
+    .. math::
+
+        c = \frac{\text{max\_norm}}{\|g\| + 10^{-6}} < 1,
+
+    which shortens the step but keeps its direction. Otherwise nothing changes.
+
+    Args:
+        parameters: A tensor or an iterable of tensors (``model.parameters()``); those
+            without a gradient are skipped.
+        max_norm: The largest allowed norm.
+        norm_type: The order of the norm: ``2.0`` (default), ``1.0``, ``math.inf``, ...
+        error_if_nonfinite: Raise if the total norm is ``nan`` or ``inf`` (default
+            ``False``: scale anyway, as PyTorch does).
+
+    Returns:
+        The total norm of the gradients *before* clipping, a 0-d tensor (handy to log).
+
+    Example:
+        >>> import nnlib
+        >>> from nnlib import nn
+        >>> w = nn.Parameter([3.0, 4.0])
+        >>> w.grad = w.data.copy()
+        >>> nn.utils.clip_grad_norm_([w], max_norm=1.0)
+        tensor(5.)
+        >>> w.grad.round(4)
+        array([0.6, 0.8], dtype=float32)
+
+    Taught in chapter 8 (vanishing and exploding gradients).
+    """
+    params = _grads("clip_grad_norm_", parameters)
+    norm_type = float(norm_type)
+    if not params:
+        return Tensor._wrap(np.asarray(0.0, dtype=np.float32))
+    dtype = np.result_type(*[p.grad.dtype for p in params])
+    norms = [_norm(p.grad, norm_type) for p in params]
+    total = _norm(np.asarray(norms), norm_type)
+    if error_if_nonfinite and not math.isfinite(total):
+        raise RuntimeError(
+            f"clip_grad_norm_: expected a finite total norm of order {norm_type} for the "
+            f"gradients, got {total}.\nhelp: some gradient is nan or inf (check the loss and "
+            "the learning rate); pass error_if_nonfinite=False to scale anyway."
+        )
+    coef = max_norm / (total + 1e-6)
+    if not coef >= 1:  # only ever shrink (a nan norm spreads nan, as in PyTorch)
+        for p in params:
+            if p.grad.flags.writeable:
+                p.grad *= coef
+            else:
+                p.grad = p.grad * coef
+    return Tensor._wrap(np.asarray(total, dtype=dtype))
+
+
+def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -> None:
+    r"""Clamp every gradient entry into :math:`[-\text{clip\_value}, \text{clip\_value}]`.
+
+    Unlike :func:`clip_grad_norm_`, this can change the direction of the update.
+
+    Args:
+        parameters: A tensor or an iterable of tensors (``model.parameters()``); those
+            without a gradient are skipped.
+        clip_value: The largest allowed absolute value.
+
+    Example:
+        >>> import nnlib
+        >>> from nnlib import nn
+        >>> w = nn.Parameter([3.0, -0.5])
+        >>> w.grad = w.data.copy()
+        >>> nn.utils.clip_grad_value_([w], clip_value=1.0)
+        >>> w.grad
+        array([ 1. , -0.5], dtype=float32)
+
+    Taught in chapter 8 (vanishing and exploding gradients).
+    """
+    params = _grads("clip_grad_value_", parameters)
+    clip_value = float(clip_value)
+    for p in params:
+        if p.grad.flags.writeable:
+            np.clip(p.grad, -clip_value, clip_value, out=p.grad)
+        else:
+            p.grad = np.clip(p.grad, -clip_value, clip_value)

@@ -1,0 +1,128 @@
+"""Shared test helpers (append your own below; do not rewrite other sections)."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+import torch
+
+import nnlib
+from nnlib import Tensor
+
+# ----------------------------------------------------------------- core: PyTorch parity
+#: Tolerances for float64 comparisons against PyTorch.
+RTOL = 1e-10
+ATOL = 1e-12
+
+
+def assert_close(actual: Any, expected: Any, rtol: float = RTOL, atol: float = ATOL) -> None:
+    """``assert_allclose`` that accepts nnlib tensors, torch tensors and arrays alike."""
+    np.testing.assert_allclose(to_numpy(actual), to_numpy(expected), rtol=rtol, atol=atol)
+
+
+def to_numpy(x: Any) -> np.ndarray:
+    """The values of an nnlib tensor, a torch tensor or anything array-like, as an array."""
+    if isinstance(x, Tensor):
+        return x.data
+    if isinstance(x, torch.Tensor):
+        return x.detach().cpu().numpy()
+    return np.asarray(x)
+
+
+def rand_array(rng: np.random.Generator, shape: Sequence[int], low: float | None = None,
+               high: float | None = None) -> np.ndarray:  # fmt: skip
+    """Standard-normal float64 values, or uniform in ``[low, high)`` when both are given."""
+    if low is None or high is None:
+        return rng.standard_normal(tuple(shape))
+    return rng.uniform(low, high, size=tuple(shape))
+
+
+def check_parity(
+    nn_fn: Callable[..., Tensor],
+    torch_fn: Callable[..., torch.Tensor],
+    *arrays: Any,
+    requires_grad: bool | Sequence[bool] = True,
+    seed: int = 0,
+    rtol: float = RTOL,
+    atol: float = ATOL,
+) -> tuple[Tensor, list[Tensor]]:
+    """Run the same computation in nnlib and in torch (float64) and compare everything.
+
+    Compares the output values, shape and dtype, then backpropagates the same random
+    upstream gradient through both (a vector-Jacobian product, which checks the whole
+    Jacobian better than ``.sum().backward()`` would) and compares every leaf's gradient.
+
+    Returns:
+        The nnlib output and the nnlib leaves, for further checks.
+    """
+    arrays = tuple(np.array(a, dtype=np.float64) for a in arrays)
+    flags = [requires_grad] * len(arrays) if isinstance(requires_grad, bool) else requires_grad
+    xs = [nnlib.tensor(a, requires_grad=f) for a, f in zip(arrays, flags, strict=True)]
+    ts = [torch.tensor(a, requires_grad=f) for a, f in zip(arrays, flags, strict=True)]
+    out = nn_fn(*xs)
+    tout = torch_fn(*ts)
+    assert isinstance(out, Tensor), type(out)
+    assert out.shape == tuple(tout.shape), (out.shape, tuple(tout.shape))
+    assert out.dtype == np.float64, out.dtype
+    assert_close(out, tout, rtol, atol)
+    if not any(flags):
+        return out, xs
+    assert out.requires_grad
+    g = np.random.default_rng(seed).standard_normal(out.shape)
+    out.backward(g)
+    tout.backward(torch.tensor(g))
+    for i, (x, t) in enumerate(zip(xs, ts, strict=True)):
+        if not flags[i]:
+            assert x.grad is None
+            continue
+        expected = np.zeros_like(x.data) if t.grad is None else t.grad.numpy()
+        assert x.grad is not None, f"input {i} got no gradient"
+        assert isinstance(x.grad, np.ndarray)
+        assert x.grad.shape == x.shape, (i, x.grad.shape, x.shape)
+        assert x.grad.dtype == x.dtype, (i, x.grad.dtype)
+        np.testing.assert_allclose(x.grad, expected, rtol=rtol, atol=atol,
+                                   err_msg=f"gradient of input {i}")  # fmt: skip
+    return out, xs
+
+
+def assert_raises_help(exc: type[Exception], call: Callable[..., Any], *args: Any,
+                       **kwargs: Any) -> str:  # fmt: skip
+    """Check that ``call`` raises ``exc`` with a message that carries a ``help:`` line."""
+    import pytest
+
+    with pytest.raises(exc) as info:
+        call(*args, **kwargs)
+    message = str(info.value)
+    assert "help:" in message, message
+    return message
+
+
+# ------------------------------------------------- activations, layers, init, clip_grad
+def to_torch(x: Any, requires_grad: bool = False) -> torch.Tensor:
+    """A float64 (or the array's own dtype) torch copy of an nnlib tensor or an array."""
+    arr = np.array(to_numpy(x))
+    return torch.tensor(arr, requires_grad=requires_grad)
+
+
+def copy_params_to_torch(module: Any, torch_module: torch.nn.Module) -> torch.nn.Module:
+    """Load an nnlib module's ``state_dict`` into a torch module (in float64) and return it."""
+    torch_module.double()
+    state = {k: torch.tensor(v, dtype=torch.float64) for k, v in module.state_dict().items()}
+    torch_module.load_state_dict(state)
+    return torch_module
+
+
+def assert_bad_input(exc: type[Exception], where: str, call: Callable[..., Any], *args: Any,
+                     **kwargs: Any) -> str:  # fmt: skip
+    """Check nnlib's three-part error: names ``where``, says what it got, has ``help:``."""
+    import pytest
+
+    with pytest.raises(exc) as info:
+        call(*args, **kwargs)
+    message = str(info.value)
+    assert message.startswith(where + ":"), message
+    assert "got" in message, message
+    assert "\nhelp: " in message, message
+    return message
