@@ -77,6 +77,12 @@ class no_grad:
     Taught in chapter 2 (backpropagation).
     """
 
+    def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
+        # ``@nnlib.no_grad`` without parentheses decorates too, as ``@torch.no_grad`` does.
+        if orig_func is None:
+            return super().__new__(cls)
+        return cls()(orig_func)
+
     def __enter__(self) -> None:
         self.prev = _state.enabled
         _state.enabled = False

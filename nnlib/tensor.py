@@ -243,7 +243,7 @@ class Tensor:
     def __index__(self) -> int:
         if self.data.dtype.kind not in "iu" or self.data.size != 1:
             raise TypeError("only integer tensors of a single element can be used as an index")
-        return int(self.data)
+        return int(self.data.item())
 
     __hash__ = object.__hash__
 
@@ -257,6 +257,10 @@ class Tensor:
                     "`with nnlib.no_grad():`, or change `.data` directly."
                 )
             return NotImplemented  # fall back to the out-of-place operator
+        if isinstance(other, Tensor) and other.requires_grad and grad_mode.is_grad_enabled():
+            # ``total += loss``: the result must join the graph, so record it out of place
+            # (as PyTorch does) instead of silently dropping the gradient of ``loss``.
+            return NotImplemented
         value = other.data if isinstance(other, Tensor) else other
         ufunc(self.data, value, out=self.data, casting="same_kind")
         return self

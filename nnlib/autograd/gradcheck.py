@@ -99,15 +99,16 @@ def gradcheck(
                 if x.grad is not None:
                     analytical[k] = x.grad.ravel()
             numerical = np.zeros_like(analytical)
-            flat = x.data.reshape(-1)  # a view: writing to it perturbs the input in place
+            # Perturb the input in place, element by element in the order of .ravel(). (Not
+            # through x.data.reshape(-1): for a non-C-contiguous array that is a copy.)
             with no_grad():
-                for j in range(flat.size):
-                    orig = flat[j]
-                    flat[j] = orig + eps
+                for j, at in enumerate(np.ndindex(x.data.shape)):
+                    orig = x.data[at]
+                    x.data[at] = orig + eps
                     plus = _outputs(fn, inputs)[o_idx].data.ravel().copy()
-                    flat[j] = orig - eps
+                    x.data[at] = orig - eps
                     minus = _outputs(fn, inputs)[o_idx].data.ravel().copy()
-                    flat[j] = orig
+                    x.data[at] = orig
                     numerical[:, j] = (plus - minus) / (2 * eps)
             bad = np.abs(analytical - numerical) > atol + rtol * np.abs(numerical)
             if bad.any():

@@ -49,7 +49,7 @@ from nnlib.ops.shape import (
     transpose,
     unsqueeze,
 )
-from nnlib.tensor import Tensor, as_tensor
+from nnlib.tensor import Tensor, as_tensor, from_op
 
 __all__ = [
     "abs", "add", "cast", "cat", "clip", "div", "exp", "flatten", "getitem", "linalg",
@@ -163,7 +163,7 @@ _methods: dict[str, Any] = {
         np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim), dtype=np.int64)),
     "all": lambda self: Tensor._wrap(np.asarray(self.data.all())),
     "any": lambda self: Tensor._wrap(np.asarray(self.data.any())),
-    "clone": lambda self: mul(self, 1),
+    "clone": lambda self: from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward"),
 }  # fmt: skip
 
 for _name, _fn in _methods.items():

@@ -37,7 +37,13 @@ def matmul(a: Any, b: Any) -> Tensor:
             f"shapes {ad.shape} and {bd.shape} ({ad.shape[-1]} vs {inner_b}).\n"
             "help: check which matrix should be transposed (.T)."
         )
-    out = ad @ bd
+    try:
+        out = ad @ bd
+    except ValueError:  # the batch dimensions do not broadcast
+        raise ValueError(
+            f"matmul: expected batch dimensions that broadcast, got shapes {ad.shape} and "
+            f"{bd.shape}.\nhelp: all but the last two dimensions must be equal or 1."
+        ) from None
 
     if ad.ndim == 2 and bd.ndim == 2:  # the common case, without any reshaping
 
@@ -52,10 +58,12 @@ def matmul(a: Any, b: Any) -> Tensor:
         a2 = ad[None, :] if ad.ndim == 1 else ad
         b2 = bd[:, None] if bd.ndim == 1 else bd
         g2 = g
-        if ad.ndim == 1:
-            g2 = np.expand_dims(g2, -2)
+        # Put back the dimensions that 1-d inputs dropped: b's column first, then a's row,
+        # so that a vector-vector product's 0-d gradient becomes a (1, 1) matrix.
         if bd.ndim == 1:
             g2 = np.expand_dims(g2, -1)
+        if ad.ndim == 1:
+            g2 = np.expand_dims(g2, -2)
         ga = gb = None
         if a.requires_grad:
             ga = unbroadcast(g2 @ np.swapaxes(b2, -1, -2), a2.shape).reshape(ad.shape)

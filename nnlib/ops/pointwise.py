@@ -112,17 +112,24 @@ def pow(a: Any, b: Any) -> Tensor:
         ad = a.data
         if b == 2:
             return from_op(ad * ad, (a,), lambda g: (g * 2 * ad,), "PowBackward")
+        if b == 0:  # constant 1: gradient 0 everywhere, also at 0 (not 0 * 0**-1 = nan)
+            return from_op(ad**b, (a,), lambda g: (np.zeros_like(g),), "PowBackward")
         return from_op(ad**b, (a,), lambda g: (g * b * ad ** (b - 1),), "PowBackward")
     a, b = as_tensor(a), as_tensor(b)
     ad, bd = a.data, b.data
     out = ad**bd
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        ga = unbroadcast(g * bd * ad ** (bd - 1), ad.shape) if a.requires_grad else None
-        gb = None
-        if b.requires_grad:
-            with np.errstate(divide="ignore", invalid="ignore"):
-                gb = unbroadcast(g * out * np.log(ad), bd.shape)
+        ga = gb = None
+        # As PyTorch: exponent 0 gives gradient 0 for the base, and a base of 0 (with an
+        # exponent >= 0) gives gradient 0 for the exponent, instead of 0 * inf = nan.
+        with np.errstate(divide="ignore", invalid="ignore"):
+            if a.requires_grad:
+                ga = np.where(bd == 0, 0, g * bd * ad ** (bd - 1))
+                ga = unbroadcast(ga, ad.shape)
+            if b.requires_grad:
+                gb = np.where((ad == 0) & (bd >= 0), 0, g * out * np.log(ad))
+                gb = unbroadcast(gb, bd.shape)
         return ga, gb
 
     return from_op(out, (a, b), backward, "PowBackward")
@@ -205,10 +212,22 @@ def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tenso
     return from_op(out, (a,), backward, "ClampBackward")
 
 
+def _as_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
+    """Both operands as tensors; a plain number takes the other tensor's dtype where it fits
+    (``where(c, x, 0.0)`` stays float32 for a float32 ``x``, as in PyTorch)."""
+    a = a.item() if isinstance(a, np.number) else a  # NumPy scalars count as plain numbers
+    b = b.item() if isinstance(b, np.number) else b
+    if _is_scalar(a) and isinstance(b, Tensor):
+        return Tensor._wrap(np.asarray(a, dtype=np.result_type(b.data.dtype, a))), b
+    if _is_scalar(b) and isinstance(a, Tensor):
+        return a, Tensor._wrap(np.asarray(b, dtype=np.result_type(a.data.dtype, b)))
+    return as_tensor(a), as_tensor(b)
+
+
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Pick from ``a`` where ``condition`` is true and from ``b`` elsewhere (``torch.where``)."""
     cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
-    a, b = as_tensor(a), as_tensor(b)
+    a, b = _as_pair(a, b)
     sa, sb = a.data.shape, b.data.shape
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -221,7 +240,7 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Element-wise maximum (``torch.maximum``); ties share the gradient equally, as PyTorch."""
-    a, b = as_tensor(a), as_tensor(b)
+    a, b = _as_pair(a, b)
     ad, bd = a.data, b.data
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:

@@ -91,8 +91,10 @@ def var(a: Tensor, dim: Dim = None, keepdim: bool = False, correction: int = 1) 
     with np.errstate(divide="ignore", invalid="ignore"):
         out = (centred * centred).sum(axis=axes, keepdims=keepdim) / denom
 
+    scale = 2 / denom if denom else np.nan  # no spread from <= correction values: nan
+
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
-        return (_expand(g, axes, keepdim, shape) * (2 / denom) * centred,)
+        return (_expand(g, axes, keepdim, shape) * scale * centred,)
 
     return from_op(np.asarray(out), (a,), backward, "VarBackward")
 

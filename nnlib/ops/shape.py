@@ -43,6 +43,7 @@ def permute(a: Tensor, *dims: Any) -> Tensor:
     """Reorder all dimensions (``torch.permute``)."""
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
+    dims = tuple(int(d) % max(a.data.ndim, 1) for d in dims)  # argsort needs dims >= 0
     inverse = tuple(np.argsort(dims))
     out = np.transpose(a.data, dims)
     return from_op(out, (a,), lambda g: (np.transpose(g, inverse),), "PermuteBackward")
