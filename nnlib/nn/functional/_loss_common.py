@@ -130,4 +130,5 @@ def reduce_array(loss: np.ndarray, reduction: str, count: float) -> np.ndarray:
     if reduction == "none":
         return loss
     total = loss.sum()
-    return np.asarray(total / count if reduction == "mean" else total, dtype=loss.dtype)
+    with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: NaN, as torch
+        return np.asarray(total / count if reduction == "mean" else total, dtype=loss.dtype)

@@ -231,7 +231,8 @@ def cross_entropy(
         if reduction == "none":
             gn = g.reshape(-1)
         else:
-            gn = np.full(m, g / count if reduction == "mean" else g, dtype=x.dtype)
+            with np.errstate(invalid="ignore", divide="ignore"):
+                gn = np.full(m, g / count if reduction == "mean" else g, dtype=x.dtype)
         # d(-log p_k)/dx = softmax(x) - onehot(k), weighted by each term's coefficient.
         grad = (e / s) * (gn * a_sum)[:, None]
         if probs:
@@ -316,7 +317,8 @@ def nll_loss(
         if reduction == "none":
             gn = g.reshape(-1)
         else:
-            gn = g / count if reduction == "mean" else g
+            with np.errstate(invalid="ignore", divide="ignore"):
+                gn = g / count if reduction == "mean" else g
         grad = np.zeros_like(rows)
         grad[arange, safe] = -gn * wy
         return (_from_rows(grad, x.shape),)

@@ -145,21 +145,29 @@ class BatchNorm1d(Module):
                 f"shape {shape_str(shape)}",
                 hint,
             )
-        if self.training and input.data.size // c <= 1:
+        use_batch = self.training or not self.track_running_stats
+        if use_batch and input.data.size // c <= 1:
+            hint = (
+                "the batch statistics of one example are meaningless: use batches of at "
+                "least 2, or call model.eval() to predict one example with the running "
+                "statistics."
+            )
+            if not self.training:
+                hint = (
+                    "this layer was built with track_running_stats=False, so it always "
+                    "normalises with batch statistics: pass at least 2 examples."
+                )
             error(
                 "BatchNorm1d",
                 "more than 1 value per channel when training",
                 f"input of shape {shape_str(shape)}",
-                "the batch statistics of one example are meaningless: use batches of at "
-                "least 2, or call model.eval() to predict one example with the running "
-                "statistics.",
+                hint,
             )
         factor = 0.0 if self.momentum is None else self.momentum
         if self.training and self.track_running_stats:
             self.num_batches_tracked.data += 1
             if self.momentum is None:  # cumulative moving average
                 factor = 1.0 / float(self.num_batches_tracked.data)
-        use_batch = self.training or not self.track_running_stats
         keep = not self.training or self.track_running_stats
         return NF.batch_norm(
             input,
@@ -223,6 +231,7 @@ class LayerNorm(Module):
         )
         self.eps = eps
         self.elementwise_affine = elementwise_affine
+        self._has_bias = bias
         dt = _dtype(dtype)
         if elementwise_affine:
             self.weight = Parameter(np.ones(self.normalized_shape, dtype=dt))
@@ -236,7 +245,7 @@ class LayerNorm(Module):
     def extra_repr(self) -> str:
         return (
             f"{self.normalized_shape}, eps={self.eps}, "
-            f"elementwise_affine={self.elementwise_affine}"
+            f"elementwise_affine={self.elementwise_affine}, bias={self._has_bias}"
         )
 
     def forward(self, input: Tensor) -> Tensor:
@@ -268,6 +277,7 @@ class GroupNorm(Module):
         num_channels: The number of channels ``C``.
         eps: Added to the variance.
         affine: Learn :math:`\gamma` (ones) and :math:`\beta` (zeros), shape ``(C,)``.
+        bias: Learn :math:`\beta` too (with ``affine``).
         dtype: The dtype of the parameters (float32 by default).
 
     Shape:
@@ -281,7 +291,7 @@ class GroupNorm(Module):
         >>> gn(nnlib.tensor([[1.0, 3.0, 0.0, 4.0]])).shape
         (1, 4)
         >>> gn
-        GroupNorm(2, 4, eps=1e-05, affine=True)
+        GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
 
     Taught in chapter 6 (normalization).
     """
@@ -292,6 +302,7 @@ class GroupNorm(Module):
         num_channels: int,
         eps: float = 1e-5,
         affine: bool = True,
+        bias: bool = True,
         dtype: Any = None,
     ) -> None:
         super().__init__()
@@ -307,16 +318,22 @@ class GroupNorm(Module):
             )
         self.eps = eps
         self.affine = affine
+        self._has_bias = bias
         dt = _dtype(dtype)
         if affine:
             self.weight = Parameter(np.ones(num_channels, dtype=dt))
-            self.bias = Parameter(np.zeros(num_channels, dtype=dt))
         else:
             self.register_parameter("weight", None)
+        if affine and bias:
+            self.bias = Parameter(np.zeros(num_channels, dtype=dt))
+        else:
             self.register_parameter("bias", None)
 
     def extra_repr(self) -> str:
-        return f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}"
+        return (
+            f"{self.num_groups}, {self.num_channels}, eps={self.eps}, affine={self.affine}, "
+            f"bias={self._has_bias}"
+        )
 
     def forward(self, input: Tensor) -> Tensor:
         shape = input.data.shape
