@@ -19,7 +19,7 @@ NPM_STAMP := node_modules/.installed
 ASSETS_STAMP := _build/assets/.staged
 JUPYTERLAB_VERSION := 4.6.6
 
-LINT_PATHS := $(wildcard nnlib tests tools benchmarks)
+LINT_PATHS := $(wildcard nnlib tests tools benchmarks book)
 NBVAL := --nbval book/ --nbval-sanitize-with tests/nbval_sanitize.cfg
 JB_BUILD := $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
@@ -38,7 +38,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ASSETS_STAMP): $(NPM_STAMP) tools/stage_assets.py | $(VENV_STAMP)
+$(ASSETS_STAMP): $(NPM_STAMP) tools/stage_assets.py $(wildcard tools/site_assets/*) | $(VENV_STAMP)
 	$(BIN)/python tools/stage_assets.py
 	touch $@
 

@@ -25,11 +25,11 @@ CONFIG = ROOT / "_config.yml"
 BOOK = ROOT / "book"
 
 # The first line of the setup cell; it is how a notebook's first code cell is recognised.
-MARKER = "# Setup: install nnlib if this kernel does not have it (Colab, Binder)."
+MARKER = "# Setup: install nnlib if this kernel lacks it (Colab)."
 
 TEMPLATE = """{marker}
-# Locally (`make book`) and on Binder it is already installed, and this cell prints nothing.
-# NNLIB_SOURCE overrides where pip installs it from (a path, a wheel or a git URL).
+# Locally and on Binder nnlib is already installed: this cell prints nothing.
+# NNLIB_SOURCE overrides where pip installs it from (path, wheel or git URL).
 import importlib
 import importlib.util
 import os
@@ -40,7 +40,10 @@ if importlib.util.find_spec("nnlib") is None:
     NNLIB_SOURCE = os.environ.get(
         "NNLIB_SOURCE", "{source}"
     )
-    subprocess.run([sys.executable, "-m", "pip", "install", "--quiet", NNLIB_SOURCE], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--quiet", NNLIB_SOURCE],
+        check=True,
+    )
     importlib.invalidate_caches()"""
 
 

@@ -1,4 +1,6 @@
-"""A small Sphinx extension that resolves nnlib's cross-references the way a reader means them.
+"""The course's Sphinx extension: nnlib's cross-references, and two fixes to the page head.
+
+It resolves nnlib's cross-references the way a reader means them.
 
 Docstrings and type hints name things as the code sees them: ``Tensor`` (a string
 annotation), ``nnlib.tensor.Tensor`` or ``nnlib.optim.Optimizer`` (a re-export), while the
@@ -13,17 +15,23 @@ resolve a Python reference, tries in order:
    attributes such as ``last_epoch``), plain code text without a link;
 4. for a type alias or type variable defined in nnlib (``ArrayOrTensor``), plain code text.
 
-Anything else stays a warning, so a reference to something that does not exist still breaks
-the build.
+It also documents each object once: a submodule does not repeat what the top-level package
+exports (see :func:`skip_reexports`). Anything else stays a warning, so a reference to
+something that does not exist still breaks the build.
+
+Finally it removes script tags that Jupyter Book adds twice (see
+:func:`drop_duplicate_scripts`).
 """
 
 from __future__ import annotations
 
 import importlib
 import inspect
+import re
 import sys
 import types
 import typing
+from pathlib import Path
 from typing import Any
 
 from docutils import nodes
@@ -40,12 +48,12 @@ def _lookup(dotted: str) -> Any:
     for split in range(len(parts), 0, -1):
         try:
             obj = importlib.import_module(".".join(parts[:split]))
-        except ImportError:
+        except Exception:  # a missing module, or one that fails while it is being written
             continue
         try:
             for name in parts[split:]:
                 obj = getattr(obj, name)
-        except AttributeError:
+        except Exception:  # AttributeError, or a lazy import that fails
             return None
         return obj
     return None
@@ -143,6 +151,61 @@ def _is_type_alias(dotted: str) -> bool:
     }
 
 
+_current_module: list[str] = []
+
+
+def remember_module(app: Sphinx, what: str, name: str, obj: Any, options: Any, lines: Any):
+    """autodoc processes a module's docstring before its members: note which module it is."""
+    if what == "module":
+        _current_module[:] = [name]
+
+
+def skip_reexports(app: Sphinx, what: str, name: str, obj: Any, skip: bool, options: Any):
+    """Document an object once: skip it in a submodule if the top-level package exports it.
+
+    ``no_grad`` is exported by ``nnlib`` and by ``nnlib.autograd``; documenting it twice
+    would be a duplicate description (a warning, so an error with ``-W``).
+    """
+    if what != "module" or not _current_module or _current_module[0] == PACKAGE:
+        return None
+    package = sys.modules.get(PACKAGE)
+    exported = getattr(package, "__all__", [])
+    if any(getattr(package, export, None) is obj for export in exported):
+        return True
+    return None
+
+
+def drop_duplicate_scripts(app: Sphinx, exception: Exception | None) -> None:
+    """Keep one copy of each script tag in every page's head.
+
+    Jupyter Book 1 registers sphinx-thebe's and sphinx-togglebutton's inline set-up scripts
+    twice; the second ``const THEBE_JS_URL`` is a JavaScript error on every page. The tags
+    are added by several extensions at several moments, so the built pages are fixed.
+    """
+    if exception is not None or app.builder.format != "html":
+        return
+    script = re.compile(r"^\s*<script\b.*</script>\s*$")
+    for page in Path(app.outdir).rglob("*.html"):
+        text = page.read_text(encoding="utf-8")
+        head, separator, body = text.partition("</head>")
+        if not separator:
+            continue
+        seen: set[str] = set()
+        lines = []
+        for line in head.splitlines(keepends=True):
+            if script.match(line):
+                if line.strip() in seen:
+                    continue
+                seen.add(line.strip())
+            lines.append(line)
+        fixed = "".join(lines) + separator + body
+        if fixed != text:
+            page.write_text(fixed, encoding="utf-8")
+
+
 def setup(app: Sphinx) -> dict[str, Any]:
+    app.connect("build-finished", drop_duplicate_scripts)
     app.connect("missing-reference", resolve)
+    app.connect("autodoc-process-docstring", remember_module)
+    app.connect("autodoc-skip-member", skip_reexports)
     return {"parallel_read_safe": True, "parallel_write_safe": True}

@@ -1,5 +1,7 @@
 """Copy the site's front-end assets from ``node_modules`` into ``_build/assets/vendor``.
 
+Also copies the site's own small scripts (``tools/site_assets/``) into ``_build/assets/site``.
+
 ``_config.yml`` lists ``_build/assets`` in ``html_static_path``, so Sphinx copies these files
 into the site's ``_static/vendor/`` and every page loads MathJax and the widget manager from
 the site itself, never from a CDN. Run ``npm ci`` first (``make book`` does both).
@@ -13,7 +15,10 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 NODE_MODULES = ROOT / "node_modules"
-TARGET = ROOT / "_build" / "assets" / "vendor"
+STAGING = ROOT / "_build" / "assets"
+TARGET = STAGING / "vendor"
+# The site's own scripts (not from npm), served from _static/site/.
+SITE_SCRIPTS = Path(__file__).resolve().parent / "site_assets"
 
 # (source folder in node_modules, folder under _static/vendor, glob patterns to copy)
 ASSETS = [
@@ -33,9 +38,10 @@ def stage() -> int:
     """Copy the assets; return the number of files copied."""
     if not NODE_MODULES.is_dir():
         sys.exit("node_modules/ is missing: run `npm ci` first (`make book` does).")
-    if TARGET.exists():
-        shutil.rmtree(TARGET)
-    copied = 0
+    if STAGING.exists():
+        shutil.rmtree(STAGING)
+    shutil.copytree(SITE_SCRIPTS, STAGING / "site")
+    copied = len(list(SITE_SCRIPTS.iterdir()))
     for source, destination, patterns in ASSETS:
         source_dir = NODE_MODULES / source
         if not source_dir.is_dir():
@@ -51,4 +57,4 @@ def stage() -> int:
 
 
 if __name__ == "__main__":
-    print(f"staged {stage()} asset files in {TARGET.relative_to(ROOT)}")
+    print(f"staged {stage()} asset files in {STAGING.relative_to(ROOT)}")

@@ -1,0 +1,110 @@
+"""The notebooks' stored outputs are real, and strict nbval really compares them.
+
+``make test`` runs ``pytest --nbval book/``, which re-runs every notebook and compares each
+fresh output with the one stored in the file. That check is only worth something if the
+stored outputs exist and a changed output fails it; these tests prove both.
+"""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+NOTEBOOKS = sorted((ROOT / "book").glob("*.ipynb"))
+SANITIZE = ROOT / "tests" / "nbval_sanitize.cfg"
+SETUP_NOTEBOOK = ROOT / "book" / "00_setup.ipynb"
+
+
+def code_cells(path: Path) -> list[dict]:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    return [cell for cell in notebook["cells"] if cell["cell_type"] == "code"]
+
+
+def run_nbval(notebook: Path) -> subprocess.CompletedProcess:
+    """Run strict nbval on one notebook in a fresh pytest process."""
+    return subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pytest",
+            "--nbval",
+            str(notebook),
+            "--nbval-sanitize-with",
+            str(SANITIZE),
+            "-p",
+            "no:cacheprovider",
+            "-q",
+        ],
+        cwd=notebook.parent,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_was_executed_top_to_bottom(path: Path) -> None:
+    """Every code cell ran once, in order, in one clean kernel (as `make execute` does)."""
+    counts = [cell.get("execution_count") for cell in code_cells(path)]
+    assert counts == list(range(1, len(counts) + 1)), (
+        f"{path.name}: execution counts {counts}; run `make execute` to store fresh outputs"
+    )
+    assert any(cell.get("outputs") for cell in code_cells(path)), (
+        f"{path.name} has no stored outputs, so nbval would compare nothing"
+    )
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.name)
+def test_notebook_has_no_timing_metadata_and_keeps_widget_state(path: Path) -> None:
+    notebook = json.loads(path.read_text(encoding="utf-8"))
+    timed = [i for i, cell in enumerate(notebook["cells"]) if "execution" in cell["metadata"]]
+    assert not timed, f"{path.name}: cells {timed} carry timing metadata; use `make execute`"
+    has_widgets = any(
+        "application/vnd.jupyter.widget-view+json" in output.get("data", {})
+        for cell in code_cells(path)
+        for output in cell.get("outputs", [])
+    )
+    if has_widgets:
+        state = notebook["metadata"].get("widgets", {})
+        assert state.get("application/vnd.jupyter.widget-state+json", {}).get("state"), (
+            f"{path.name} shows widgets but stores no widget state: the site would show "
+            "empty boxes. Run `make execute`."
+        )
+
+
+def tamper(notebook: dict) -> str:
+    """Change the first stored stream output; return the text it had."""
+    for cell in notebook["cells"]:
+        for output in cell.get("outputs", []) if cell["cell_type"] == "code" else []:
+            if output.get("output_type") == "stream" and "".join(output["text"]).strip():
+                original = "".join(output["text"])
+                output["text"] = [original.replace("ok", "OK?").replace("nnlib", "NNLIB")]
+                assert output["text"][0] != original
+                return original
+    raise AssertionError("the notebook has no stream output to tamper with")
+
+
+@pytest.mark.slow
+def test_strict_nbval_fails_on_a_tampered_output(tmp_path: Path) -> None:
+    pristine = tmp_path / "pristine" / SETUP_NOTEBOOK.name
+    pristine.parent.mkdir()
+    shutil.copy(SETUP_NOTEBOOK, pristine)
+    result = run_nbval(pristine)
+    assert result.returncode == 0, f"the untouched copy should pass:\n{result.stdout}"
+    assert " passed" in result.stdout
+
+    tampered = tmp_path / "tampered" / SETUP_NOTEBOOK.name
+    tampered.parent.mkdir()
+    notebook = json.loads(SETUP_NOTEBOOK.read_text(encoding="utf-8"))
+    tamper(notebook)
+    tampered.write_text(json.dumps(notebook), encoding="utf-8")
+    result = run_nbval(tampered)
+    assert result.returncode == 1, f"nbval should fail on a changed output:\n{result.stdout}"
+    assert "1 failed" in result.stdout, result.stdout
+    assert "NNLIB" in result.stdout or "OK?" in result.stdout, result.stdout

@@ -1,0 +1,279 @@
+"""Browser check of the built site (``_build/html``), as a reader would see it.
+
+Every page is opened in headless Chromium (Debian's package, driven by Playwright) from a
+local HTTP server on 127.0.0.1, and the test fails if:
+
+- a local asset fails to load (HTTP status >= 400, or the request fails);
+- any request leaves the machine (it is blocked, recorded and reported);
+- a page with maths has no typeset MathJax output (``mjx-container``);
+- a page with stored widgets does not turn them into widget DOM;
+- an image does not load;
+- a chapter (notebook) page lacks its Colab and Binder links to the configured repository.
+
+A full-page screenshot of every page (and a dark-mode one of each chapter) is saved under
+``_build/screenshots/``. Without Chromium the test is skipped with a message, except when
+the environment variable ``CI`` is set, where a missing browser is a failure.
+
+Run ``make book`` first; ``make test`` does everything in order.
+"""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import json
+import os
+import re
+import shutil
+import sys
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import pytest
+
+ROOT = Path(__file__).resolve().parent.parent
+SITE = ROOT / "_build" / "html"
+SCREENSHOTS = ROOT / "_build" / "screenshots"
+CHROMIUM_FLAGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+LOCAL_HOSTS = {"127.0.0.1", "localhost"}
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+MATH_MARKER = re.compile(r'class="math[ "]')
+
+sys.path.insert(0, str(ROOT / "tools"))
+from setup_cell import read_repository  # noqa: E402
+
+pytestmark = pytest.mark.browser
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").lower() not in {"", "0", "false", "no"}
+
+
+def skip_or_fail(message: str) -> None:
+    """Skip on a learner's machine; fail in CI, where the check must run."""
+    if in_ci():
+        pytest.fail(f"{message} (CI is set, so this check may not be skipped)")
+    pytest.skip(message)
+
+
+def chromium_path() -> str | None:
+    candidate = os.environ.get("CHROMIUM") or shutil.which("chromium")
+    if candidate is None and Path("/usr/bin/chromium").exists():
+        candidate = "/usr/bin/chromium"
+    return candidate
+
+
+def site_pages() -> list[str]:
+    """Every HTML page of the site, as paths relative to _build/html."""
+    if not SITE.is_dir():
+        return []
+    return sorted(
+        path.relative_to(SITE).as_posix()
+        for path in SITE.rglob("*.html")
+        if not path.relative_to(SITE).parts[0].startswith("_")
+    )
+
+
+def notebook_pages() -> dict[str, str]:
+    """Built page -> notebook path in the repository, for every notebook in book/."""
+    return {
+        f"book/{path.stem}.html": f"book/{path.name}" for path in sorted(ROOT.glob("book/*.ipynb"))
+    }
+
+
+class QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, format: str, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="module")
+def server() -> Iterator[str]:
+    if not (SITE / "index.html").exists():
+        skip_or_fail("the site is not built: run `make book` first")
+    handler = functools.partial(QuietHandler, directory=str(SITE))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    thread = threading.Thread(target=httpd.serve_forever, daemon=True)
+    thread.start()
+    yield f"http://127.0.0.1:{httpd.server_address[1]}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="module")
+def browser():
+    executable = chromium_path()
+    if executable is None:
+        skip_or_fail(
+            "Chromium is not installed, so the browser check was skipped. "
+            "Install it with `apt-get install chromium` (as root, `make test` does this)."
+        )
+    try:
+        from playwright.sync_api import sync_playwright
+    except ImportError:
+        skip_or_fail("playwright is not installed (it is in requirements.txt)")
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(
+            executable_path=executable, headless=True, args=CHROMIUM_FLAGS
+        )
+        yield browser
+        browser.close()
+
+
+def screenshot_name(page_path: str, suffix: str = "") -> Path:
+    return SCREENSHOTS / (page_path.removesuffix(".html").replace("/", "__") + suffix + ".png")
+
+
+def open_page(browser, url: str):
+    """Open `url`; return (page, context, problems) with every bad request recorded."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    problems: list[str] = []
+    external: set[str] = set()
+
+    def route(route_) -> None:
+        request_url = route_.request.url
+        parts = urlsplit(request_url)
+        if parts.scheme in {"http", "https", "ws", "wss"} and parts.hostname not in LOCAL_HOSTS:
+            external.add(request_url)
+            problems.append(f"request leaves the machine: {request_url}")
+            route_.abort()
+        else:
+            route_.continue_()
+
+    context.route("**/*", route)
+    page = context.new_page()
+    page.on(
+        "response",
+        lambda response: (
+            problems.append(f"HTTP {response.status}: {response.url}")
+            if response.status >= 400
+            else None
+        ),
+    )
+    page.on(
+        "requestfailed",
+        lambda request: (
+            problems.append(f"request failed ({request.failure}): {request.url}")
+            if request.url not in external
+            else None
+        ),
+    )
+    page.on("pageerror", lambda error: problems.append(f"JavaScript error: {error}"))
+    page.goto(url, wait_until="networkidle")
+    return page, context, problems
+
+
+def broken_images(page) -> list[str]:
+    """Sources of images that did not load (after making lazy ones load)."""
+    return page.evaluate(
+        """async () => {
+            const images = Array.from(document.images);
+            images.forEach((img) => { img.loading = "eager"; });
+            await Promise.all(images.map((img) => img.decode().catch(() => null)));
+            return images
+                .filter((img) => !img.complete || img.naturalWidth === 0)
+                .map((img) => img.currentSrc || img.src || img.outerHTML.slice(0, 120));
+        }"""
+    )
+
+
+def test_the_site_is_built() -> None:
+    if not site_pages():
+        skip_or_fail("the site is not built: run `make book` first")
+    for page, notebook in notebook_pages().items():
+        assert (SITE / page).exists(), f"{notebook} has no page {page}: is it in _toc.yml?"
+
+
+def test_no_page_names_a_cdn() -> None:
+    """No built page refers to a script or style on another host."""
+    offenders = []
+    for page_path in site_pages():
+        html = (SITE / page_path).read_text(encoding="utf-8")
+        for tag in re.findall(r"<(?:script|link)\b[^>]*>", html):
+            match = re.search(r'(?:src|href)="((?:https?:)?//[^"]+)"', tag)
+            if match and ("<script" in tag or 'rel="stylesheet"' in tag or "preload" in tag):
+                offenders.append(f"{page_path}: {match.group(1)}")
+    assert not offenders, "pages load assets from other hosts:\n" + "\n".join(offenders)
+
+
+@pytest.mark.parametrize("page_path", site_pages() or ["<site not built>"])
+def test_page_renders_offline(page_path: str, server: str, browser) -> None:
+    source = SITE / page_path
+    if not source.exists():
+        skip_or_fail("the site is not built: run `make book` first")
+    html = source.read_text(encoding="utf-8")
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    try:
+        if MATH_MARKER.search(html):
+            try:
+                page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
+            except Exception:
+                problems.append("the page has maths but MathJax typeset none of it")
+            else:
+                leftover = page.evaluate(
+                    """() => Array.from(document.querySelectorAll('.math'))
+                        .filter((el) => !el.querySelector('mjx-container')
+                                        && !el.closest('mjx-container')).length"""
+                )
+                if leftover:
+                    problems.append(f"{leftover} maths element(s) left untypeset")
+
+        views = html.count(f'type="{WIDGET_VIEW}"')
+        if views:
+            try:
+                page.wait_for_selector(".jupyter-widgets", state="visible", timeout=20_000)
+            except Exception:
+                problems.append(f"{views} widget placeholder(s) but no widget was rendered")
+            else:
+                unrendered = page.evaluate(
+                    f"""() => Array.from(document.querySelectorAll(
+                            'script[type="{WIDGET_VIEW}"]'))
+                        .filter((s) => !s.parentElement.querySelector('.jupyter-widgets'))
+                        .length"""
+                )
+                if unrendered:
+                    problems.append(f"{unrendered} widget placeholder(s) left unrendered")
+
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot_name(page_path)), full_page=True)
+        problems.extend(f"image did not load: {src}" for src in broken_images(page))
+
+        notebook = notebook_pages().get(page_path)
+        if notebook is not None:
+            problems.extend(launch_link_problems(page, notebook))
+            # The same page in dark mode, to look at (the pydata theme reads data-theme).
+            page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; }")
+            page.wait_for_timeout(300)
+            page.screenshot(path=str(screenshot_name(page_path, "-dark")), full_page=True)
+    finally:
+        context.close()
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+def launch_link_problems(page, notebook: str) -> list[str]:
+    """Check the Colab and Binder links of a chapter page point at the configured repo."""
+    repository = read_repository()
+    owner_repo = urlsplit(repository["url"]).path.strip("/")
+    branch = repository["branch"]
+    prefix = repository["path_to_book"].strip("/")
+    repo_path = f"{prefix}/{notebook}" if prefix else notebook
+    expected = {
+        "Colab": f"https://colab.research.google.com/github/{owner_repo}/blob/{branch}/{repo_path}",
+        "Binder": f"https://mybinder.org/v2/gh/{owner_repo}/{branch}?urlpath=tree/{repo_path}",
+    }
+    hrefs = page.evaluate("() => Array.from(document.querySelectorAll('a[href]'), (a) => a.href)")
+    launch_links = [href for href in hrefs if "colab" in href or "binder" in href]
+    return [
+        f"no {name} launch link {href}; launch links found: {json.dumps(launch_links)}"
+        for name, href in expected.items()
+        if href not in hrefs
+    ]

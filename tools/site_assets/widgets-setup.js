@@ -1,0 +1,30 @@
+// Loaded on pages with widgets, after require.js and before the widget manager
+// (embed-amd.js): see nb_ipywidgets_js in _config.yml.
+(function () {
+  "use strict";
+  // This file is served from _static/site/; the vendored files sit in _static/vendor/.
+  var here = document.currentScript.src;
+  var staticRoot = here.slice(0, here.lastIndexOf("/site/") + 1);
+
+  // The widget manager finds its icon fonts beside the module URL that require.js gives
+  // it. By default that URL is under the page's own folder, where the fonts are not.
+  var managerDir = staticRoot + "vendor/html-manager";
+  window.requirejs.config({ paths: { "@jupyter-widgets/html-manager/dist": managerDir } });
+  window.__jupyter_widgets_assets_path__ = managerDir + "/";
+
+  // The widget manager typesets maths in labels with the MathJax 2 API (MathJax.Hub.Queue);
+  // the site uses MathJax 3. Translate the one call it makes, once MathJax 3 has started.
+  document.addEventListener("DOMContentLoaded", function () {
+    var mathjax = window.MathJax;
+    if (mathjax && !mathjax.Hub) {
+      mathjax.Hub = {
+        Queue: function (command) {
+          var element = Array.isArray(command) ? command[2] : undefined;
+          if (element && mathjax.typesetPromise) {
+            mathjax.typesetPromise([element]).catch(function () {});
+          }
+        },
+      };
+    }
+  });
+})();
