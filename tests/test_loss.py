@@ -749,3 +749,17 @@ def test_module_repr_and_buffers() -> None:
     loss = nn.CrossEntropyLoss(weight=nnlib.ones(3))
     assert "weight" in loss.state_dict() and list(loss.parameters()) == []
     _bad_input(ValueError, "MSELoss", nn.MSELoss, reduction="avg")
+
+
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_cross_entropy_fast_path_agrees_with_general_path(reduction: str) -> None:
+    x1 = nnlib.Tensor(randn(7, 5) * 3, requires_grad=True)
+    x2 = nnlib.Tensor(x1.data.copy(), requires_grad=True)
+    y = nnlib.Tensor(rng.integers(0, 5, 7))
+    fast = F.cross_entropy(x1, y, reduction=reduction)
+    general = F.cross_entropy(x2, y, weight=nnlib.Tensor(np.ones(5)), reduction=reduction)
+    np.testing.assert_allclose(fast.data, general.data, rtol=1e-12)
+    seed = randn(*fast.shape)
+    fast.backward(seed if fast.ndim else None)
+    general.backward(seed if general.ndim else None)
+    np.testing.assert_allclose(x1.grad, x2.grad, rtol=1e-10, atol=1e-15)

@@ -88,6 +88,8 @@ def _check_indices(where: str, x: np.ndarray, target: Tensor, ignore_index: int)
         elif t.shape == (*want, 1):
             hint = f"use target.squeeze({t.ndim - 1})."
         error(where, f"target of shape {shape_str(want)}", shape_str(t.shape), hint)
+    if t.size == 0 or (t.min() >= 0 and t.max() < c):
+        return
     bad = (t != ignore_index) & ((t < 0) | (t >= c))
     if bad.any():
         pos = np.argwhere(bad)[0]
@@ -196,9 +198,13 @@ def cross_entropy(
     shifted = rows - rows.max(axis=1, keepdims=True)
     e = np.exp(shifted)
     s = e.sum(axis=1, keepdims=True)
-    logp = shifted - np.log(s)
+    log_s = np.log(s)
     m = rows.shape[0]
     out_shape = _index_shape(x.shape)
+    idx = target.data.reshape(-1)
+    if not probs and w is None and not eps and (m == 0 or (ignore_index < 0 <= idx.min())):
+        return _plain_cross_entropy(input, shifted, e, s, log_s, idx, reduction, out_shape)
+    logp = shifted - log_s
 
     if probs:
         t = _to_rows(target.data.astype(x.dtype, copy=False))
@@ -210,7 +216,6 @@ def cross_entropy(
         count: float = m
         parents: tuple[Tensor, ...] = (input, target)
     else:
-        idx = target.data.reshape(-1)
         valid = idx != ignore_index
         safe = np.where(valid, idx, 0)
         arange = np.arange(m)
@@ -256,6 +261,43 @@ def cross_entropy(
     else:
         out = reduce_array(loss.astype(x.dtype, copy=False), reduction, count)
     return from_op(out, parents, backward, "CrossEntropyLossBackward")
+
+
+def _plain_cross_entropy(
+    input: Tensor,
+    shifted: np.ndarray,
+    e: np.ndarray,
+    s: np.ndarray,
+    log_s: np.ndarray,
+    idx: np.ndarray,
+    reduction: str,
+    out_shape: tuple[int, ...],
+) -> Tensor:
+    r"""The hot path of :func:`cross_entropy`: class indices, no weights, nothing ignored.
+
+    The same maths as the general path with fewer array passes: the loss only needs
+    :math:`\log\sum_c e^{x_c} - x_y` (after shifting by the row maximum), and the backward
+    pass is :math:`(\mathrm{softmax}(x) - \mathrm{onehot}(y))\,g/N`.
+    """
+    x = input.data
+    m = shifted.shape[0]
+    arange = np.arange(m)
+    loss = (log_s[:, 0] - shifted[arange, idx]).astype(x.dtype, copy=False)
+
+    def backward(g: np.ndarray) -> tuple[np.ndarray]:
+        if reduction == "none":
+            coef = g.reshape(-1)
+        else:
+            coef = np.full(m, g / m if reduction == "mean" else g, dtype=x.dtype)
+        grad = e * (coef[:, None] / s)
+        grad[arange, idx] -= coef
+        return (_from_rows(grad, x.shape),)
+
+    if reduction == "none":
+        out = loss.reshape(out_shape)
+    else:
+        out = reduce_array(loss, reduction, m)
+    return from_op(out, (input,), backward, "CrossEntropyLossBackward")
 
 
 def nll_loss(
