@@ -1,0 +1,383 @@
+r"""Checkers for chapter 1 (the perceptron and the artificial neuron).
+
+Every checker takes the learner's function, runs it on a few cases against nnlib, and prints
+one verdict. The functions take and return NumPy arrays (nnlib tensors are accepted too).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+import nnlib
+from nnlib.exercises import _reference as ref
+from nnlib.exercises.core import Case, Checker, Mistake, same_as, scaled_by
+
+_FORGOT_BIAS = (
+    "your output matches σ(X·w) without the bias: did you forget to add b before the sigmoid?"
+)
+
+
+def _neuron_cases() -> list[Case]:
+    rng = np.random.default_rng(101)
+    return [
+        Case(
+            "a batch of 4 examples, 3 features", (rng.normal(size=(4, 3)), rng.normal(size=3), 0.5)
+        ),
+        Case("one example (m = 1)", (np.array([[1.0, -2.0]]), np.array([0.25, 0.5]), -0.3)),
+        Case("zero weights: the output is σ(b)", (rng.normal(size=(3, 2)), np.zeros(2), 1.5)),
+        Case("large |z| (z = ±41)", (np.array([[20.0], [-20.0]]), np.array([2.0]), -1.0)),
+    ]
+
+
+def _neuron_reference(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
+    return nnlib.sigmoid(nnlib.tensor(X) @ nnlib.tensor(w) + b).data
+
+
+_NEURON = Checker(
+    title="neuron_forward",
+    arg_names=("X", "w", "b"),
+    cases=_neuron_cases,
+    reference=_neuron_reference,
+    mistakes=(
+        Mistake(_FORGOT_BIAS, same_as(lambda X, w, b: ref.sigmoid(X @ w))),
+        Mistake(
+            "your output is z = X·w + b itself: pass it through the sigmoid "
+            "σ(z) = 1 / (1 + exp(−z)).",
+            same_as(lambda X, w, b: X @ w + b),
+        ),
+        Mistake(
+            "check the sign inside the exponential: σ(z) = 1 / (1 + exp(−z)).",
+            same_as(lambda X, w, b: 1 / (1 + np.exp(X @ w + b))),
+        ),
+        Mistake(
+            "the bias is added, not subtracted: z = X·w + b.",
+            same_as(lambda X, w, b: ref.sigmoid(X @ w - b)),
+        ),
+    ),
+    default_hint="compute z = X @ w + b (one number per example), then σ(z).",
+    success="Your neuron computes σ(X·w + b), as nnlib does.",
+)
+
+
+def check_neuron_forward(fn: Callable[..., Any]) -> None:
+    r"""Check a sigmoid neuron's forward pass: ``neuron_forward(X, w, b) -> y_hat``.
+
+    The learner implements :math:`\hat y = \sigma(X w + b)` for a batch: ``X`` of shape
+    ``(m, n)``, weights ``w`` of shape ``(n,)``, a scalar bias ``b``; the result has shape
+    ``(m,)``. Recognises: forgetting the bias, forgetting the sigmoid, a sign error in the
+    exponential, subtracting the bias, modifying ``X`` in place.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def neuron_forward(X, w, b):
+        ...     return 1 / (1 + np.exp(-(X @ w + b)))
+        >>> check_neuron_forward(neuron_forward)  # doctest: +ELLIPSIS
+        ✓ neuron_forward: correct on all 4 cases (...). Your neuron computes σ(X·w + b), ...
+
+    Taught in chapter 1 (the perceptron and the artificial neuron).
+    """
+    _NEURON(fn)
+
+
+# ------------------------------------------------------------------------ perceptron
+def _perceptron_cases() -> list[Case]:
+    w = np.array([0.5, -0.4])
+    return [
+        Case(
+            "misclassified positive (y = 1, predicted 0)", (w, -0.2, np.array([1.0, 2.0]), 1, 0.1)
+        ),
+        Case(
+            "misclassified negative (y = 0, predicted 1)", (w, 0.3, np.array([2.0, 0.5]), 0, 0.5)
+        ),
+        Case("correctly classified: nothing changes", (w, 0.1, np.array([1.0, 0.0]), 1, 0.1)),
+        Case(
+            "on the boundary (z = 0 predicts 0)",
+            (np.array([1.0, -1.0]), 0.0, np.array([2.0, 2.0]), 1, 0.25),
+        ),
+    ]
+
+
+def _perceptron(
+    w: Any,
+    b: float,
+    x: Any,
+    y: int,
+    lr: float,
+    *,
+    ge: bool = False,
+    sign: float = 1.0,
+    with_lr: bool = True,
+    update_b: bool = True,
+    use_z: bool = False,
+) -> tuple[np.ndarray, float]:
+    z = float(np.dot(w, x) + b)
+    y_hat = z if use_z else float(z >= 0 if ge else z > 0)
+    step = sign * (lr if with_lr else 1.0) * (y - y_hat)
+    return w + step * x, b + step if update_b else b
+
+
+_PERCEPTRON = Checker(
+    title="perceptron_update",
+    arg_names=("w", "b", "x", "y", "lr"),
+    cases=_perceptron_cases,
+    reference=_perceptron,
+    output_names=("w_new", "b_new"),
+    mistakes=(
+        Mistake(
+            "you moved the weights the wrong way: w ← w + lr·(y − ŷ)·x, with the error "
+            "target − prediction.",
+            same_as(lambda *a: _perceptron(*a, sign=-1.0)),
+        ),
+        Mistake(
+            "you did not update the bias: b ← b + lr·(y − ŷ), like a weight whose input is 1.",
+            same_as(lambda *a: _perceptron(*a, update_b=False)),
+        ),
+        Mistake(
+            "multiply the update by the learning rate lr.",
+            same_as(lambda *a: _perceptron(*a, with_lr=False)),
+        ),
+        Mistake(
+            "at z = 0 exactly the perceptron predicts 0: use `z > 0`, not `z >= 0`.",
+            same_as(lambda *a: _perceptron(*a, ge=True)),
+        ),
+        Mistake(
+            "use the thresholded prediction ŷ = 1 if z > 0 else 0, not z itself (that "
+            "would be the delta rule of a linear unit).",
+            same_as(lambda *a: _perceptron(*a, use_z=True)),
+        ),
+    ),
+    default_hint="predict ŷ = 1 if w·x + b > 0 else 0; then w ← w + lr·(y − ŷ)·x and "
+    "b ← b + lr·(y − ŷ).",
+    success="Your perceptron learns only from its mistakes, as Rosenblatt's rule says.",
+)
+
+
+def check_perceptron_update(fn: Callable[..., Any]) -> None:
+    r"""Check one step of the perceptron rule: ``perceptron_update(w, b, x, y, lr) -> (w, b)``.
+
+    The learner implements Rosenblatt's rule for one example ``x`` of shape ``(n,)`` with a
+    label ``y`` in {0, 1}: predict :math:`\hat y = [w \cdot x + b > 0]`, then return new
+    weights :math:`w + \eta (y - \hat y) x` and bias :math:`b + \eta (y - \hat y)`, without
+    modifying ``w`` in place. Recognises: a flipped sign, a bias that is not updated, a
+    missing learning rate, ``>=`` at the boundary, using :math:`z` instead of :math:`\hat y`.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def perceptron_update(w, b, x, y, lr):
+        ...     y_hat = 1.0 if np.dot(w, x) + b > 0 else 0.0
+        ...     return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+        >>> check_perceptron_update(perceptron_update)  # doctest: +ELLIPSIS
+        ✓ perceptron_update: correct on all 4 cases (...
+
+    Taught in chapter 1 (the perceptron and the artificial neuron).
+    """
+    _PERCEPTRON(fn)
+
+
+# ------------------------------------------------------------------ cost gradient
+def _cost_cases() -> list[Case]:
+    rng = np.random.default_rng(102)
+    y4 = np.array([1.0, 0.0, 1.0, 0.0])
+    return [
+        Case("4 examples, 2 features", (rng.normal(size=(4, 2)), y4, np.array([0.3, -0.2]), 0.1)),
+        Case(
+            "one example (m = 1)",
+            (np.array([[1.0, 2.0]]), np.array([1.0]), np.array([0.5, -0.5]), 0.0),
+        ),
+        Case(
+            "3 examples, 3 features (square X)",
+            (rng.normal(size=(3, 3)), np.array([0.0, 1.0, 1.0]), rng.normal(size=3), -0.4),
+        ),
+        Case(
+            "6 examples, all labels 1",
+            (rng.normal(size=(6, 2)), np.ones(6), np.array([1.0, 1.0]), 0.5),
+        ),
+    ]
+
+
+def _cost_reference(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> tuple[Any, Any]:
+    wt = nnlib.tensor(w, requires_grad=True)
+    bt = nnlib.tensor(np.float64(b), requires_grad=True)
+    z = nnlib.tensor(X) @ wt + bt
+    # The binary cross-entropy of σ(z), written stably: max(z, 0) − z·y + log(1 + e^−|z|).
+    yt = nnlib.tensor(y)
+    loss = (nnlib.relu(z) - z * yt + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()
+    loss.backward()
+    return wt.grad, bt.grad
+
+
+def _cost_numpy(
+    X: Any,
+    y: Any,
+    w: Any,
+    b: float,
+    *,
+    act: bool = True,
+    transpose: bool = True,
+    scale: float = 1.0,
+) -> tuple[Any, Any]:
+    z = X @ w + b
+    err = (ref.sigmoid(z) if act else z) - y
+    dw = (X.T @ err if transpose else X @ err) / len(y)
+    return scale * dw, scale * err.mean()
+
+
+_COST = Checker(
+    title="cost_gradient",
+    arg_names=("X", "y", "w", "b"),
+    cases=_cost_cases,
+    reference=_cost_reference,
+    output_names=("dw", "db"),
+    mistakes=(
+        Mistake(
+            "your gradient is exactly m times too large (m = number of examples): the cost "
+            "J = (1/m) Σ L⁽ⁱ⁾ is a MEAN, so its gradient is the mean of the per-example "
+            "gradients: divide the sum by m (or use .mean()).",
+            scaled_by(lambda X, y, w, b: len(y)),
+        ),
+        Mistake(
+            "the sign is flipped: the gradient uses the error a − y (prediction minus target).",
+            scaled_by(lambda X, y, w, b: -1.0),
+        ),
+        Mistake(
+            "use the prediction a = σ(z) in the error a − y, not z itself.",
+            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, act=False)),
+        ),
+        Mistake(
+            "each weight's gradient sums over the examples: dw = Xᵀ·(a − y) / m, with the "
+            "transpose (X·(a − y) only runs when X happens to be square).",
+            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, transpose=False)),
+        ),
+    ),
+    default_hint="with a = σ(X·w + b): dw = Xᵀ·(a − y) / m and db = mean(a − y).",
+    success="The gradient of the cost is the mean of the per-example gradients.",
+)
+
+
+def check_cost_gradient(fn: Callable[..., Any]) -> None:
+    r"""Check the logistic-regression cost gradient: ``cost_gradient(X, y, w, b) -> (dw, db)``.
+
+    The cost is the mean binary cross-entropy
+    :math:`J = \frac{1}{m}\sum_i L(\sigma(x_i \cdot w + b), y_i)`; the learner returns
+    :math:`\partial J/\partial w = X^\top (a - y)/m` (shape ``(n,)``) and
+    :math:`\partial J/\partial b = \mathrm{mean}(a - y)` (a number). The reference is nnlib's
+    autograd. Recognises: a sum instead of a mean (off by the factor m), a flipped sign,
+    using ``z`` instead of ``σ(z)``, a missing transpose.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def cost_gradient(X, y, w, b):
+        ...     a = 1 / (1 + np.exp(-(X @ w + b)))
+        ...     return X.T @ (a - y) / len(y), np.mean(a - y)
+        >>> check_cost_gradient(cost_gradient)  # doctest: +ELLIPSIS
+        ✓ cost_gradient: correct on all 4 cases (...
+
+    Taught in chapter 1 (the perceptron and the artificial neuron).
+    """
+    _COST(fn)
+
+
+# ------------------------------------------------------------------ XOR by hand
+def _xor_cases() -> list[Case]:
+    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    rng = np.random.default_rng(103)
+    near = np.repeat(corners, 2, axis=0) + rng.uniform(-0.1, 0.1, size=(8, 2))
+    return [
+        Case("the four corners", (corners,)),
+        Case("the corners shuffled and repeated", (corners[[3, 1, 0, 2, 2, 0, 1, 3]],)),
+        Case("points near the corners", (near,)),
+    ]
+
+
+def _bits(X: Any) -> tuple[np.ndarray, np.ndarray]:
+    X = np.asarray(X, dtype=np.float64)
+    return X[:, 0] > 0.5, X[:, 1] > 0.5
+
+
+def _xor_reference(X: np.ndarray) -> np.ndarray:
+    a, b = _bits(X)
+    return (a ^ b).astype(np.float64)
+
+
+def _gate(op: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Callable[[Any], np.ndarray]:
+    return lambda X: op(*_bits(X)).astype(np.float64)
+
+
+_XOR = Checker(
+    title="xor_net",
+    arg_names=("X",),
+    cases=_xor_cases,
+    reference=_xor_reference,
+    float_output=False,
+    mistakes=(
+        Mistake(
+            "your network computes OR: it is right on three corners but also fires at "
+            "(1, 1). XOR = OR and not AND: one hidden unit can be OR, the other NAND, and "
+            "the output unit ANDs them.",
+            same_as(_gate(np.logical_or)),
+        ),
+        Mistake(
+            "your network computes AND (1 only at (1, 1)). XOR is 1 where exactly one input "
+            "is 1: try hidden units OR and NAND, and an output unit that ANDs them.",
+            same_as(_gate(np.logical_and)),
+        ),
+        Mistake(
+            "your network computes NAND: right except at (0, 0). The output unit must also "
+            "switch off at (0, 0), which an OR hidden unit detects.",
+            same_as(_gate(lambda a, b: ~(a & b))),
+        ),
+        Mistake(
+            "your outputs are exactly inverted (this is XNOR): flip the sign of the output "
+            "unit's weights and bias, e.g. w ← −w, b ← −b (and mind z = 0, which predicts 0).",
+            same_as(_gate(lambda a, b: ~(a ^ b))),
+        ),
+        Mistake(
+            "your network gives the same output for every point: check that the hidden "
+            "units' outputs differ between the corners (print them), and that the output "
+            "unit's bias lets it switch.",
+            lambda attempt: (
+                same_as(lambda X: np.zeros(len(X)))(attempt)
+                or same_as(lambda X: np.ones(len(X)))(attempt)
+            ),
+        ),
+    ),
+    default_hint="compute H = step(X @ W1.T + b1) (shape (m, 2)), then step(H @ w2 + b2) "
+    "(shape (m,)); print H for the four corners and check each hidden unit does its job.",
+    success="Two hidden step units and one output unit compute XOR, which no single neuron can.",
+)
+
+
+def check_xor_network(fn: Callable[..., Any]) -> None:
+    r"""Check a hand-wired network that computes XOR: ``xor_net(X) -> y_hat``.
+
+    ``X`` has shape ``(m, 2)`` with inputs near 0 or 1; the learner's network (two hidden
+    step units, one output step unit, weights chosen by hand) returns 0 or 1 for each row,
+    shape ``(m,)``: 1 where exactly one input is 1. Recognises a network that computes OR,
+    AND, NAND, XNOR (inverted outputs) or a constant.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def xor_net(X):
+        ...     h = (X @ np.array([[1.0, 1.0], [-1.0, -1.0]]).T + [-0.5, 1.5] > 0)
+        ...     return (h @ np.array([1.0, 1.0]) - 1.5 > 0).astype(float)
+        >>> check_xor_network(xor_net)  # doctest: +ELLIPSIS
+        ✓ xor_net: correct on all 3 cases (...
+
+    Taught in chapter 1 (the perceptron and the artificial neuron).
+    """
+    _XOR(fn)

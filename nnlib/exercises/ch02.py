@@ -1,0 +1,337 @@
+r"""Checkers for chapter 2 (backpropagation).
+
+:func:`check_two_layer_backward` compares hand-derived gradients of a small network with
+nnlib's autograd; :func:`check_backward_rule` checks a learner's own
+:class:`nnlib.autograd.Function` with :func:`nnlib.autograd.gradcheck`.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from typing import Any
+
+import numpy as np
+
+import nnlib
+from nnlib.autograd import Function, GradcheckError, gradcheck
+from nnlib.exercises import _reference as ref
+from nnlib.exercises.core import (
+    ERROR,
+    FAIL,
+    NOT_ATTEMPTED,
+    PASS,
+    Attempt,
+    Case,
+    Checker,
+    Mistake,
+    Verdict,
+    _quiet,
+    close,
+    describe_error,
+    fmt,
+    same_as,
+    scaled_by,
+    transposed,
+)
+from nnlib.ops.linalg import linear
+
+_GRADS = ("dW1", "db1", "dW2", "db2")
+
+
+def _net_cases() -> list[Case]:
+    rng = np.random.default_rng(201)
+
+    def case(label: str, m: int, n_in: int, hidden: int) -> Case:
+        X = rng.normal(size=(m, n_in))
+        y = (rng.random((m, 1)) < 0.5).astype(np.float64)
+        W1, b1 = rng.normal(size=(hidden, n_in)), rng.normal(size=hidden) * 0.5
+        W2, b2 = rng.normal(size=(1, hidden)), rng.normal(size=1) * 0.5
+        return Case(label, (X, y, W1, b1, W2, b2))
+
+    return [
+        case("5 examples, 3 inputs, 4 hidden units", 5, 3, 4),
+        case("one example (m = 1)", 1, 2, 3),
+        case("8 examples, 2 inputs, 6 hidden units", 8, 2, 6),
+    ]
+
+
+def _net_reference(X: Any, y: Any, W1: Any, b1: Any, W2: Any, b2: Any) -> tuple[Any, ...]:
+    params = [nnlib.tensor(p, requires_grad=True) for p in (W1, b1, W2, b2)]
+    H = nnlib.tanh(linear(nnlib.tensor(X), params[0], params[1]))
+    z = linear(H, params[2], params[3])
+    # Mean binary cross-entropy of σ(z) against y, in the stable form.
+    loss = (nnlib.relu(z) - z * nnlib.tensor(y) + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()
+    loss.backward()
+    return tuple(p.grad for p in params)
+
+
+def _net_numpy(
+    X: Any,
+    y: Any,
+    W1: Any,
+    b1: Any,
+    W2: Any,
+    b2: Any,
+    *,
+    tanh_grad: str = "H",
+    mean: bool = True,
+    bias_axis: int = 0,
+    dz2: str = "plain",
+) -> tuple[Any, ...]:
+    """The hand-derived gradients, with switches that reproduce the usual mistakes."""
+    H = np.tanh(X @ W1.T + b1)
+    A = ref.sigmoid(H @ W2.T + b2)
+    dZ2 = (A - y) / (len(X) if mean else 1)
+    if dz2 == "sigmoid'":
+        dZ2 = dZ2 * A * (1 - A)
+    dW2, db2 = dZ2.T @ H, dZ2.sum(axis=bias_axis)
+    dH = dZ2 @ W2
+    if tanh_grad == "none":
+        dZ1 = dH
+    elif tanh_grad == "Z":
+        Z1 = X @ W1.T + b1
+        dZ1 = dH * (1 - Z1**2)
+    else:
+        dZ1 = dH * (1 - H**2)
+    return dZ1.T @ X, dZ1.sum(axis=bias_axis), dW2, db2
+
+
+def _bias_wrong_axis(attempt: Attempt) -> bool:
+    m = len(attempt.case.args[0])
+    return attempt.index in (1, 3) and attempt.got[attempt.index].shape in ((m,), (m, 1))
+
+
+_TWO_LAYER = Checker(
+    title="two_layer_backward",
+    arg_names=("X", "y", "W1", "b1", "W2", "b2"),
+    cases=_net_cases,
+    reference=_net_reference,
+    output_names=_GRADS,
+    mistakes=(
+        Mistake(
+            "you have the transpose: a gradient has the shape of its parameter. W1 is "
+            "(hidden, inputs), so dW1 = dZ1ᵀ·X (and dW2 = dZ2ᵀ·H), not Xᵀ·dZ1.",
+            transposed(),
+        ),
+        Mistake(
+            "sum the bias gradient over the examples, axis 0 (`dZ.sum(axis=0)`): one number "
+            "per unit, not one per example.",
+            _bias_wrong_axis,
+        ),
+        Mistake(
+            "your gradient is exactly m times too large: the loss is the MEAN over the m "
+            "examples, so dZ2 = (A − y) / m.",
+            scaled_by(lambda X, *rest: len(X)),
+        ),
+        Mistake(
+            "the sign is flipped: dZ2 = A − y (prediction minus target).",
+            scaled_by(lambda *args: -1.0),
+        ),
+        Mistake(
+            "on the way back through the hidden layer, multiply by tanh's derivative: "
+            "dZ1 = dH · (1 − H²).",
+            same_as(lambda *a: _net_numpy(*a, tanh_grad="none")),
+        ),
+        Mistake(
+            "tanh′(z) = 1 − tanh(z)²: use the hidden activations H = tanh(Z1), not Z1 itself.",
+            same_as(lambda *a: _net_numpy(*a, tanh_grad="Z")),
+        ),
+        Mistake(
+            "for a sigmoid output with binary cross-entropy, dZ2 = (A − y)/m: the factor "
+            "σ′ = A(1 − A) cancels, so do not multiply by it.",
+            same_as(lambda *a: _net_numpy(*a, dz2="sigmoid'")),
+        ),
+    ),
+    default_hint="go backwards one line at a time: dZ2 = (A − y)/m; dW2 = dZ2ᵀ·H; "
+    "db2 = Σ dZ2 over examples; dH = dZ2·W2; dZ1 = dH·(1 − H²); dW1 = dZ1ᵀ·X; "
+    "db1 = Σ dZ1 over examples.",
+    success="Your hand-derived gradients match nnlib's autograd.",
+)
+
+
+def check_two_layer_backward(fn: Callable[..., Any]) -> None:
+    r"""Check hand-derived 2-layer gradients: ``two_layer_backward(X, y, W1, b1, W2, b2)``.
+
+    The network, in PyTorch's weight layout (``W`` is ``(out, in)``):
+
+    .. math::
+
+        H = \tanh(X W_1^\top + b_1), \quad A = \sigma(H W_2^\top + b_2), \quad
+        J = \frac{1}{m} \sum_i \mathrm{BCE}(A_i, y_i)
+
+    with ``X`` of shape ``(m, n_in)``, ``y`` of shape ``(m, 1)``, ``W1`` ``(hidden, n_in)``,
+    ``b1`` ``(hidden,)``, ``W2`` ``(1, hidden)``, ``b2`` ``(1,)``. The learner returns the
+    tuple ``(dW1, db1, dW2, db2)`` of :math:`\partial J/\partial \theta`, each the shape of
+    its parameter; the reference is nnlib's autograd. Recognises: a missing transpose, the
+    bias gradient summed over the wrong axis, a sum instead of a mean (factor m), a flipped
+    sign, a forgotten tanh derivative or one taken at Z1, an extra σ′ factor.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def two_layer_backward(X, y, W1, b1, W2, b2):
+        ...     H = np.tanh(X @ W1.T + b1)
+        ...     A = 1 / (1 + np.exp(-(H @ W2.T + b2)))
+        ...     dZ2 = (A - y) / len(X)
+        ...     dZ1 = dZ2 @ W2 * (1 - H**2)
+        ...     return dZ1.T @ X, dZ1.sum(axis=0), dZ2.T @ H, dZ2.sum(axis=0)
+        >>> check_two_layer_backward(two_layer_backward)  # doctest: +ELLIPSIS
+        ✓ two_layer_backward: correct on all 3 cases (...
+
+    Taught in chapter 2 (backpropagation).
+    """
+    _TWO_LAYER(fn)
+
+
+# --------------------------------------------------------------------- backward rule
+def _overrides(cls: type, name: str) -> bool:
+    return getattr(cls, name, None) is not getattr(Function, name)
+
+
+def evaluate_backward_rule(
+    function_class: Any,
+    reference: Callable[..., Any] | None = None,
+    shapes: Sequence[tuple[int, ...]] = ((3, 4),),
+    low: float = -2.0,
+    high: float = 2.0,
+) -> Verdict:
+    """The verdict of :func:`check_backward_rule`, without printing it."""
+    name = getattr(function_class, "__name__", "your Function")
+    if not (isinstance(function_class, type) and issubclass(function_class, Function)):
+        return Verdict(
+            FAIL,
+            f"✗ {name}: expected a subclass of nnlib.autograd.Function, got "
+            f"{fmt(function_class)}.\n  hint: write `class {name}(nnlib.autograd.Function):` "
+            "with static methods forward(ctx, ...) and backward(ctx, grad_output), and pass "
+            "the class itself (not MyOp.apply, not an instance).",
+        )
+    not_attempted = Verdict(
+        NOT_ATTEMPTED,
+        f"○ {name}: not attempted yet. Fill in forward and backward (replace the `...`) and "
+        "run the cell again. (If you have written code, check that both end with a `return`.)",
+    )
+    if not (_overrides(function_class, "forward") and _overrides(function_class, "backward")):
+        return not_attempted
+    rng = np.random.default_rng(202)
+    arrays = [rng.uniform(low, high, size=shape) for shape in shapes]
+    inputs_text = ", ".join(f"x{i} = {fmt(a)}" for i, a in enumerate(arrays))
+
+    def tensors() -> list[nnlib.Tensor]:
+        return [nnlib.tensor(a.copy(), requires_grad=True) for a in arrays]
+
+    def crashed(stage: str, err: BaseException) -> Verdict:
+        lines = [f"✗ {name}: {stage} raised an error on inputs of shape {list(shapes)}."]
+        lines += ["  " + line for line in describe_error(err)]
+        if "expected the gradient of input" in str(err):
+            lines.append(
+                "  hint: backward must return one gradient per input, each the shape of "
+                "that input: multiply grad_output by the local derivative element by element."
+            )
+        return Verdict(ERROR, "\n".join(lines))
+
+    # 1. The forward pass.
+    xs = tensors()
+    try:
+        with _quiet():
+            out = function_class.apply(*xs)
+    except NotImplementedError:
+        return not_attempted
+    except Exception as err:
+        return crashed("forward", err)
+    if out.data.dtype == object:
+        return not_attempted
+    if reference is not None:
+        expected = np.asarray(reference(*[a.copy() for a in arrays]))
+        if not close(out.data, expected):
+            return Verdict(
+                FAIL,
+                f"✗ {name}: forward gives the wrong result.\n  input:    {inputs_text}\n"
+                f"  expected: {fmt(expected)}\n  got:      {fmt(out.data)}\n"
+                "  hint: get forward right first; gradcheck only tests backward against "
+                "your forward.",
+            )
+    # 2. The chain rule: backward must scale with grad_output.
+    try:
+        with _quiet():
+            out.backward(np.zeros_like(out.data))
+    except NotImplementedError:
+        return not_attempted
+    except Exception as err:
+        return crashed("backward", err)
+    if all(x.grad is None for x in xs):
+        return not_attempted
+    if any(x.grad is not None and np.any(x.grad != 0) for x in xs):
+        return Verdict(
+            FAIL,
+            f"✗ {name}: backward ignores grad_output: with grad_output = 0 it still returned "
+            "a non-zero gradient.\n  hint: the chain rule: return grad_output × (the local "
+            "derivative), not the local derivative alone.",
+            "backward ignores grad_output",
+        )
+    # 3. Finite differences.
+    try:
+        with _quiet():
+            gradcheck(lambda *t: function_class.apply(*t), tensors())
+    except GradcheckError as err:
+        report = str(err).splitlines()
+        return Verdict(
+            FAIL,
+            f"✗ {name}: backward disagrees with finite differences (nnlib.autograd.gradcheck)."
+            f"\n  input:    {inputs_text}\n"
+            + "\n".join("  " + line.strip() for line in report[1:])
+            + "\n  hint: differentiate forward's formula on paper again, one factor at a "
+            "time; a constant factor off points at a missing 2 or 1/n.",
+            "backward disagrees with finite differences",
+        )
+    except Exception as err:
+        return crashed("backward", err)
+    return Verdict(
+        PASS,
+        f"✓ {name}: forward matches the reference and backward agrees with finite "
+        f"differences (gradcheck) on inputs of shape {list(shapes)}.",
+    )
+
+
+def check_backward_rule(
+    function_class: Any,
+    reference: Callable[..., Any] | None = None,
+    shapes: Sequence[tuple[int, ...]] = ((3, 4),),
+    low: float = -2.0,
+    high: float = 2.0,
+) -> None:
+    r"""Check a learner's own differentiable operation, an :class:`nnlib.autograd.Function`.
+
+    The learner writes a subclass with ``forward(ctx, *inputs)`` (saving what backward needs
+    with ``ctx.save_for_backward``) and ``backward(ctx, grad_output)`` returning one gradient
+    per input. The checker (1) compares forward with ``reference`` (a NumPy function, if
+    given), (2) checks that backward multiplies by ``grad_output`` (the chain rule), and (3)
+    runs :func:`nnlib.autograd.gradcheck` in float64 and summarises its report (which
+    partial derivatives differ, by how much, and whether by a constant factor).
+
+    Args:
+        function_class: The learner's ``Function`` subclass (the class, not ``.apply``).
+        reference: NumPy function computing the forward result from the input arrays.
+        shapes: Shapes of the inputs, one per argument of forward.
+        low: Inputs are drawn uniformly from ``[low, high)``, a fixed seed.
+        high: See ``low``; pick a range inside the function's domain (e.g. ``low=0.5`` for
+            a logarithm).
+
+    Example:
+        >>> import numpy as np, nnlib
+        >>> class Square(nnlib.autograd.Function):
+        ...     @staticmethod
+        ...     def forward(ctx, x):
+        ...         ctx.save_for_backward(x)
+        ...         return x * x
+        ...     @staticmethod
+        ...     def backward(ctx, grad_output):
+        ...         (x,) = ctx.saved_tensors
+        ...         return grad_output * 2 * x
+        >>> check_backward_rule(Square, reference=np.square)
+        ✓ Square: forward matches the reference and backward agrees with finite differences (gradcheck) on inputs of shape [(3, 4)].
+
+    Taught in chapter 2 (backpropagation).
+    """  # noqa: E501
+    print(evaluate_backward_rule(function_class, reference, shapes, low, high).text)

@@ -1,0 +1,307 @@
+r"""Checkers for chapter 3 (activation functions and output heads).
+
+The learner's functions take NumPy arrays and return arrays (nnlib tensors are accepted).
+References: ``nnlib.nn.functional`` (``softmax``, ``leaky_relu``, ``maxout``) and nnlib's
+autograd (the ReLU derivative).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from nnlib.exercises import _reference as ref
+from nnlib.exercises.core import (
+    Case,
+    Checker,
+    Mistake,
+    non_finite,
+    raised,
+    same_as,
+    when,
+)
+
+# ------------------------------------------------------------------------- softmax
+_OVERFLOW_HINT = (
+    "your result has nan/inf where the answer is finite: exp(1000) overflows. Subtract each "
+    "row's maximum first, `x - x.max(axis=-1, keepdims=True)`: softmax does not change when "
+    "you shift a row, and then the largest exponent is exp(0) = 1."
+)
+
+
+def _softmax_cases() -> list[Case]:
+    rng = np.random.default_rng(301)
+    return [
+        Case("one vector [1, 2, 3]", (np.array([1.0, 2.0, 3.0]),)),
+        Case("a batch of 3 rows, 4 classes", (rng.normal(size=(3, 4)),)),
+        Case("large logits [1000, 1001, 1002]", (np.array([[1000.0, 1001.0, 1002.0]]),)),
+        Case(
+            "rows on very different scales",
+            (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]),),
+        ),
+        Case("equal logits give a uniform distribution", (np.full((2, 5), 7.0),)),
+    ]
+
+
+_SOFTMAX = Checker(
+    title="softmax",
+    arg_names=("logits",),
+    cases=_softmax_cases,
+    reference=ref.softmax,
+    mistakes=(
+        Mistake(
+            "normalise each row over the classes (axis=-1): your probabilities sum to 1 down "
+            "the columns (axis 0), i.e. over the examples.",
+            same_as(lambda x: ref.softmax_numpy(x, axis=0)),
+        ),
+        Mistake(
+            "divide each row by its own sum, `e.sum(axis=-1, keepdims=True)`, not by the sum "
+            "of the whole array.",
+            same_as(lambda x: np.exp(x) / np.exp(x).sum()),
+        ),
+        Mistake(
+            "you returned exp(x): divide by the sum over the classes so each row sums to 1.",
+            same_as(np.exp),
+        ),
+        Mistake(
+            "keep the summed axis, `.sum(axis=-1, keepdims=True)`, so each row is divided by "
+            "its own sum (a (3,) sum does not broadcast against (3, 4)).",
+            raised(ValueError, "broadcast"),
+        ),
+        Mistake(
+            "subtract each row's OWN maximum (`x.max(axis=-1, keepdims=True)`), not the "
+            "maximum of the whole array: a row far below it underflows to 0/0 = nan.",
+            when("very different scales", non_finite()),
+        ),
+        Mistake(_OVERFLOW_HINT, non_finite()),
+    ),
+    default_hint="softmax(x)_i = exp(x_i − max x) / Σ_j exp(x_j − max x), along the last axis.",
+    success="Stable on huge logits, and every row sums to 1.",
+)
+
+
+def check_softmax(fn: Callable[..., Any]) -> None:
+    r"""Check a numerically stable softmax: ``softmax(logits) -> probabilities``.
+
+    The learner implements :math:`\mathrm{softmax}(x)_i = e^{x_i - \max x} / \sum_j
+    e^{x_j - \max x}` along the last axis of an array of shape ``(C,)`` or ``(m, C)``,
+    returning the same shape and leaving ``logits`` unchanged. Recognises: no
+    max-subtraction (overflow to nan/inf on logits like [1000, 1001, 1002]), subtracting
+    the global instead of the row maximum, the wrong axis, dividing by the total sum, no
+    normalisation, a missing ``keepdims``, modifying the input in place
+    (``logits -= logits.max(...)``).
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def softmax(logits):
+        ...     e = np.exp(logits - logits.max(axis=-1, keepdims=True))
+        ...     return e / e.sum(axis=-1, keepdims=True)
+        >>> check_softmax(softmax)  # doctest: +ELLIPSIS
+        ✓ softmax: correct on all 5 cases (...). Stable on huge logits, and every row sums to 1.
+
+    Taught in chapter 3 (activation functions and output heads).
+    """
+    _SOFTMAX(fn)
+
+
+# ---------------------------------------------------------------------- relu grad
+def _relu_grad_cases() -> list[Case]:
+    rng = np.random.default_rng(302)
+    return [
+        Case("mixed signs", (np.array([-2.0, -0.5, 0.5, 3.0]),)),
+        Case("exactly zero (nnlib and PyTorch use 0 there)", (np.array([0.0, -1.0, 0.0, 2.0]),)),
+        Case("a 2-D batch", (rng.normal(size=(3, 4)),)),
+        Case("all negative", (np.array([-3.0, -0.1]),)),
+    ]
+
+
+_RELU_GRAD = Checker(
+    title="relu_grad",
+    arg_names=("x",),
+    cases=_relu_grad_cases,
+    reference=ref.relu_grad,
+    mistakes=(
+        Mistake(
+            "you returned ReLU(x) itself; its derivative is 1 where x > 0 and 0 elsewhere.",
+            same_as(lambda x: np.maximum(x, 0)),
+        ),
+        Mistake(
+            "at x = 0 ReLU has a kink and no derivative; nnlib and PyTorch use 0 there, so "
+            "use `x > 0`, not `x >= 0`.",
+            same_as(lambda x: (x >= 0).astype(float)),
+        ),
+        Mistake(
+            "the derivative is 1 for POSITIVE inputs (ReLU is the identity there) and 0 for "
+            "negative ones.",
+            same_as(lambda x: (x < 0).astype(float)),
+        ),
+    ),
+    default_hint="d ReLU/dx = 1 where x > 0, else 0: `(x > 0).astype(x.dtype)`.",
+    success="1 where the unit is active, 0 where it is not (and 0 at the kink).",
+)
+
+
+def check_relu_grad(fn: Callable[..., Any]) -> None:
+    r"""Check the derivative of ReLU: ``relu_grad(x) -> dReLU/dx`` element by element.
+
+    The learner returns an array of floats of ``x``'s shape: 1 where :math:`x > 0`, 0
+    elsewhere (0 at the kink, as nnlib's and PyTorch's autograd). The reference is nnlib's
+    autograd. Recognises: returning ReLU itself, 1 at x = 0 (``>=``), the sign flipped,
+    a boolean array instead of floats, modifying ``x`` in place.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> def relu_grad(x):
+        ...     return (x > 0).astype(x.dtype)
+        >>> check_relu_grad(relu_grad)  # doctest: +ELLIPSIS
+        ✓ relu_grad: correct on all 4 cases (...
+
+    Taught in chapter 3 (activation functions and output heads).
+    """
+    _RELU_GRAD(fn)
+
+
+# --------------------------------------------------------------------- leaky relu
+def _leaky_cases() -> list[Case]:
+    rng = np.random.default_rng(303)
+    x = np.array([-3.0, -0.5, 0.0, 0.5, 2.0])
+    return [
+        Case("mixed signs, negative_slope = 0.2", (x, 0.2)),
+        Case("the default slope (no second argument)", (x,)),
+        Case("a 2-D batch, negative_slope = 0.1", (rng.normal(size=(3, 4)), 0.1)),
+        Case("all positive: the identity", (np.array([0.1, 1.0, 5.0]), 0.3)),
+    ]
+
+
+_LEAKY = Checker(
+    title="leaky_relu",
+    arg_names=("x", "negative_slope"),
+    cases=_leaky_cases,
+    reference=ref.leaky_relu,
+    mistakes=(
+        Mistake(
+            "for negative x return negative_slope · x, not 0 (that is the plain ReLU).",
+            same_as(lambda x, s=0.01: np.maximum(x, 0)),
+        ),
+        Mistake(
+            "the slope applies to the NEGATIVE inputs; positive inputs pass unchanged.",
+            same_as(lambda x, s=0.01: np.where(x > 0, s * x, x)),
+        ),
+        Mistake(
+            "use the negative_slope argument instead of a fixed 0.01.",
+            same_as(lambda x, s=0.01: np.where(x > 0, x, 0.01 * x)),
+        ),
+        Mistake(
+            "the default is negative_slope=0.01, as in PyTorch: "
+            "`def leaky_relu(x, negative_slope=0.01):`.",
+            when("default slope"),
+        ),
+    ),
+    default_hint="leaky_relu(x) = x where x > 0, else negative_slope · x: "
+    "`np.where(x > 0, x, negative_slope * x)`.",
+    success="Negative inputs keep a small gradient, so the unit cannot die.",
+)
+
+
+def check_leaky_relu(fn: Callable[..., Any]) -> None:
+    r"""Check Leaky ReLU: ``leaky_relu(x, negative_slope=0.01) -> y``.
+
+    The learner returns :math:`x` where :math:`x > 0` and ``negative_slope`` :math:`\cdot x`
+    elsewhere, with PyTorch's default slope 0.01 (one case calls ``leaky_relu(x)`` without
+    a slope). The reference is ``nnlib.nn.functional.leaky_relu``. Recognises: plain ReLU,
+    the slope on the wrong side, a hard-coded 0.01, a wrong default.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def leaky_relu(x, negative_slope=0.01):
+        ...     return np.where(x > 0, x, negative_slope * x)
+        >>> check_leaky_relu(leaky_relu)  # doctest: +ELLIPSIS
+        ✓ leaky_relu: correct on all 4 cases (...
+
+    Taught in chapter 3 (activation functions and output heads).
+    """
+    _LEAKY(fn)
+
+
+# ------------------------------------------------------------------------- maxout
+def _maxout_cases() -> list[Case]:
+    rng = np.random.default_rng(304)
+    return [
+        Case("2 examples, 3 units of 2 pieces", (rng.normal(size=(2, 6)), 2)),
+        Case("4 examples, 2 units of 3 pieces", (rng.normal(size=(4, 6)), 3)),
+        Case("one example as a vector, 2 units of 4 pieces", (rng.normal(size=8), 4)),
+        Case("pieces = 1 is the identity", (rng.normal(size=(2, 3)), 1)),
+    ]
+
+
+def _interleaved(z: np.ndarray, pieces: int) -> np.ndarray:
+    return z.reshape(*z.shape[:-1], pieces, z.shape[-1] // pieces).max(axis=-2)
+
+
+_MAXOUT = Checker(
+    title="maxout",
+    arg_names=("z", "pieces"),
+    cases=_maxout_cases,
+    reference=ref.maxout,
+    mistakes=(
+        Mistake(
+            "group CONSECUTIVE units: reshape to (..., units, pieces) and take the max over "
+            "the last axis. Reshaping to (..., pieces, units) groups every units-th value "
+            "instead.",
+            same_as(_interleaved),
+        ),
+        Mistake(
+            "maxout takes the MAXIMUM of each group's pieces, not their sum.",
+            same_as(lambda z, p: z.reshape(*z.shape[:-1], -1, p).sum(axis=-1)),
+        ),
+        Mistake(
+            "maxout takes the MAXIMUM of each group's pieces, not their mean.",
+            same_as(lambda z, p: z.reshape(*z.shape[:-1], -1, p).mean(axis=-1)),
+        ),
+        Mistake(
+            "maxout takes the maximum, not the minimum.",
+            same_as(lambda z, p: z.reshape(*z.shape[:-1], -1, p).min(axis=-1)),
+        ),
+        Mistake(
+            "reshape with the leading dimensions kept, `z.reshape(*z.shape[:-1], -1, pieces)`, "
+            "so a single example (a vector) works too.",
+            raised(Exception, "reshape|size|index|dimension"),
+        ),
+    ),
+    default_hint="reshape z to (..., units, pieces), then take .max(axis=-1).",
+    success="Each unit outputs the largest of its pieces: a learned convex piecewise-linear "
+    "function.",
+)
+
+
+def check_maxout(fn: Callable[..., Any]) -> None:
+    r"""Check the maxout activation: ``maxout(z, pieces) -> y``.
+
+    ``z`` has shape ``(..., units * pieces)`` (the output of a linear layer with
+    ``units * pieces`` outputs); consecutive groups of ``pieces`` values belong to one unit,
+    and the learner returns each group's maximum, shape ``(..., units)``. The reference is
+    ``nnlib.nn.functional.maxout``. Recognises: interleaved instead of consecutive groups,
+    sum, mean or min instead of max, a reshape that only works for 2-D input.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> def maxout(z, pieces):
+        ...     return z.reshape(*z.shape[:-1], -1, pieces).max(axis=-1)
+        >>> check_maxout(maxout)  # doctest: +ELLIPSIS
+        ✓ maxout: correct on all 4 cases (...
+
+    Taught in chapter 3 (activation functions and output heads).
+    """
+    _MAXOUT(fn)

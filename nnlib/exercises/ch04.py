@@ -1,0 +1,294 @@
+r"""Checkers for chapter 4 (loss functions).
+
+Each loss returns one number, the mean over the examples (PyTorch's ``reduction='mean'``).
+References: ``nnlib.nn.functional.mse_loss``, ``binary_cross_entropy_with_logits`` and
+``cross_entropy``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from nnlib.exercises import _reference as ref
+from nnlib.exercises.core import (
+    Attempt,
+    Case,
+    Checker,
+    Mistake,
+    close,
+    non_finite,
+    same_as,
+    scaled_by,
+    shape_is,
+    when,
+)
+
+_SUM_HINT = (
+    "your loss is exactly {n} times too large: that is the SUM of the per-{unit} losses. "
+    "PyTorch's default (reduction='mean') averages them: use .mean()."
+)
+
+
+# ----------------------------------------------------------------------------- MSE
+def _mse_cases() -> list[Case]:
+    rng = np.random.default_rng(401)
+    return [
+        Case("4 predictions", (np.array([2.5, 0.0, 2.0, 8.0]), np.array([3.0, -0.5, 2.0, 7.0]))),
+        Case("a (3, 2) batch", (rng.normal(size=(3, 2)), rng.normal(size=(3, 2)))),
+        Case("a perfect prediction: loss 0", (np.array([1.0, -2.0]), np.array([1.0, -2.0]))),
+        Case("one example", (np.array([4.0]), np.array([1.0]))),
+    ]
+
+
+_MSE = Checker(
+    title="mse",
+    arg_names=("y_hat", "y"),
+    cases=_mse_cases,
+    reference=ref.mse,
+    mistakes=(
+        Mistake(
+            _SUM_HINT.format(n="n (the number of elements)", unit="element"),
+            scaled_by(lambda y_hat, y: y.size),
+        ),
+        Mistake(
+            "no ½ factor: PyTorch's MSELoss is the plain mean of the squared differences "
+            "(the ½ in some notes only tidies the derivative).",
+            scaled_by(lambda y_hat, y: 0.5),
+        ),
+        Mistake(
+            "square the differences: that is the mean ABSOLUTE error (L1 loss).",
+            same_as(lambda y_hat, y: np.mean(np.abs(y_hat - y))),
+        ),
+        Mistake(
+            "no square root: that is the root-mean-square error (RMSE), not the MSE.",
+            same_as(lambda y_hat, y: np.sqrt(np.mean((y_hat - y) ** 2))),
+        ),
+        Mistake(
+            "square the differences before averaging: positive and negative errors must not "
+            "cancel out.",
+            same_as(lambda y_hat, y: np.mean(y_hat - y)),
+        ),
+        Mistake(
+            "reduce to ONE number: average over all elements (`.mean()` with no axis).",
+            lambda a: a.got is not None and a.got[0].ndim > 0 and a.got[0].size > 1,
+        ),
+    ),
+    default_hint="MSE = mean((y_hat − y)²) over all elements.",
+    success="The mean of the squared errors, as torch.nn.MSELoss computes it.",
+)
+
+
+def check_mse(fn: Callable[..., Any]) -> None:
+    r"""Check the mean squared error: ``mse(y_hat, y) -> float``.
+
+    The learner returns :math:`\frac{1}{n}\sum_i (\hat y_i - y_i)^2` over all elements of two
+    arrays of the same shape. The reference is ``nnlib.nn.functional.mse_loss``. Recognises:
+    a sum instead of a mean, an extra ½, MAE, RMSE, no square, a per-row result.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def mse(y_hat, y):
+        ...     return np.mean((y_hat - y) ** 2)
+        >>> check_mse(mse)  # doctest: +ELLIPSIS
+        ✓ mse: correct on all 4 cases (...
+
+    Taught in chapter 4 (loss functions).
+    """
+    _MSE(fn)
+
+
+# -------------------------------------------------------------- BCE with logits
+_STABLE = "max(z, 0) − z·y + log(1 + exp(−|z|))"
+
+
+def _bce_cases() -> list[Case]:
+    return [
+        Case(
+            "4 logits with targets 0/1",
+            (np.array([0.2, 0.7, 0.9, 0.4]), np.array([1.0, 0.0, 1.0, 0.0])),
+        ),
+        Case(
+            "negative logits, soft targets",
+            (np.array([-1.5, 2.0, -0.3]), np.array([0.3, 0.8, 0.5])),
+        ),
+        Case(
+            "large logits ±500",
+            (np.array([500.0, -500.0, 500.0, -500.0]), np.array([1.0, 0.0, 0.0, 1.0])),
+        ),
+        Case("logit 0: the loss is ln 2", (np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]]))),
+    ]
+
+
+def _finite_but_wrong(attempt: Attempt) -> bool:
+    g = attempt.got[0] if attempt.got is not None else None
+    return g is not None and bool(np.all(np.isfinite(g))) and not close(g, attempt.expected[0])
+
+
+_BCE = Checker(
+    title="bce_with_logits",
+    arg_names=("logits", "target"),
+    cases=_bce_cases,
+    reference=ref.bce_with_logits,
+    mistakes=(
+        Mistake(
+            "your function treats its input as probabilities; the inputs are LOGITS (any "
+            "real number). Apply the sigmoid inside, or better use the stable form "
+            + _STABLE
+            + ".",
+            same_as(lambda z, y: np.mean(-(y * np.log(z) + (1 - y) * np.log(1 - z)))),
+        ),
+        Mistake(
+            "for large |z| σ(z) rounds to exactly 0 or 1 and log(0) = −inf: use the stable "
+            f"form {_STABLE}, which never takes the log of 0.",
+            non_finite(),
+        ),
+        Mistake(
+            "clamping σ(z) to [ε, 1 − ε] caps the loss (at about 16 for ε = 1e-7), but at "
+            "z = −500 with target 1 the exact loss is 500. Use the stable form " + _STABLE + ".",
+            when("large logits", _finite_but_wrong),
+        ),
+        Mistake(
+            "a minus sign is missing: BCE = −[y·log σ(z) + (1 − y)·log(1 − σ(z))], which is "
+            "never negative.",
+            scaled_by(lambda z, y: -1.0),
+        ),
+        Mistake(_SUM_HINT.format(n="n", unit="element"), scaled_by(lambda z, y: y.size)),
+    ),
+    default_hint=f"the mean over the elements of {_STABLE}.",
+    success="Exact and finite even at logits of ±500.",
+)
+
+
+def check_bce_with_logits(fn: Callable[..., Any]) -> None:
+    r"""Check binary cross-entropy on logits: ``bce_with_logits(logits, target) -> float``.
+
+    The learner returns the mean over the elements of
+    :math:`-[y \log\sigma(z) + (1-y)\log(1-\sigma(z))]`, computed stably as
+    :math:`\max(z, 0) - z y + \log(1 + e^{-|z|})` so logits of ±500 give exact finite
+    values. Targets may be soft (in [0, 1]). The reference is
+    ``nnlib.nn.functional.binary_cross_entropy_with_logits``. Recognises: treating logits
+    as probabilities, overflow (nan/inf) at ±500, clamping with ε (finite but wrong), a
+    missing minus sign, a sum instead of a mean.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def bce_with_logits(logits, target):
+        ...     z, y = logits, target
+        ...     return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
+        >>> check_bce_with_logits(bce_with_logits)  # doctest: +ELLIPSIS
+        ✓ bce_with_logits: correct on all 4 cases (...
+
+    Taught in chapter 4 (loss functions).
+    """
+    _BCE(fn)
+
+
+# ----------------------------------------------------------------- cross-entropy
+def _ce_cases() -> list[Case]:
+    rng = np.random.default_rng(403)
+    return [
+        Case(
+            "3 examples, 4 classes",
+            (rng.uniform(0.05, 0.9, size=(3, 4)), np.array([0, 3, 1])),
+        ),
+        Case("one example", (np.array([[2.0, -1.0, 0.5]]), np.array([2]))),
+        Case(
+            "large logits [1000, 1001, 1002]",
+            (np.array([[1000.0, 1001.0, 1002.0]]), np.array([0])),
+        ),
+        Case("equal logits: the loss is ln C", (np.zeros((2, 5)), np.array([4, 0]))),
+        Case("4 examples, 2 classes", (rng.normal(size=(4, 2)) * 3, np.array([1, 0, 0, 1]))),
+    ]
+
+
+def _picked(matrix: np.ndarray, target: np.ndarray) -> np.ndarray:
+    return matrix[np.arange(len(target)), target]
+
+
+_CE = Checker(
+    title="cross_entropy",
+    arg_names=("logits", "target"),
+    cases=_ce_cases,
+    reference=ref.cross_entropy,
+    mistakes=(
+        Mistake(
+            "your function treats its input as probabilities (−log p[target]), but "
+            "cross_entropy takes raw LOGITS: take log_softmax first. Mixing the two up is "
+            "the classic bug: probabilities fed to CrossEntropyLoss make a loss that barely "
+            "moves.",
+            same_as(lambda x, t: -np.mean(np.log(_picked(x, t)))),
+        ),
+        Mistake(
+            "you applied softmax twice: cross-entropy on logits already contains the "
+            "softmax, so pass the logits in directly (this is exactly what happens when "
+            "softmax outputs go into CrossEntropyLoss).",
+            same_as(lambda x, t: ref.cross_entropy_numpy(ref.softmax_numpy(x), t)),
+        ),
+        Mistake(
+            "normalise over the classes (axis=-1, along each row), not over the examples.",
+            same_as(lambda x, t: -np.mean(_picked(ref.log_softmax_numpy(x, axis=0), t))),
+        ),
+        Mistake(
+            "pick ONE entry per row, `logp[np.arange(m), target]`; `logp[:, target]` picks "
+            "an m × m block.",
+            same_as(lambda x, t: -np.mean(ref.log_softmax_numpy(x)[:, t])),
+        ),
+        Mistake(
+            "your result has nan/inf: exp(1000) overflows. Compute log_softmax stably, "
+            "x − max − log Σ exp(x − max), with the maximum of each row.",
+            non_finite(),
+        ),
+        Mistake(
+            "a minus sign is missing: the loss is −log p[target], never negative.",
+            scaled_by(lambda x, t: -1.0),
+        ),
+        Mistake(
+            _SUM_HINT.format(n="m (the number of examples)", unit="example"),
+            scaled_by(lambda x, t: len(t)),
+        ),
+        Mistake(
+            "reduce to ONE number: the mean over the examples.",
+            shape_is(lambda x, t: (len(t),)),
+        ),
+    ),
+    default_hint="loss = mean over examples of −log_softmax(logits)[i, target[i]].",
+    success="Log-softmax and negative log-likelihood in one stable step, as "
+    "torch.nn.CrossEntropyLoss.",
+)
+
+
+def check_cross_entropy(fn: Callable[..., Any]) -> None:
+    r"""Check cross-entropy on logits: ``cross_entropy(logits, target) -> float``.
+
+    ``logits`` has shape ``(m, C)`` (raw scores, not probabilities) and ``target`` holds
+    class indices, shape ``(m,)``. The learner returns
+    :math:`-\frac{1}{m}\sum_i \log \mathrm{softmax}(x_i)_{t_i}`, computed stably. The
+    reference is ``nnlib.nn.functional.cross_entropy``. Recognises: treating logits as
+    probabilities, softmax applied twice (the probabilities-into-CrossEntropyLoss bug),
+    the wrong axis, ``logp[:, target]``, overflow, a missing minus sign, a sum instead of a
+    mean, a per-example result.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def cross_entropy(logits, target):
+        ...     shifted = logits - logits.max(axis=1, keepdims=True)
+        ...     logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+        ...     return -logp[np.arange(len(target)), target].mean()
+        >>> check_cross_entropy(cross_entropy)  # doctest: +ELLIPSIS
+        ✓ cross_entropy: correct on all 5 cases (...
+
+    Taught in chapter 4 (loss functions).
+    """
+    _CE(fn)

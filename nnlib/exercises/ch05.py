@@ -1,0 +1,349 @@
+r"""Checkers for chapter 5 (optimizers).
+
+The learner writes one update step as a pure function of NumPy arrays that returns the new
+values (instead of updating in place), so each step can be checked on its own. The
+conventions are PyTorch's (``torch.optim.SGD``, ``torch.optim.Adam``); the reference steps
+agree with :class:`nnlib.optim.SGD` and :class:`nnlib.optim.Adam` (tested).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from nnlib.exercises import _reference as ref
+from nnlib.exercises.core import Case, Checker, Mistake, non_finite, same_as, shape_is, when
+
+
+# -------------------------------------------------------------------- SGD momentum
+def _sgd_cases() -> list[Case]:
+    rng = np.random.default_rng(501)
+    p, g = np.array([1.0, -2.0, 0.5]), np.array([0.2, -0.4, 1.0])
+    return [
+        Case("a step with velocity", (p, g, np.array([0.5, 0.1, -0.3]), 0.1, 0.9)),
+        Case("the first step (velocity 0)", (p, g, np.zeros(3), 0.05, 0.9)),
+        Case("momentum 0 is plain SGD", (p, g, np.array([1.0, 1.0, 1.0]), 0.1, 0.0)),
+        Case(
+            "a 2-D parameter",
+            (rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), rng.normal(size=(2, 3)), 0.01, 0.5),
+        ),
+    ]
+
+
+_SGD = Checker(
+    title="sgd_momentum_step",
+    arg_names=("param", "grad", "velocity", "lr", "momentum"),
+    cases=_sgd_cases,
+    reference=ref.sgd_momentum_step,
+    output_names=("param", "velocity"),
+    mistakes=(
+        Mistake(
+            "PyTorch's SGD keeps v = momentum·v + grad, without the (1 − momentum) factor of "
+            "the exponentially-weighted-average form (that form shrinks the step by "
+            "1 − momentum).",
+            same_as(
+                lambda p, g, v, lr, mu: (p - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g)
+            ),
+        ),
+        Mistake(
+            "update the velocity first, then step the parameter with the NEW velocity.",
+            same_as(lambda p, g, v, lr, mu: (p - lr * v, mu * v + g)),
+        ),
+        Mistake(
+            "step along the velocity, param − lr·v, not along the raw gradient.",
+            same_as(lambda p, g, v, lr, mu: (p - lr * g, mu * v + g)),
+        ),
+        Mistake(
+            "step AGAINST the gradient: param − lr·v.",
+            same_as(lambda p, g, v, lr, mu: (p + lr * (mu * v + g), mu * v + g)),
+        ),
+        Mistake(
+            "return the velocity in PyTorch's form v = momentum·v + grad; the learning rate "
+            "belongs in the parameter update, param − lr·v.",
+            same_as(lambda p, g, v, lr, mu: (p + mu * v - lr * g, mu * v - lr * g)),
+        ),
+    ),
+    default_hint="v = momentum·velocity + grad, then param − lr·v; return (param, v).",
+    success="The same step as torch.optim.SGD(momentum=...).",
+)
+
+
+def check_sgd_momentum_step(fn: Callable[..., Any]) -> None:
+    r"""Check one momentum step: ``sgd_momentum_step(param, grad, velocity, lr, momentum)``.
+
+    PyTorch's convention: :math:`v \leftarrow \mu v + g`, then
+    :math:`\theta \leftarrow \theta - \eta v`. The learner returns the tuple
+    ``(new_param, new_velocity)`` without modifying the inputs. Recognises: the
+    (1 − μ) EWA form, stepping with the old velocity, stepping with the raw gradient, a
+    flipped sign, the learning rate folded into the velocity, in-place updates.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> def sgd_momentum_step(param, grad, velocity, lr, momentum):
+        ...     velocity = momentum * velocity + grad
+        ...     return param - lr * velocity, velocity
+        >>> check_sgd_momentum_step(sgd_momentum_step)  # doctest: +ELLIPSIS
+        ✓ sgd_momentum_step: correct on all 4 cases (...
+
+    Taught in chapter 5 (optimizers).
+    """
+    _SGD(fn)
+
+
+# --------------------------------------------------------------------------- Adam
+def _adam_cases() -> list[Case]:
+    rng = np.random.default_rng(502)
+    p, g = np.array([1.0, -2.0, 0.5]), np.array([0.2, -0.4, 1.0])
+    z = np.zeros(3)
+    betas = (0.9, 0.999)
+    return [
+        Case("the first step (t = 1)", (p, g, z, z, 1, 0.001, betas, 1e-8)),
+        Case(
+            "step t = 10 with moments",
+            (
+                p,
+                g,
+                np.array([0.1, -0.2, 0.3]),
+                np.array([0.01, 0.02, 0.03]),
+                10,
+                0.01,
+                betas,
+                1e-8,
+            ),
+        ),
+        Case(
+            "large eps",
+            (
+                p,
+                g,
+                np.array([0.1, 0.1, 0.1]),
+                np.array([1e-4, 1e-4, 1e-4]),
+                3,
+                0.1,
+                (0.8, 0.9),
+                0.1,
+            ),
+        ),
+        Case(
+            "a 2-D parameter, t = 100",
+            (
+                rng.normal(size=(2, 2)),
+                rng.normal(size=(2, 2)),
+                rng.normal(size=(2, 2)) * 0.1,
+                rng.random((2, 2)) * 0.1,
+                100,
+                0.001,
+                betas,
+                1e-8,
+            ),
+        ),
+    ]
+
+
+def _adam(*args: Any, **switches: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Adam with switches that reproduce the usual mistakes."""
+    p, g, m, v, t, lr, (b1, b2), eps = args
+    m = b1 * m + (1 - b1) * g
+    v = b2 * v + (1 - b2) * (np.abs(g) if switches.get("abs") else g * g)
+    tt = t + switches.get("t_shift", 0)
+    m_hat, v_hat = m / (1 - b1**tt), v / (1 - b2**tt)
+    if switches.get("no_correction"):
+        m_hat, v_hat = m, v
+    if switches.get("eps_inside"):
+        step = lr * m_hat / np.sqrt(v_hat + eps)
+    else:
+        step = lr * m_hat / (np.sqrt(v_hat) + eps)
+    new_p = p + step if switches.get("sign") else p - step
+    if switches.get("return_hat"):
+        return new_p, m_hat, v_hat
+    return new_p, m, v
+
+
+_ADAM = Checker(
+    title="adam_step",
+    arg_names=("param", "grad", "m", "v", "t", "lr", "betas", "eps"),
+    cases=_adam_cases,
+    reference=ref.adam_step,
+    output_names=("param", "m", "v"),
+    mistakes=(
+        Mistake(
+            "bias correction is missing: divide the moments by (1 − β₁ᵗ) and (1 − β₂ᵗ) before "
+            "the step. The moments start at 0, so without it the early steps are badly "
+            "scaled.",
+            same_as(lambda *a: _adam(*a, no_correction=True)),
+        ),
+        Mistake(
+            "return the RAW moments m and v, to carry to the next step; the bias-corrected "
+            "m̂ and v̂ are only for computing this step.",
+            same_as(lambda *a: _adam(*a, return_hat=True)),
+        ),
+        Mistake(
+            "use the step number t as given (t = 1 on the first step) in 1 − βᵗ; with "
+            "t − 1 the first step divides by 1 − β⁰ = 0.",
+            lambda a: (
+                same_as(lambda *x: _adam(*x, t_shift=1))(a)
+                or same_as(lambda *x: _adam(*x, t_shift=-1))(a)
+                or when("(t = 1)", non_finite())(a)
+            ),
+        ),
+        Mistake(
+            "eps goes outside the square root: param − lr·m̂ / (√v̂ + eps).",
+            same_as(lambda *a: _adam(*a, eps_inside=True)),
+        ),
+        Mistake(
+            "the second moment averages the SQUARED gradient: v = β₂·v + (1 − β₂)·grad².",
+            same_as(lambda *a: _adam(*a, abs=True)),
+        ),
+        Mistake(
+            "step against the gradient: param − lr·m̂/(√v̂ + eps).",
+            same_as(lambda *a: _adam(*a, sign=True)),
+        ),
+    ),
+    default_hint="m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); "
+    "v̂ = v/(1 − β₂ᵗ); param − lr·m̂/(√v̂ + eps); return (param, m, v).",
+    success="The same step as torch.optim.Adam.",
+)
+
+
+def check_adam_step(fn: Callable[..., Any]) -> None:
+    r"""Check one Adam step: ``adam_step(param, grad, m, v, t, lr, betas, eps) -> (param, m, v)``.
+
+    With ``betas = (β₁, β₂)`` and the step number ``t`` (1 on the first step):
+
+    .. math::
+
+        m \leftarrow \beta_1 m + (1-\beta_1) g, \quad
+        v \leftarrow \beta_2 v + (1-\beta_2) g^2, \quad
+        \theta \leftarrow \theta
+            - \eta \frac{m / (1-\beta_1^t)}{\sqrt{v / (1-\beta_2^t)} + \epsilon}
+
+    The learner returns the new parameter and the raw (uncorrected) moments, without
+    modifying the inputs. Recognises: missing bias correction, returning the corrected
+    moments, t off by one, eps inside the square root, :math:`|g|` instead of
+    :math:`g^2`, a flipped sign.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def adam_step(param, grad, m, v, t, lr, betas, eps):
+        ...     beta1, beta2 = betas
+        ...     m = beta1 * m + (1 - beta1) * grad
+        ...     v = beta2 * v + (1 - beta2) * grad**2
+        ...     m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+        ...     return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
+        >>> check_adam_step(adam_step)  # doctest: +ELLIPSIS
+        ✓ adam_step: correct on all 4 cases (...
+
+    Taught in chapter 5 (optimizers).
+    """
+    _ADAM(fn)
+
+
+# ---------------------------------------------------------------------------- EWA
+def _ewa_cases() -> list[Case]:
+    temps = np.array([10.0, 12.0, 11.0, 15.0, 14.0, 13.0])
+    return [
+        Case("beta 0.9, no bias correction", (temps, 0.9)),
+        Case("beta 0.5, with bias correction", (temps, 0.5, True)),
+        Case("a constant sequence, bias-corrected: stays constant", (np.full(4, 3.0), 0.9, True)),
+        Case("beta 0 copies the values", (temps, 0.0, False)),
+        Case("one value", (np.array([7.0]), 0.8, False)),
+    ]
+
+
+def _ewa(
+    values: Any,
+    beta: float,
+    bias_correction: bool = False,
+    *,
+    swap: bool = False,
+    start_first: bool = False,
+    compound: bool = False,
+    t_shift: int = 0,
+) -> np.ndarray:
+    """The EWA with switches that reproduce the usual mistakes."""
+    out, v = [], (values[0] if start_first else 0.0)
+    a, c = (1 - beta, beta) if swap else (beta, 1 - beta)
+    for t, theta in enumerate(values, start=1):
+        v = a * v + c * theta
+        corrected = v / (1 - beta ** (t + t_shift)) if bias_correction else v
+        if compound:
+            v = corrected
+        out.append(corrected)
+    return np.array(out)
+
+
+_EWA = Checker(
+    title="ewa",
+    arg_names=("values", "beta", "bias_correction"),
+    cases=_ewa_cases,
+    reference=ref.ewa,
+    mistakes=(
+        Mistake(
+            "β multiplies the OLD average: v_t = β·v_(t−1) + (1 − β)·θ_t (you swapped β and "
+            "1 − β).",
+            same_as(lambda *a: _ewa(*a, swap=True)),
+        ),
+        Mistake(
+            "start from v_0 = 0; this is why the early averages are too small and need the "
+            "bias correction.",
+            same_as(lambda *a: _ewa(*a, start_first=True)),
+        ),
+        Mistake(
+            "with bias_correction=True, divide each reported value by (1 − βᵗ).",
+            same_as(lambda values, beta, bc=False: _ewa(values, beta, False)),
+        ),
+        Mistake(
+            "keep the running average uncorrected; divide only the value you report by (1 − βᵗ).",
+            same_as(lambda *a: _ewa(*a, compound=True)),
+        ),
+        Mistake(
+            "the first value has t = 1: the correction is 1 − βᵗ with t = 1, 2, 3, …",
+            lambda a: (
+                same_as(lambda *x: _ewa(*x, t_shift=1))(a)
+                or same_as(lambda *x: _ewa(*x, t_shift=-1))(a)
+            ),
+        ),
+        Mistake(
+            "return the whole sequence v_1 … v_T, one average per value, not just the last.",
+            shape_is(lambda *a: ()),
+        ),
+    ),
+    default_hint="v = 0; for each θ: v = β·v + (1 − β)·θ, report v (or v / (1 − βᵗ)).",
+    success="Exponentially weighted averages, bias-corrected when asked.",
+)
+
+
+def check_ewa(fn: Callable[..., Any]) -> None:
+    r"""Check exponentially weighted averages: ``ewa(values, beta, bias_correction=False)``.
+
+    The learner returns an array with one average per value,
+    :math:`v_t = \beta v_{t-1} + (1-\beta)\theta_t` from :math:`v_0 = 0`, divided by
+    :math:`1 - \beta^t` when ``bias_correction`` is true (the running average itself stays
+    uncorrected). Some cases call ``ewa(values, beta)`` with the default. Recognises: β and
+    1 − β swapped, starting from the first value, a missing or compounding correction, t off
+    by one, returning only the last average.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def ewa(values, beta, bias_correction=False):
+        ...     v, out = 0.0, []
+        ...     for t, theta in enumerate(values, start=1):
+        ...         v = beta * v + (1 - beta) * theta
+        ...         out.append(v / (1 - beta**t) if bias_correction else v)
+        ...     return np.array(out)
+        >>> check_ewa(ewa)  # doctest: +ELLIPSIS
+        ✓ ewa: correct on all 5 cases (...
+
+    Taught in chapter 5 (optimizers).
+    """
+    _EWA(fn)
