@@ -29,27 +29,17 @@ __all__ = [
 ]
 
 
-class _Loss(Module):
-    """Base of the loss modules: holds ``reduction`` and shows it in the repr."""
-
-    def __init__(self, reduction: str = "mean") -> None:
-        super().__init__()
-        check_reduction(type(self).__name__, reduction)
-        self.reduction = reduction
-
-    def extra_repr(self) -> str:
-        return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
+def _init_loss(module: Module, reduction: str) -> None:
+    """Store the (checked) ``reduction`` on a freshly initialised loss module."""
+    check_reduction(type(module).__name__, reduction)
+    module.reduction = reduction
 
 
-class _WeightedLoss(_Loss):
-    """A loss with an optional per-class ``weight``, stored as a buffer (as PyTorch)."""
-
-    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
-        super().__init__(reduction)
-        self.register_buffer("weight", weight)
+def _reduction_repr(module: Module) -> str:
+    return f"reduction={module.reduction!r}" if module.reduction != "mean" else ""
 
 
-class MSELoss(_Loss):
+class MSELoss(Module):
     r"""Mean squared error :math:`\frac1N \sum (\hat y - y)^2`; see :func:`~nnlib.nn.functional.mse_loss`.
 
     Args:
@@ -68,11 +58,17 @@ class MSELoss(_Loss):
     Taught in chapter 4 (loss functions).
     """  # noqa: E501
 
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        _init_loss(self, reduction)
+
+    extra_repr = _reduction_repr
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
-class L1Loss(_Loss):
+class L1Loss(Module):
     r"""Mean absolute error :math:`\frac1N \sum |\hat y - y|`; see :func:`~nnlib.nn.functional.l1_loss`.
 
     Args:
@@ -87,11 +83,17 @@ class L1Loss(_Loss):
     Taught in chapter 4 (loss functions).
     """  # noqa: E501
 
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        _init_loss(self, reduction)
+
+    extra_repr = _reduction_repr
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
-class HuberLoss(_Loss):
+class HuberLoss(Module):
     r"""Huber loss: quadratic below ``delta``, linear above; see :func:`~nnlib.nn.functional.huber_loss`.
 
     Args:
@@ -108,14 +110,17 @@ class HuberLoss(_Loss):
     """  # noqa: E501
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
-        super().__init__(reduction)
+        super().__init__()
+        _init_loss(self, reduction)
         self.delta = delta
+
+    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
-class BCELoss(_WeightedLoss):
+class BCELoss(Module):
     r"""Binary cross-entropy on probabilities; see :func:`~nnlib.nn.functional.binary_cross_entropy`.
 
     Prefer :class:`BCEWithLogitsLoss` on raw scores: it is numerically stable.
@@ -133,11 +138,18 @@ class BCELoss(_WeightedLoss):
     Taught in chapter 4 (loss functions).
     """  # noqa: E501
 
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
+        super().__init__()
+        _init_loss(self, reduction)
+        self.register_buffer("weight", weight)
+
+    extra_repr = _reduction_repr
+
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(_WeightedLoss):
+class BCEWithLogitsLoss(Module):
     r"""Sigmoid + binary cross-entropy in one stable step; see :func:`~nnlib.nn.functional.binary_cross_entropy_with_logits`.
 
     Args:
@@ -160,8 +172,12 @@ class BCEWithLogitsLoss(_WeightedLoss):
         reduction: str = "mean",
         pos_weight: Tensor | None = None,
     ) -> None:
-        super().__init__(weight, reduction)
+        super().__init__()
+        _init_loss(self, reduction)
+        self.register_buffer("weight", weight)
         self.register_buffer("pos_weight", pos_weight)
+
+    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy_with_logits(
@@ -169,7 +185,7 @@ class BCEWithLogitsLoss(_WeightedLoss):
         )
 
 
-class CrossEntropyLoss(_WeightedLoss):
+class CrossEntropyLoss(Module):
     r"""Cross-entropy on logits (log-softmax + NLL, fused); see :func:`~nnlib.nn.functional.cross_entropy`.
 
     Args:
@@ -200,9 +216,13 @@ class CrossEntropyLoss(_WeightedLoss):
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__(weight, reduction)
+        super().__init__()
+        _init_loss(self, reduction)
+        self.register_buffer("weight", weight)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
+
+    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.cross_entropy(
@@ -215,7 +235,7 @@ class CrossEntropyLoss(_WeightedLoss):
         )
 
 
-class NLLLoss(_WeightedLoss):
+class NLLLoss(Module):
     r"""Negative log-likelihood of the true class; see :func:`~nnlib.nn.functional.nll_loss`.
 
     Expects log-probabilities (``LogSoftmax`` output), not logits.
@@ -237,8 +257,12 @@ class NLLLoss(_WeightedLoss):
     def __init__(
         self, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
     ) -> None:
-        super().__init__(weight, reduction)
+        super().__init__()
+        _init_loss(self, reduction)
+        self.register_buffer("weight", weight)
         self.ignore_index = ignore_index
+
+    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.nll_loss(
@@ -246,7 +270,7 @@ class NLLLoss(_WeightedLoss):
         )
 
 
-class GaussianNLLLoss(_Loss):
+class GaussianNLLLoss(Module):
     r"""Gaussian negative log-likelihood with a predicted variance; see :func:`~nnlib.nn.functional.gaussian_nll_loss`.
 
     Args:
@@ -269,9 +293,12 @@ class GaussianNLLLoss(_Loss):
     """  # noqa: E501
 
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+        super().__init__()
+        _init_loss(self, reduction)
         self.full = full
         self.eps = eps
+
+    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor, var: Tensor | float) -> Tensor:
         return F.gaussian_nll_loss(
@@ -318,7 +345,7 @@ class KLDivLoss(Module):
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
-class TripletMarginLoss(_Loss):
+class TripletMarginLoss(Module):
     r"""Triplet margin loss on embeddings; see :func:`~nnlib.nn.functional.triplet_margin_loss`.
 
     Args:
@@ -346,8 +373,11 @@ class TripletMarginLoss(_Loss):
         swap: bool = False,
         reduction: str = "mean",
     ) -> None:
-        super().__init__(reduction)
+        super().__init__()
+        _init_loss(self, reduction)
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
+
+    extra_repr = _reduction_repr
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
         return F.triplet_margin_loss(
@@ -362,7 +392,7 @@ class TripletMarginLoss(_Loss):
         )
 
 
-class CosineEmbeddingLoss(_Loss):
+class CosineEmbeddingLoss(Module):
     r"""Cosine embedding loss for pairs labelled 1 or -1; see :func:`~nnlib.nn.functional.cosine_embedding_loss`.
 
     Args:
@@ -380,8 +410,11 @@ class CosineEmbeddingLoss(_Loss):
     """  # noqa: E501
 
     def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
-        super().__init__(reduction)
+        super().__init__()
+        _init_loss(self, reduction)
         self.margin = margin
+
+    extra_repr = _reduction_repr
 
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
         return F.cosine_embedding_loss(

@@ -57,8 +57,10 @@ class BatchNorm1d(Module):
         dtype: The dtype of parameters and buffers (float32 by default).
 
     Attributes:
-        weight, bias: Parameters of shape ``(C,)``, or ``None`` without ``affine``.
-        running_mean, running_var: Buffers of shape ``(C,)`` (zeros and ones at first).
+        weight: :math:`\gamma`, a parameter of shape ``(C,)`` (``None`` without ``affine``).
+        bias: :math:`\beta`, a parameter of shape ``(C,)`` (``None`` without ``affine``).
+        running_mean: Buffer of shape ``(C,)``, zeros at first.
+        running_var: Buffer of shape ``(C,)``, ones at first.
         num_batches_tracked: Buffer counting the training batches seen.
 
     Shape:
