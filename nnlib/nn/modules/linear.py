@@ -85,25 +85,26 @@ class Linear(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         """Apply :math:`x W^\\top + b` to the last dimension of ``input``."""
-        shape = input.data.shape
-        if not shape or shape[-1] != self.in_features:
+        weight, bias = self.weight, self.bias  # one lookup each: this is the hot path
+        x = input.data
+        if not x.shape or x.shape[-1] != self.in_features:
             error(
                 "Linear.forward",
                 f"input with {self.in_features} features in its last dimension",
-                f"shape {shape_str(shape)}",
+                f"shape {shape_str(x.shape)}",
                 f"the layer was built as Linear(in_features={self.in_features}, ...); pass "
                 f"inputs of shape (N, {self.in_features}).",
             )
-        if input.data.dtype != self.weight.data.dtype:
+        if x.dtype != weight.data.dtype:
             error(
                 "Linear.forward",
-                f"input of dtype {self.weight.data.dtype} (the layer's dtype)",
-                f"dtype {input.data.dtype}",
-                f"convert one of them, e.g. x.{_method(self.weight.data.dtype)}() or "
-                f"layer.{_method(input.data.dtype)}(); PyTorch refuses mixed dtypes too.",
+                f"input of dtype {weight.data.dtype} (the layer's dtype)",
+                f"dtype {x.dtype}",
+                f"convert one of them, e.g. x.{_method(weight.data.dtype)}() or "
+                f"layer.{_method(x.dtype)}(); PyTorch refuses mixed dtypes too.",
                 TypeError,
             )
-        return linear(input, self.weight, self.bias)
+        return linear(input, weight, bias)
 
     def extra_repr(self) -> str:
         """``in_features=…, out_features=…, bias=…``, as PyTorch prints it."""
