@@ -18,6 +18,7 @@ import nnlib
 from nnlib import nn
 from nnlib.autograd import gradcheck
 from nnlib.nn import functional as F
+from tests.helpers import assert_bad_input
 
 REDUCTIONS = ["mean", "sum", "none"]
 
@@ -27,13 +28,9 @@ pytestmark = pytest.mark.filterwarnings("ignore:reduction. 'mean' divides:UserWa
 
 # ------------------------------------------------------------------------------ helpers
 def _bad_input(exc: type[Exception], where: str, call: Callable, *args: Any, **kw: Any) -> str:
-    """Call and check nnlib's three-part message: where, expected/got, help."""
-    with pytest.raises(exc) as info:
-        call(*args, **kw)
-    message = str(info.value)
-    assert message.startswith(where + ":"), message
-    assert "expected" in message and "got" in message, message
-    assert "\nhelp: " in message, message
+    """nnlib's three-part message: where, expected vs got, help."""
+    message = assert_bad_input(exc, where, call, *args, **kw)
+    assert f"{where}: expected " in message, message
     return message
 
 
@@ -239,6 +236,26 @@ CASES: dict[str, tuple[Callable, Callable, list]] = {
         lambda r: lambda x, y: F.cross_entropy(x, y, reduction=r),
         lambda r: lambda x, y: TF.cross_entropy(x, y, reduction=r),
         [(randn(4), True), (np.array(2), False)],
+    ),
+    "cross_entropy_probs_kdim": (
+        lambda r: lambda x, t: F.cross_entropy(x, t, reduction=r, label_smoothing=0.1),
+        lambda r: lambda x, t: TF.cross_entropy(x, t, reduction=r, label_smoothing=0.1),
+        [(randn(3, 4, 2), True), (softmax(randn(3, 4, 2), 1), True)],
+    ),
+    "nll_unbatched": (
+        lambda r: lambda x, y, w: F.nll_loss(x, y, w, reduction=r),
+        lambda r: lambda x, y, w: TF.nll_loss(x, y, w, reduction=r),
+        [(log_softmax(randn(4)), True), (np.array(1), False), (W4, False)],
+    ),
+    "gaussian_nll_float_var": (
+        lambda r: lambda x, y: F.gaussian_nll_loss(x, y, 0.5, reduction=r),
+        lambda r: lambda x, y: TF.gaussian_nll_loss(x, y, 0.5, reduction=r),
+        [(randn(4, 3), True), (randn(4, 3), True)],
+    ),
+    "bce_weight_per_row": (
+        lambda r: lambda p, y, w: F.binary_cross_entropy(p, y, w, reduction=r),
+        lambda r: lambda p, y, w: TF.binary_cross_entropy(p, y, w, reduction=r),
+        [(unif(0.02, 0.98, 4, 3), True), (unif(0, 1, 4, 3), True), (unif(0, 2, 4, 1), False)],
     ),
     "nll": (
         lambda r: lambda x, y: F.nll_loss(x, y, reduction=r),

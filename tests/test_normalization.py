@@ -18,18 +18,15 @@ import nnlib
 from nnlib import nn
 from nnlib.autograd import gradcheck
 from nnlib.nn import functional as F
+from tests.helpers import assert_bad_input
 
 rng = np.random.default_rng(7)
 
 
 def _bad_input(exc: type[Exception], where: str, call: Callable, *args: Any, **kw: Any) -> str:
-    """Call and check nnlib's three-part message: where, expected/got, help."""
-    with pytest.raises(exc) as info:
-        call(*args, **kw)
-    message = str(info.value)
-    assert message.startswith(where + ":"), message
-    assert "expected" in message and "got" in message, message
-    assert "\nhelp: " in message, message
+    """nnlib's three-part message: where, expected vs got, help."""
+    message = assert_bad_input(exc, where, call, *args, **kw)
+    assert f"{where}: expected " in message, message
     return message
 
 
