@@ -317,3 +317,11 @@ def test_tensor_to_torch_roundtrip():
     # the helper used across these tests
     x = nnlib.randn(2, 3, dtype=nnlib.float64)
     assert_close(x, to_torch(x), rtol=0, atol=0)
+
+
+def test_prelu_keeps_the_input_shape_for_one_slope():
+    w = nnlib.tensor([0.5], requires_grad=True)
+    out = F.prelu(nnlib.tensor(-2.0), w)
+    assert out.shape == () and out.item() == -1.0
+    out.backward()
+    np.testing.assert_allclose(w.grad, [-2.0])

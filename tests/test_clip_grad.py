@@ -137,3 +137,11 @@ def test_bad_input():
     assert_bad_input(TypeError, "clip_grad_norm_", clip_grad_norm_, 3.0, 1.0)
     assert_bad_input(TypeError, "clip_grad_norm_", clip_grad_norm_, [np.zeros(2)], 1.0)
     assert_bad_input(TypeError, "clip_grad_value_", clip_grad_value_, None, 1.0)
+
+
+def test_max_norm_may_be_a_tensor_or_int():
+    ours, theirs = _pair(scale=5.0)
+    clip_grad_norm_(ours, nnlib.tensor(1.0))
+    torch.nn.utils.clip_grad_norm_(theirs, 1)
+    for p, t in zip(ours, theirs, strict=True):
+        assert_close(p.grad, t.grad)

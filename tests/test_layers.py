@@ -395,3 +395,15 @@ def test_prelu_module_default_and_training_step():
 
 def test_prelu_per_channel_bad_input():
     assert_bad_input(ValueError, "F.prelu", nn.PReLU(3), nnlib.zeros(2, 4))
+
+
+def test_append_after_slicing_never_overwrites():
+    net = nn.Sequential(nn.Linear(2, 2), nn.ReLU(), nn.Linear(2, 2))[1:]
+    assert list(net._modules) == ["1", "2"]
+    net.append(nn.Tanh())
+    assert len(net) == 3 and isinstance(net[-1], nn.Tanh)
+    assert list(net._modules) == ["1", "2", "3"]
+
+
+def test_flatten_start_after_end():
+    assert_bad_input(ValueError, "Flatten.forward", nn.Flatten(2, 1), nnlib.zeros(2, 3, 4))

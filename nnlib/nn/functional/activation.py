@@ -150,7 +150,7 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
             "slope.",
         )
     # Put the slopes on the channel axis so that they broadcast over (N, C, *).
-    slope = w.reshape(-1) if w.size == 1 else w.reshape((channels,) + (1,) * (x.ndim - 2))
+    slope = w.reshape(()) if w.size == 1 else w.reshape((channels,) + (1,) * (x.ndim - 2))
     positive = x > 0
     out = np.where(positive, x, x * slope)
     w_shape = w.shape

@@ -37,6 +37,15 @@ def _index(where: str, idx: Any, n: int) -> int:
     return idx % n
 
 
+def _next_name(modules: dict[str, Module]) -> str:
+    """``str(len(modules))`` as PyTorch names an appended layer, unless a slice made that
+    name already taken (``net[1:]`` keeps the names ``'1'``, ``'2'``, ...)."""
+    n = len(modules)
+    while str(n) in modules:
+        n += 1
+    return str(n)
+
+
 class Sequential(Module):
     """Layers applied one after another: the output of each is the input of the next.
 
@@ -112,7 +121,7 @@ class Sequential(Module):
     def append(self, module: Module) -> Sequential:
         """Add ``module`` at the end and return ``self``."""
         _check_module("Sequential.append", module, f"position {len(self)}")
-        self.add_module(str(len(self._modules)), module)
+        self.add_module(_next_name(self._modules), module)
         return self
 
 
@@ -157,7 +166,7 @@ class ModuleList(Module):
     def append(self, module: Module) -> ModuleList:
         """Add ``module`` at the end and return ``self``."""
         _check_module("ModuleList.append", module, f"position {len(self)}")
-        self.add_module(str(len(self._modules)), module)
+        self.add_module(_next_name(self._modules), module)
         return self
 
     def extend(self, modules: Iterable[Module]) -> ModuleList:

@@ -179,6 +179,13 @@ class Flatten(Module):
                     "inputs of shape (N, ...).",
                     IndexError,
                 )
+        if self.start_dim % max(ndim, 1) > self.end_dim % max(ndim, 1):
+            error(
+                "Flatten.forward",
+                "start_dim to come no later than end_dim",
+                f"start_dim={self.start_dim} and end_dim={self.end_dim} for {ndim} dimensions",
+                "swap them; Flatten(1, -1) merges everything after the batch dimension.",
+            )
         return flatten(input, self.start_dim, self.end_dim)
 
     def extra_repr(self) -> str:

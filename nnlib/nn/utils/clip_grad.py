@@ -93,7 +93,7 @@ def clip_grad_norm_(
     Taught in chapter 8 (vanishing and exploding gradients).
     """
     params = _grads("clip_grad_norm_", parameters)
-    norm_type = float(norm_type)
+    max_norm, norm_type = float(max_norm), float(norm_type)
     if not params:
         return Tensor._wrap(np.asarray(0.0, dtype=np.float32))
     dtype = np.result_type(*[p.grad.dtype for p in params])
