@@ -689,3 +689,43 @@ def test_clone_keeps_dtype_and_is_a_copy():
         assert c.dtype == t.dtype
         assert c.data is not t.data and not np.shares_memory(c.data, t.data)
         assert c.tolist() == t.tolist()
+
+
+# ------------------------------------------------- mixed dtypes: PyTorch's promotion
+MIXED = [
+    ("rdiv_float_by_int", lambda m: 2.5 / m.tensor([1, 2, 4])),
+    ("rpow_float_base_int_exp", lambda m: 2.5 ** m.tensor([1, 2, 3])),
+    ("rpow_int_base_int_exp", lambda m: 2 ** m.tensor([1, 2, 3])),
+    ("float32_times_int", lambda m: m.tensor([1.5, 2.0]) * m.tensor([1, 2])),
+    ("float32_minus_int_labels", lambda m: m.tensor([[0.2], [0.9]]) - m.tensor([[0], [1]])),
+    ("int_over_int", lambda m: m.tensor([1, 3]) / m.tensor([2, 2])),
+    ("arange_over_int", lambda m: m.arange(5) / 5),
+    ("int_plus_float", lambda m: m.tensor([1, 2]) + 0.5),
+    ("float_minus_int", lambda m: 0.5 - m.tensor([1, 2])),
+    ("int_times_int", lambda m: m.tensor([1, 2]) * 3),
+    ("int_pow_float", lambda m: m.tensor([1, 4]) ** 0.5),
+    ("bool_plus_int", lambda m: m.tensor([True, False]) + 1),
+    ("float64_times_int", lambda m: m.tensor(np.array([1.5])) * m.tensor([3])),
+    (
+        "where_float_int",
+        lambda m: m.where(m.tensor([True, False]), m.tensor([1.5, 2.0]), m.tensor([1, 2])),
+    ),
+    ("maximum_float_int", lambda m: m.maximum(m.tensor([1.5, 2.0]), m.tensor([2, 1]))),
+]
+
+
+@pytest.mark.parametrize(("name", "fn"), MIXED, ids=[m[0] for m in MIXED])
+def test_mixed_dtypes_promote_like_torch(name, fn):
+    ours, theirs = fn(nnlib), fn(torch)
+    assert ours.dtype == theirs.numpy().dtype, (ours.dtype, theirs.dtype)
+    np.testing.assert_allclose(ours.data, theirs.numpy(), rtol=1e-6)
+
+
+def test_float32_leaf_against_int_labels_keeps_float32_graph():
+    w = nnlib.tensor([0.5, -0.5], requires_grad=True)
+    y = nnlib.tensor([1, 0])
+    loss = ((w - y) ** 2).mean()
+    assert loss.dtype == np.float32
+    loss.backward()
+    assert w.grad.dtype == np.float32
+    np.testing.assert_allclose(w.grad, [-0.5, -0.5])

@@ -49,7 +49,7 @@ from nnlib.ops.shape import (
     transpose,
     unsqueeze,
 )
-from nnlib.tensor import Tensor, as_tensor, from_op
+from nnlib.tensor import Tensor, from_op
 
 __all__ = [
     "abs", "add", "cast", "cat", "clip", "div", "exp", "flatten", "getitem", "linalg",
@@ -73,14 +73,19 @@ def _rsub(self: Tensor, other: Any) -> Tensor:
 
 
 def _rdiv(self: Tensor, other: Any) -> Tensor:
-    return div(as_tensor(other) if not isinstance(other, (int, float)) else
-               Tensor._wrap(np.asarray(other, dtype=self.data.dtype)), self)  # fmt: skip
+    # A plain number takes the tensor's dtype only where it fits: 2.5 / int_tensor is 1.25,
+    # not 2 / int_tensor.
+    num = pointwise.scalar_like(other, self.data.dtype) if _is_number(other) else other
+    return div(num, self)
 
 
 def _rpow(self: Tensor, other: Any) -> Tensor:
-    base = other if isinstance(other, Tensor) else Tensor._wrap(
-        np.asarray(other, dtype=self.data.dtype))  # fmt: skip
+    base = pointwise.scalar_like(other, self.data.dtype) if _is_number(other) else other
     return pow(base, self)
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.number)) and not isinstance(x, (bool, np.bool_))
 
 
 def _to(self: Tensor, dtype: Any) -> Tensor:

@@ -41,12 +41,45 @@ def _is_scalar(x: Any) -> bool:
     return isinstance(x, (int, float, np.number)) and not isinstance(x, (bool, np.bool_))
 
 
+# NumPy and PyTorch promote mixed dtypes differently; nnlib follows PyTorch, so that a float32
+# tensor stays float32 next to integer labels and ``arange(5) / 5`` is float32, not float64.
+def _scalar_base(a: Tensor, b: float, true_div: bool = False) -> np.ndarray:
+    """``a``'s values, ready to combine with the number ``b``: an integer or bool tensor meets
+    a float number (or a true division) as float32, as in PyTorch."""
+    if a.data.dtype.kind != "f" and (isinstance(b, float) or true_div):
+        return a.data.astype(np.float32)
+    return a.data
+
+
+def _promote(ad: np.ndarray, bd: np.ndarray, true_div: bool = False) -> tuple[np.ndarray, ...]:
+    """Two operands in PyTorch's common dtype where it differs from NumPy's: a float array
+    keeps its dtype against an integer or bool one (float32 * int64 is float32), and true
+    division of integers gives float32."""
+    fa, fb = ad.dtype.kind == "f", bd.dtype.kind == "f"
+    if fa and not fb:
+        return ad, bd.astype(ad.dtype)
+    if fb and not fa:
+        return ad.astype(bd.dtype), bd
+    if true_div and not fa:
+        return ad.astype(np.float32), bd.astype(np.float32)
+    return ad, bd
+
+
+def scalar_like(x: Any, like: np.dtype) -> Tensor:
+    """A plain number as a 0-d constant of the dtype PyTorch would compute in next to a tensor
+    of dtype ``like``: 2.0 next to float32 is float32, 2.5 next to int64 is float32."""
+    x = x.item() if isinstance(x, np.number) else x
+    if isinstance(x, float) and like.kind != "f":
+        return Tensor._wrap(np.asarray(x, dtype=np.float32))
+    return Tensor._wrap(np.asarray(x, dtype=np.result_type(like, x)))
+
+
 # ------------------------------------------------------------------ binary arithmetic
 def add(a: Any, b: Any) -> Tensor:
     """``a + b`` with broadcasting. Backward: the gradient flows unchanged to both inputs."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(a.data + b, (a,), lambda g: (g,), "AddBackward")
+        return from_op(_scalar_base(a, b) + b, (a,), lambda g: (g,), "AddBackward")
     a, b = as_tensor(a), as_tensor(b)
     sa, sb = a.data.shape, b.data.shape
 
@@ -54,14 +87,15 @@ def add(a: Any, b: Any) -> Tensor:
         ga = unbroadcast(g, sa) if a.requires_grad else None
         return ga, (unbroadcast(g, sb) if b.requires_grad else None)
 
-    return from_op(a.data + b.data, (a, b), backward, "AddBackward")
+    ad, bd = _promote(a.data, b.data)
+    return from_op(ad + bd, (a, b), backward, "AddBackward")
 
 
 def sub(a: Any, b: Any) -> Tensor:
     """``a - b`` with broadcasting. Backward: ``g`` to ``a``, ``-g`` to ``b``."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(a.data - b, (a,), lambda g: (g,), "SubBackward")
+        return from_op(_scalar_base(a, b) - b, (a,), lambda g: (g,), "SubBackward")
     a, b = as_tensor(a), as_tensor(b)
     sa, sb = a.data.shape, b.data.shape
 
@@ -69,16 +103,17 @@ def sub(a: Any, b: Any) -> Tensor:
         ga = unbroadcast(g, sa) if a.requires_grad else None
         return ga, (-unbroadcast(g, sb) if b.requires_grad else None)
 
-    return from_op(a.data - b.data, (a, b), backward, "SubBackward")
+    ad, bd = _promote(a.data, b.data)
+    return from_op(ad - bd, (a, b), backward, "SubBackward")
 
 
 def mul(a: Any, b: Any) -> Tensor:
     """``a * b`` with broadcasting. Backward: ``g * b`` to ``a`` and ``g * a`` to ``b``."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(a.data * b, (a,), lambda g: (g * b,), "MulBackward")
+        return from_op(_scalar_base(a, b) * b, (a,), lambda g: (g * b,), "MulBackward")
     a, b = as_tensor(a), as_tensor(b)
-    ad, bd = a.data, b.data
+    ad, bd = _promote(a.data, b.data)
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         ga = unbroadcast(g * bd, ad.shape) if a.requires_grad else None
@@ -92,9 +127,10 @@ def div(a: Any, b: Any) -> Tensor:
     r"""``a / b`` with broadcasting. Backward: :math:`g/b` and :math:`-g\,a/b^2`."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(a.data / b, (a,), lambda g: (g / b,), "DivBackward")
+        out = _scalar_base(a, b, true_div=True) / b
+        return from_op(out, (a,), lambda g: (g / b,), "DivBackward")
     a, b = as_tensor(a), as_tensor(b)
-    ad, bd = a.data, b.data
+    ad, bd = _promote(a.data, b.data, true_div=True)
     out = ad / bd
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -109,14 +145,14 @@ def pow(a: Any, b: Any) -> Tensor:
     r"""``a ** b``. Backward: :math:`g\,b\,a^{b-1}` to ``a`` and :math:`g\,a^b \ln a` to ``b``."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        ad = a.data
+        ad = _scalar_base(a, b)
         if b == 2:
             return from_op(ad * ad, (a,), lambda g: (g * 2 * ad,), "PowBackward")
         if b == 0:  # constant 1: gradient 0 everywhere, also at 0 (not 0 * 0**-1 = nan)
             return from_op(ad**b, (a,), lambda g: (np.zeros_like(g),), "PowBackward")
         return from_op(ad**b, (a,), lambda g: (g * b * ad ** (b - 1),), "PowBackward")
     a, b = as_tensor(a), as_tensor(b)
-    ad, bd = a.data, b.data
+    ad, bd = _promote(a.data, b.data)
     out = ad**bd
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
@@ -218,9 +254,9 @@ def _as_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     a = a.item() if isinstance(a, np.number) else a  # NumPy scalars count as plain numbers
     b = b.item() if isinstance(b, np.number) else b
     if _is_scalar(a) and isinstance(b, Tensor):
-        return Tensor._wrap(np.asarray(a, dtype=np.result_type(b.data.dtype, a))), b
+        return scalar_like(a, b.data.dtype), b
     if _is_scalar(b) and isinstance(a, Tensor):
-        return a, Tensor._wrap(np.asarray(b, dtype=np.result_type(a.data.dtype, b)))
+        return a, scalar_like(b, a.data.dtype)
     return as_tensor(a), as_tensor(b)
 
 
@@ -235,13 +271,13 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         gb = unbroadcast(np.where(cond, 0, g), sb) if b.requires_grad else None
         return ga, gb
 
-    return from_op(np.where(cond, a.data, b.data), (a, b), backward, "WhereBackward")
+    return from_op(np.where(cond, *_promote(a.data, b.data)), (a, b), backward, "WhereBackward")
 
 
 def maximum(a: Any, b: Any) -> Tensor:
     """Element-wise maximum (``torch.maximum``); ties share the gradient equally, as PyTorch."""
     a, b = _as_pair(a, b)
-    ad, bd = a.data, b.data
+    ad, bd = _promote(a.data, b.data)
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         wa = (ad > bd) + 0.5 * (ad == bd)
