@@ -1,0 +1,58 @@
+"""Live demos for the chapters: controls → a pure ``compute`` → a PNG frame.
+
+:class:`Demo` wires value widgets to a pure function and a renderer; :class:`TrainingDemo`
+adds Play, Step and Reset for a network that trains while you watch. The ready-made demos:
+:func:`neuron_boundary` (chapter 1), :func:`activation_explorer` (chapter 3) and
+:func:`optimizer_race` (chapter 5). Each is the single output of its notebook cell.
+Needs ipywidgets and matplotlib; the rest of nnlib does not.
+
+Example:
+    >>> from nnlib import widgets
+    >>> demo = widgets.activation_explorer()
+    >>> demo.controls["activation"].value = "sigmoid"
+    >>> demo.data.name
+    'sigmoid'
+
+Taught from chapter 1 on.
+"""
+
+from nnlib.widgets.activations import (
+    ACTIVATION_NAMES,
+    ActivationView,
+    activation_explorer,
+    activation_view,
+    available_activations,
+)
+from nnlib.widgets.demo import Demo, DemoBox, TrainingDemo
+from nnlib.widgets.neuron import (
+    NEURON_DATASETS,
+    NeuronView,
+    neuron_boundary,
+    neuron_dataset,
+    neuron_loss,
+    neuron_step,
+    neuron_view,
+)
+from nnlib.widgets.optimizers import (
+    OPTIMIZERS,
+    SURFACES,
+    RaceState,
+    optimizer_race,
+    race_init,
+    race_step,
+)
+
+#: Every ready-made demo builder, by name (the benchmark times each one).
+DEMOS = {
+    "neuron_boundary": neuron_boundary,
+    "activation_explorer": activation_explorer,
+    "optimizer_race": optimizer_race,
+}
+
+__all__ = [
+    "ACTIVATION_NAMES", "DEMOS", "NEURON_DATASETS", "OPTIMIZERS", "SURFACES",
+    "ActivationView", "Demo", "DemoBox", "NeuronView", "RaceState", "TrainingDemo",
+    "activation_explorer", "activation_view", "available_activations", "neuron_boundary",
+    "neuron_dataset", "neuron_loss", "neuron_step", "neuron_view", "optimizer_race",
+    "race_init", "race_step",
+]  # fmt: skip
