@@ -31,6 +31,7 @@ from nnlib.exercises.core import (
     fmt,
     same_as,
     scaled_by,
+    shape_is,
     transposed,
 )
 from nnlib.ops.linalg import linear
@@ -335,3 +336,221 @@ def check_backward_rule(
     Taught in chapter 2 (backpropagation).
     """  # noqa: E501
     print(evaluate_backward_rule(function_class, reference, shapes, low, high).text)
+
+
+# ------------------------------------------------------------------ one neuron, by hand
+def _neuron_cases() -> list[Case]:
+    rng = np.random.default_rng(203)
+
+    def case(label: str, d: int) -> Case:
+        w, x = rng.normal(size=d), rng.normal(size=d)
+        return Case(label, (w, x, float(rng.normal()), float(rng.normal())))
+
+    return [
+        case("3 inputs", 3),
+        Case(
+            "prediction equals the target (zero gradient)",
+            (np.array([1.0, 2.0]), np.array([0.5, -0.25]), 0.5, 0.5),
+        ),
+        case("one input", 1),
+        case("5 inputs", 5),
+    ]
+
+
+def _neuron_reference(w: Any, x: Any, b: float, y: float) -> tuple[Any, Any]:
+    wt = nnlib.tensor(w, requires_grad=True)
+    bt = nnlib.tensor(np.float64(b), requires_grad=True)
+    loss = ((wt * nnlib.tensor(x)).sum() + bt - y) ** 2
+    loss.backward()
+    return wt.grad, bt.grad
+
+
+def _neuron_numpy(w: Any, x: Any, b: float, y: float, *, times: Any = "x",
+                  two: float = 2.0) -> tuple[Any, Any]:  # fmt: skip
+    r = w @ x + b - y
+    factor = {"x": x, "w": w, "one": np.ones_like(x)}[times]
+    return two * r * factor, two * r
+
+
+_NEURON = Checker(
+    title="neuron_backward",
+    arg_names=("w", "x", "b", "y"),
+    cases=_neuron_cases,
+    reference=_neuron_reference,
+    output_names=("dL_dw", "dL_db"),
+    mistakes=(
+        Mistake(
+            "you are missing the factor 2 from the square: ∂L/∂r = 2r for L = r².",
+            scaled_by(lambda *args: 0.5),
+        ),
+        Mistake(
+            "the sign is flipped: r = ŷ − y (prediction minus target), so ∂L/∂r = 2(ŷ − y).",
+            scaled_by(lambda *args: -1.0),
+        ),
+        Mistake(
+            "∂ŷ/∂w_j = x_j: multiply by the INPUT x, not by the weight w.",
+            same_as(lambda *a: _neuron_numpy(*a, times="w"), output=0),
+        ),
+        Mistake(
+            "you forgot the last link of the chain: ∂L/∂w = ∂L/∂ŷ · ∂ŷ/∂w, and ∂ŷ/∂w = x.",
+            same_as(lambda *a: _neuron_numpy(*a, times="one"), output=0),
+        ),
+    ),
+    default_hint="one link at a time: r = w·x + b − y; ∂L/∂r = 2r; ∂r/∂w = x; ∂r/∂b = 1.",
+    success="The chain rule, by hand, agrees with autograd.",
+)
+
+
+def check_neuron_backward(fn: Callable[..., Any]) -> None:
+    r"""Check hand-derived gradients of one linear neuron with a squared error.
+
+    The learner writes ``neuron_backward(w, x, b, y)`` for
+    :math:`L = (\mathbf{w}\cdot\mathbf{x} + b - y)^2` with ``w`` and ``x`` 1-d arrays of the
+    same length and ``b``, ``y`` numbers, returning ``(dL_dw, dL_db)``; the reference is
+    nnlib's autograd. Recognises: the missing factor 2, a flipped sign, multiplying by
+    ``w`` instead of ``x``, and forgetting the factor ``x`` altogether.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> def neuron_backward(w, x, b, y):
+        ...     r = w @ x + b - y
+        ...     return 2 * r * x, 2 * r
+        >>> check_neuron_backward(neuron_backward)  # doctest: +ELLIPSIS
+        ✓ neuron_backward: correct on all 4 cases (...
+
+    Taught in chapter 2 (backpropagation).
+    """
+    _NEURON(fn)
+
+
+# ------------------------------------------------------------------ finite differences
+class ScalarFunction:
+    """A function of an array returning a float, with a readable name for the verdicts."""
+
+    def __init__(self, formula: str, fn: Callable[[np.ndarray], float]) -> None:
+        self.formula, self._fn = formula, fn
+
+    def __call__(self, x: np.ndarray) -> float:
+        return float(self._fn(x))
+
+    def __deepcopy__(self, memo: Any) -> ScalarFunction:
+        return self
+
+    def __repr__(self) -> str:
+        return self.formula
+
+
+def _fd_numpy(f: Any, x: Any, eps: float = 1e-6, *, kind: str = "central",
+              restore: bool = True) -> np.ndarray:  # fmt: skip
+    """Finite differences the right way (``kind="central"``) and in the usual wrong ways."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    f0 = f(x)
+    for at in np.ndindex(x.shape):
+        orig = x[at]
+        x[at] = orig + eps
+        plus = f(x)
+        x[at] = orig - eps
+        minus = f(x)
+        if restore:
+            x[at] = orig
+        grad[at] = {
+            "central": (plus - minus) / (2 * eps),
+            "forward": (plus - f0) / eps,
+            "half": (plus - minus) / eps,
+        }[kind]
+    return grad
+
+
+def _fd_cases() -> list[Case]:
+    rng = np.random.default_rng(204)
+    tanh_x = ScalarFunction("f(x) = Σ tanh(x)·x", lambda x: np.sum(np.tanh(x) * x))
+    cube = ScalarFunction("f(x) = (Σ x)³", lambda x: np.sum(x) ** 3)
+    mixed = ScalarFunction(
+        "f(x) = Σ sin(x) + (Σ x)²", lambda x: np.sum(np.sin(x)) + np.sum(x) ** 2
+    )
+    return [
+        Case(
+            "f(x) = Σ tanh(x)·x, x of shape (3,), eps = 1e-6",
+            (tanh_x, rng.uniform(-2, 2, size=3), 1e-6),
+        ),
+        Case(
+            "f(x) = Σ sin(x) + (Σ x)², a (2, 3) matrix, eps = 1e-6",
+            (mixed, rng.uniform(-2, 2, size=(2, 3)), 1e-6),
+        ),
+        Case(
+            "f(x) = (Σ x)³ with a large step, eps = 0.01", (cube, np.array([1.0, -2.0, 3.0]), 1e-2)
+        ),
+    ]
+
+
+_FD = Checker(
+    title="numerical_gradient",
+    arg_names=("f", "x", "eps"),
+    cases=_fd_cases,
+    reference=lambda f, x, eps: _fd_numpy(f, x, eps),
+    mistakes=(
+        Mistake(
+            "this is the forward difference (f(x + ε) − f(x))/ε: its error shrinks only like "
+            "ε. Use the central difference (f(x + ε) − f(x − ε))/(2ε), whose error shrinks "
+            "like ε².",
+            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="forward")),
+        ),
+        Mistake(
+            "twice too large: the two points x + ε and x − ε are 2ε apart, so divide by 2ε.",
+            scaled_by(lambda *args: 2.0),
+        ),
+        Mistake(
+            "put each element back after perturbing it (save `old = x[i]`, then "
+            "`x[i] = old` at the end), or the next partial derivative is taken at the wrong "
+            "point.",
+            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, restore=False)),
+        ),
+        Mistake(
+            "the gradient has the shape of x: build it with `np.zeros_like(x)` and loop over "
+            "every index with `np.ndindex(x.shape)` (or reshape at the end).",
+            shape_is(lambda f, x, eps: (x.size,)),
+        ),
+    ),
+    default_hint="for each index i: f at x with x[i] + ε, f at x with x[i] − ε, their "
+    "difference over 2ε; restore x[i] before moving on.",
+    success="You have written the heart of gradcheck.",
+)
+
+
+def check_numerical_gradient(fn: Callable[..., Any]) -> None:
+    r"""Check a central-difference gradient: ``numerical_gradient(f, x, eps)``.
+
+    ``f`` maps an array to a number; the learner returns the array of
+
+    .. math::
+
+        \frac{\partial f}{\partial x_i} \approx
+        \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon}
+
+    with the shape of ``x``, leaving ``x`` unchanged. Cases include a matrix ``x`` and a
+    large ``eps`` (where a forward difference is visibly less accurate). Recognises: the
+    forward difference, dividing by ε instead of 2ε, not restoring the perturbed element,
+    and a flattened result.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def numerical_gradient(f, x, eps=1e-6):
+        ...     grad = np.zeros_like(x, dtype=float)
+        ...     for i in np.ndindex(x.shape):
+        ...         x_plus, x_minus = x.astype(float), x.astype(float)
+        ...         x_plus[i] += eps
+        ...         x_minus[i] -= eps
+        ...         grad[i] = (f(x_plus) - f(x_minus)) / (2 * eps)
+        ...     return grad
+        >>> check_numerical_gradient(numerical_gradient)  # doctest: +ELLIPSIS
+        ✓ numerical_gradient: correct on all 3 cases (...
+
+    Taught in chapter 2 (backpropagation).
+    """
+    _FD(fn)
