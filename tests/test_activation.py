@@ -325,3 +325,14 @@ def test_prelu_keeps_the_input_shape_for_one_slope():
     assert out.shape == () and out.item() == -1.0
     out.backward()
     np.testing.assert_allclose(w.grad, [-2.0])
+
+
+@pytest.mark.parametrize("fn", [F.softmax, F.log_softmax])
+def test_softmax_refuses_integer_logits(fn):
+    assert_bad_input(TypeError, "F." + fn.__name__, fn, nnlib.tensor([1, 2]), dim=0)
+
+
+def test_softmax_of_a_0d_tensor():
+    for _, fn, tfn in ALONG_DIM:
+        check_parity(lambda t, fn=fn: fn(t, dim=0), lambda t, tfn=tfn: tfn(t, dim=0),
+                     np.array(1.5))  # fmt: skip

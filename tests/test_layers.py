@@ -407,3 +407,11 @@ def test_append_after_slicing_never_overwrites():
 
 def test_flatten_start_after_end():
     assert_bad_input(ValueError, "Flatten.forward", nn.Flatten(2, 1), nnlib.zeros(2, 3, 4))
+
+
+def test_dropout_gradcheck_with_a_fixed_mask():
+    def fn(t):
+        nnlib.manual_seed(0)  # the same mask on every call
+        return F.dropout(t, p=0.4)
+
+    assert gradcheck(fn, (nnlib.randn(4, 5, dtype=nnlib.float64, requires_grad=True),))
