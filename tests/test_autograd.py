@@ -596,3 +596,44 @@ def test_broadcast_backward_gives_input_shapes(shapes):
     assert_close(b.grad.sum(), np.prod(shapes.result_shape))
     (a * b).sum().backward()
     assert a.grad.shape == sa and b.grad.shape == sb
+
+
+# ------------------------------------------------------------------ engine bookkeeping
+def test_each_backward_rule_runs_once_per_pass_in_a_diamond():
+    calls = []
+
+    class Double(Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            calls.append(g.data.copy())
+            return g * 2
+
+    x = _leaf([1.0, 2.0])
+    h = Double.apply(x)  # used by three later nodes
+    out = (h * h + h.exp() + h[0]).sum()
+    out.backward()
+    assert len(calls) == 1  # one call with the complete gradient, not one per use
+    expected = 2 * (2 * h.data + np.exp(h.data) + np.array([2.0, 0.0]))  # h[0] is added twice
+    assert_close(x.grad, expected)
+    out.backward()  # the kept graph runs again: once more
+    assert len(calls) == 2
+    assert_close(x.grad, 2 * expected)
+
+
+def test_bare_enable_grad_decorator():
+    @nnlib.enable_grad
+    def on(t):
+        return t * 2
+
+    with nnlib.no_grad():
+        assert on(_leaf([1.0])).requires_grad
+
+
+def test_numpy_scalars_on_the_left_are_numbers():
+    t = nnlib.tensor([1.0, 2.0], requires_grad=True)
+    for y in (np.float64(2.0) * t, np.float64(2.0) - t, np.float32(2.0) / t, np.int64(3) * t):
+        assert isinstance(y, nnlib.Tensor) and y.dtype == np.float32 and y.requires_grad
