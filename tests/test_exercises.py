@@ -214,6 +214,7 @@ BATTERY = {
         (lambda x: np.exp(x - x.max()) / np.exp(x - x.max()).sum(), "by its own sum"),
         (np.exp, "you returned exp(x)"),
         (lambda x: np.exp(x) / np.exp(x).sum(axis=-1), "keep the summed axis"),
+        (lambda x: np.exp(x) / np.exp(x).sum(axis=1, keepdims=True), "write `axis=-1`"),
         (softmax_naive, "Subtract each row's maximum first"),
         (softmax_global_max, "subtract each row's OWN maximum"),
         (softmax_inplace, "changed its input logits in place"),
@@ -383,6 +384,14 @@ def test_results_may_be_nnlib_or_torch_tensors() -> None:
     assert ch03._SOFTMAX.evaluate(lambda x: nnlib.tensor(softmax_right(x))).passed
     torch = pytest.importorskip("torch")
     assert ch03._SOFTMAX.evaluate(lambda x: torch.softmax(torch.tensor(x), dim=-1)).passed
+
+
+def test_several_outputs_may_come_as_a_dict_by_name() -> None:
+    def as_dict(*args):
+        dW1, db1, dW2, db2 = two_layer(*args)
+        return {"db2": db2, "dW2": dW2, "db1": db1, "dW1": dW1}
+
+    assert ch02._TWO_LAYER.evaluate(as_dict).passed
 
 
 def test_odd_arguments_and_results_never_raise() -> None:

@@ -376,6 +376,11 @@ NOT_ATTEMPTED_TEXT = (
     "with a `return`.)"
 )
 GENERIC_CRASH_MISTAKES = (
+    Mistake(
+        "that axis does not exist for this input: for the last axis write `axis=-1`, which "
+        "works for a single vector and for a batch alike.",
+        raised(Exception, r"axis -?\d+ is out of bounds"),
+    ),
     Mistake(SHAPE_MISMATCH_HINT, raised(ValueError, r"matmul|align|broadcast|shape")),
     Mistake(
         "a name is undefined: check its spelling, and run the cells above this one first.",
@@ -486,7 +491,7 @@ class Checker:
                 return self._fail(
                     case, where, IN_PLACE_HINT.format(name=name), [], "changed its input"
                 )
-        got = _learner_outputs(result, self.n_outputs)
+        got = _learner_outputs(result, self.n_outputs, self.output_names)
         if isinstance(got, str):
             return self._fail(case, where, got)
         for k, (g, e) in enumerate(zip(got, expected, strict=True)):
@@ -607,11 +612,14 @@ def _as_outputs(value: Any, n: int) -> tuple[np.ndarray, ...] | None:
     return tuple(to_array(v) for v in value)
 
 
-def _learner_outputs(result: Any, n: int) -> tuple[np.ndarray, ...] | str:
+def _learner_outputs(
+    result: Any, n: int, names: tuple[str, ...] = ()
+) -> tuple[np.ndarray, ...] | str:
     """The learner's result as a tuple of float arrays, or a hint saying why it is not one."""
     if n > 1:
         if isinstance(result, dict):
-            result = tuple(result.values())
+            named = all(name in result for name in names)
+            result = tuple(result[name] for name in names) if named else tuple(result.values())
         if not isinstance(result, (tuple, list)) or len(result) != n:
             count = len(result) if isinstance(result, (tuple, list)) else 1
             return f"return {n} values (a tuple), got {count}."
