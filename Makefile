@@ -59,9 +59,10 @@ lint: $(VENV_STAMP)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/python tools/setup_cell.py --check
 
-# Unit tests, the doctests in nnlib's docstrings, and the nbval self-test.
+# Unit tests (with the nbval self-test), then the doctests in nnlib's docstrings.
 unit: $(VENV_STAMP)
-	$(BIN)/pytest -m "not browser" tests --doctest-modules nnlib
+	$(BIN)/pytest -m "not browser" tests
+	$(BIN)/pytest --doctest-modules nnlib
 
 # Every notebook, re-run and compared output by output with what is stored in it.
 nbval: $(VENV_STAMP)

@@ -6,10 +6,17 @@
   var here = document.currentScript.src;
   var staticRoot = here.slice(0, here.lastIndexOf("/site/") + 1);
 
-  // The widget manager finds its icon fonts beside the module URL that require.js gives
-  // it. By default that URL is under the page's own folder, where the fonts are not.
+  // Each module bundled in embed-amd.js (@jupyter-widgets/base, .../controls, ...) finds
+  // its icon fonts beside the URL require.js gives that module. By default that URL is
+  // under the page's own folder, where the fonts are not: map every module name to a URL
+  // in the folder that holds them (require.js uses the longest matching prefix).
   var managerDir = staticRoot + "vendor/html-manager";
-  window.requirejs.config({ paths: { "@jupyter-widgets/html-manager/dist": managerDir } });
+  window.requirejs.config({
+    paths: {
+      "@jupyter-widgets": managerDir,
+      "@jupyter-widgets/html-manager/dist": managerDir,
+    },
+  });
   window.__jupyter_widgets_assets_path__ = managerDir + "/";
 
   // The widget manager typesets maths in labels with the MathJax 2 API (MathJax.Hub.Queue);
