@@ -1,0 +1,190 @@
+"""Turning values and errors into the text of a verdict: conversion, comparison, formatting.
+
+Everything here is deterministic: floats with five significant digits, arrays on one line,
+exception messages without memory addresses, the learner's line without the (temporary)
+file name. Used by :mod:`nnlib.exercises.core` for the checkers of chapters 1-10.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import sys
+import traceback
+import warnings
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+# How close is close enough: the learner may compute in float32 (nnlib's default dtype).
+RTOL, ATOL = 1e-4, 1e-6
+# Arrays with more elements than this are shown by shape plus their first difference.
+SHOW_MAX = 12
+
+_NNLIB_DIR = str(Path(__file__).resolve().parent.parent)
+_LIBRARY_DIRS = tuple(
+    {str(Path(p).resolve()) for p in (sys.prefix, sys.base_prefix, sys.exec_prefix)}
+)
+_ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+|0x[0-9a-fA-F]{6,}")
+
+
+def to_array(value: Any) -> np.ndarray:
+    """Turn a learner's result (NumPy array, nnlib or torch tensor, number, list) into an array.
+
+    Example:
+        >>> import nnlib
+        >>> to_array(nnlib.tensor([1.0, 2.0]))
+        array([1., 2.], dtype=float32)
+    """
+    data = getattr(value, "data", None)
+    if isinstance(data, np.ndarray):  # nnlib.Tensor
+        value = data
+    elif hasattr(value, "detach") and hasattr(value, "cpu"):  # torch.Tensor
+        value = value.detach().cpu().numpy()
+    if isinstance(value, (list, tuple)):
+        value = [to_array(v) for v in value]
+    return np.asarray(value)
+
+
+def close(
+    got: Any, expected: Any, rtol: float = RTOL, atol: float = ATOL, equal_nan: bool = False
+) -> bool:
+    """True when two results have compatible shapes and agree within the tolerance.
+
+    A scalar expectation accepts a one-element array. NaN matches only with ``equal_nan``.
+
+    Example:
+        >>> close(np.array([1.0, 2.0]), np.array([1.0, 2.00001]))
+        True
+    """
+    try:
+        g = np.asarray(got, dtype=np.float64)
+        e = np.asarray(expected, dtype=np.float64)
+    except (TypeError, ValueError):
+        return False
+    if e.ndim == 0 and g.size == 1:
+        g = g.reshape(())
+    if g.shape != e.shape:
+        return False
+    return bool(np.allclose(g, e, rtol=rtol, atol=atol, equal_nan=equal_nan))
+
+
+def fmt(value: Any) -> str:
+    """Format a value for a verdict: fixed float precision, small arrays in full.
+
+    Example:
+        >>> fmt(np.array([0.5, 1/3]))
+        '[0.5 0.33333]'
+        >>> fmt(np.zeros((4, 5)))
+        'array of shape (4, 5)'
+    """
+    if isinstance(value, (bool, np.bool_)):
+        return str(bool(value))
+    if isinstance(value, (int, np.integer)):
+        return str(int(value))
+    if isinstance(value, (float, np.floating)):
+        return _fmt_float(float(value))
+    if isinstance(value, (tuple, list)) and not _is_numeric_sequence(value):
+        inner = ", ".join(fmt(v) for v in value)
+        return f"({inner})" if isinstance(value, tuple) else f"[{inner}]"
+    try:
+        arr = np.asarray(value)
+    except Exception:
+        return type(value).__name__
+    if arr.dtype == object:
+        return f"a {type(value).__name__}"
+    if arr.ndim == 0:
+        return fmt(arr.item())
+    if arr.size > SHOW_MAX:
+        return f"array of shape {arr.shape}"
+    text = np.array2string(
+        arr,
+        separator=" ",
+        max_line_width=10_000,
+        formatter={"float_kind": _fmt_float, "bool": lambda b: str(bool(b))},
+    )
+    return re.sub(r"\]\n\s*\[", "] [", text)  # one line: [[1. 2.] [3. 4.]]
+
+
+def _is_numeric_sequence(value: Sequence[Any]) -> bool:
+    return all(isinstance(v, (int, float, np.number)) for v in value)
+
+
+def _fmt_float(x: float) -> str:
+    if math.isnan(x) or math.isinf(x):
+        return str(x)
+    if x == 0:
+        return "0."
+    text = f"{x:.5g}"
+    return text if any(c in text for c in ".en") else text + "."
+
+
+def first_difference(got: np.ndarray, expected: np.ndarray) -> str:
+    """Describe where two same-shaped arrays first disagree, e.g. ``at [1, 2]: ...``."""
+    g = np.asarray(got, dtype=np.float64)
+    e = np.asarray(expected, dtype=np.float64)
+    bad = ~np.isclose(g, e, rtol=RTOL, atol=ATOL)
+    if not bad.any():
+        return ""
+    where = np.argwhere(bad)[0]
+    at = "[" + ", ".join(str(int(i)) for i in where) + "]"
+    return f"first difference at {at}: expected {fmt(e[tuple(where)])}, got {fmt(g[tuple(where)])}"
+
+
+class _quiet:
+    """Silence NumPy floating-point warnings, whose text would vary the cell's output."""
+
+    def __enter__(self) -> None:
+        self._err = np.seterr(all="ignore")
+        self._warn = warnings.catch_warnings()
+        self._warn.__enter__()
+        warnings.simplefilter("ignore")
+
+    def __exit__(self, *exc: object) -> None:
+        self._warn.__exit__(*exc)
+        np.seterr(**self._err)
+
+
+def _as_outputs(value: Any, n: int) -> tuple[np.ndarray, ...] | None:
+    if value is None:
+        return None
+    if n == 1:
+        return (to_array(value),)
+    return tuple(to_array(v) for v in value)
+
+
+def describe_error(err: BaseException) -> list[str]:
+    """Summarise an exception for a verdict: its type and message, and the learner's line.
+
+    The line is the deepest frame outside nnlib, NumPy and the standard library, i.e. the
+    learner's own code. File names are left out (in a notebook they are temporary files);
+    memory addresses are masked.
+    """
+    message = _ADDRESS.sub("at 0x…", str(err)).strip().splitlines()
+    first = message[0] if message else ""
+    lines = [f"error:    {type(err).__name__}: {first}".rstrip()]
+    lines += [f"          {line}" for line in message[1:4]]
+    frame = _learner_frame(err)
+    if frame is not None:
+        code = (frame.line or "").strip()
+        lines.append(f"where:    line {frame.lineno} of your code, in {frame.name}: {code}")
+    return lines
+
+
+def _learner_frame(err: BaseException) -> traceback.FrameSummary | None:
+    frames = traceback.extract_tb(err.__traceback__)
+    learner = None
+    for frame in frames:
+        path = frame.filename
+        if path.startswith("<") and not path.startswith("<ipython-input"):
+            continue  # <string>, <frozen ...>: not a file the learner wrote
+        try:
+            resolved = str(Path(path).resolve())
+        except OSError:
+            resolved = path
+        if resolved.startswith(_NNLIB_DIR) or resolved.startswith(_LIBRARY_DIRS):
+            continue
+        learner = frame
+    return learner
