@@ -576,7 +576,7 @@ def test_optimizer_steps_agree_with_nnlib_optim() -> None:
     for g in grads:
         w.grad = g.copy()
         opt.step()
-        p, v = ref.sgd_momentum_step(p, g, v, 0.1, 0.9)
+        p, v = ref.sgd_momentum_step_numpy(p, g, v, 0.1, 0.9)
     np.testing.assert_allclose(w.data, p)
 
     w = Parameter(start.copy())
@@ -585,5 +585,16 @@ def test_optimizer_steps_agree_with_nnlib_optim() -> None:
     for t, g in enumerate(grads, start=1):
         w.grad = g.copy()
         opt.step()
-        p, m, v = ref.adam_step(p, g, m, v, t, 0.01, (0.8, 0.99), 1e-6)
+        p, m, v = ref.adam_step_numpy(p, g, m, v, t, 0.01, (0.8, 0.99), 1e-6)
     np.testing.assert_allclose(w.data, p)
+
+
+@pytest.mark.parametrize(
+    ("checker", "twin"),
+    [(ch05._SGD, ref.sgd_momentum_step_numpy), (ch05._ADAM, ref.adam_step_numpy)],
+    ids=["sgd", "adam"],
+)
+def test_optimizer_references_agree_with_their_numpy_twins(checker, twin) -> None:
+    for case, expected in checker.expected_cases():
+        for got, want in zip(twin(*case.args), expected, strict=True):
+            np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)

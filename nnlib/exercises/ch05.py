@@ -2,8 +2,10 @@ r"""Checkers for chapter 5 (optimizers).
 
 The learner writes one update step as a pure function of NumPy arrays that returns the new
 values (instead of updating in place), so each step can be checked on its own. The
-conventions are PyTorch's (``torch.optim.SGD``, ``torch.optim.Adam``); the reference steps
-agree with :class:`nnlib.optim.SGD` and :class:`nnlib.optim.Adam` (tested).
+conventions are PyTorch's (``torch.optim.SGD``, ``torch.optim.Adam``), and the references
+are :class:`nnlib.optim.SGD` and :class:`nnlib.optim.Adam` run for one step from the given
+velocity or moments; the exponentially weighted average, which nnlib has no function for,
+is computed in NumPy.
 """
 
 from __future__ import annotations
