@@ -10,6 +10,8 @@ local HTTP server on 127.0.0.1, and the test fails if:
 - an image does not load;
 - a chapter (notebook) page lacks its Colab and Binder links to the configured repository.
 
+Two more tests check that the site's search finds a page and that the dark-mode switch works.
+
 A full-page screenshot of every page (and a dark-mode one of each chapter) is saved under
 ``_build/screenshots/``. Without Chromium the test is skipped with a message, except when
 the environment variable ``CI`` is set, where a missing browser is a failure.
@@ -277,3 +279,38 @@ def launch_link_problems(page, notebook: str) -> list[str]:
         for name, href in expected.items()
         if href not in hrefs
     ]
+
+
+def test_search_finds_a_chapter(server: str, browser) -> None:
+    """The site's own search (a JavaScript index, no server) returns results offline."""
+    page, context, problems = open_page(browser, f"{server}/search.html?q=widget")
+    try:
+        page.wait_for_selector("#search-results li", timeout=20_000)
+        hits = page.eval_on_selector_all("#search-results li a", "(links) => links.length")
+    finally:
+        context.close()
+    assert hits > 0, "searching for 'widget' found nothing"
+    assert not problems, "\n".join(problems)
+
+
+def test_dark_mode_switch_works(server: str, browser) -> None:
+    """The theme button cycles the colour mode; dark mode sets data-theme="dark"."""
+    page, context, problems = open_page(browser, f"{server}/book/00_setup.html")
+    try:
+        themes = []
+        for _ in range(3):
+            page.locator(".theme-switch-button").first.click()
+            page.wait_for_timeout(200)
+            themes.append(page.evaluate("() => document.documentElement.dataset.theme"))
+        background = ""
+        if "dark" in themes:
+            while page.evaluate("() => document.documentElement.dataset.theme") != "dark":
+                page.locator(".theme-switch-button").first.click()
+                page.wait_for_timeout(200)
+            background = page.evaluate("() => getComputedStyle(document.body).backgroundColor")
+    finally:
+        context.close()
+    assert "dark" in themes and "light" in themes, f"themes seen: {themes}"
+    channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
+    assert sum(channels) / 3 < 80, f"dark mode background is not dark: {background}"
+    assert not problems, "\n".join(problems)
