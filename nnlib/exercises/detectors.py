@@ -78,6 +78,13 @@ def same_as(wrong: Callable[..., Any], output: int | None = None) -> Detector:
     ``output`` if given. Only counts when the mistake gives a different answer than the
     reference on this case.
 
+    Args:
+        wrong: The mistaken computation, a function of the case's arguments.
+        output: Which output to compare (default: the first one that differs).
+
+    Returns:
+        A detector for :class:`Mistake`.
+
     Example:
         >>> forgot_bias = same_as(lambda X, w, b: X @ w)
     """
@@ -101,6 +108,13 @@ def same_as(wrong: Callable[..., Any], output: int | None = None) -> Detector:
 def when(label: str, detector: Detector | None = None) -> Detector:
     """Restrict a detector to cases whose label contains ``label`` (any mismatch if None).
 
+    Args:
+        label: Part of a :class:`Case` label, e.g. ``"large logits"``.
+        detector: The detector to restrict; ``None`` fires on any mismatch in that case.
+
+    Returns:
+        A detector for :class:`Mistake`.
+
     Example:
         >>> on_large = when("large logits", non_finite())
     """
@@ -114,7 +128,15 @@ def when(label: str, detector: Detector | None = None) -> Detector:
 
 
 def output_is(index: int, detector: Detector) -> Detector:
-    """Restrict a detector to the case where output number ``index`` is the one that differs."""
+    """Restrict a detector to attempts where output number ``index`` is the one that differs.
+
+    Args:
+        index: Position of the output (0 for ``dW1`` in ``(dW1, db1, dW2, db2)``).
+        detector: The detector to restrict.
+
+    Returns:
+        A detector for :class:`Mistake`.
+    """
 
     def detect(attempt: Attempt) -> bool:
         return attempt.index == index and detector(attempt)
@@ -127,6 +149,12 @@ def scaled_by(factor: Callable[..., float]) -> Detector:
 
     ``factor(*args)`` gives the factor for the case, such as the number of examples m:
     the detector fires when ``got ≈ factor × expected`` (and the factor is not 1).
+
+    Args:
+        factor: A function of the case's arguments giving the factor (``-1`` for a sign).
+
+    Returns:
+        A detector for :class:`Mistake`.
 
     Example:
         >>> sum_not_mean = scaled_by(lambda y_hat, y: y.size)
@@ -147,6 +175,12 @@ def non_finite() -> Detector:
 
     The usual cause is an overflow: ``exp`` of a large number (softmax without subtracting
     the maximum, a log of a sigmoid that rounded to 0).
+
+    Returns:
+        A detector for :class:`Mistake`.
+
+    Example:
+        >>> overflow = Mistake("subtract the maximum first", non_finite())
     """
 
     def detect(attempt: Attempt) -> bool:
@@ -163,7 +197,11 @@ def non_finite() -> Detector:
 
 
 def transposed() -> Detector:
-    """Detect the transpose of the right answer (a missing or extra ``.T``)."""
+    """Detect the transpose of the right answer (a missing or extra ``.T``).
+
+    Returns:
+        A detector for :class:`Mistake` (fires for non-square 2-D outputs only).
+    """
 
     def detect(attempt: Attempt) -> bool:
         if attempt.got is None:
@@ -175,7 +213,15 @@ def transposed() -> Detector:
 
 
 def shape_is(shape: Callable[..., tuple[int, ...]]) -> Detector:
-    """Detect an output of a particular wrong shape, computed from the case's arguments."""
+    """Detect an output of a particular wrong shape, computed from the case's arguments.
+
+    Args:
+        shape: A function of the case's arguments giving the wrong shape, e.g.
+            ``lambda x, t: (len(t),)`` for a per-example loss that was never averaged.
+
+    Returns:
+        A detector for :class:`Mistake`.
+    """
 
     def detect(attempt: Attempt) -> bool:
         if attempt.got is None:
@@ -186,7 +232,18 @@ def shape_is(shape: Callable[..., tuple[int, ...]]) -> Detector:
 
 
 def raised(kind: type[BaseException], pattern: str = "") -> Detector:
-    """Detect a crash of a given exception type whose message matches ``pattern``."""
+    """Detect a crash of a given exception type whose message matches ``pattern``.
+
+    Args:
+        kind: The exception class (subclasses match too).
+        pattern: A regular expression searched in the message, case-insensitively.
+
+    Returns:
+        A detector for :class:`Mistake`.
+
+    Example:
+        >>> no_keepdims = raised(ValueError, "broadcast")
+    """
 
     def detect(attempt: Attempt) -> bool:
         err = attempt.error

@@ -33,6 +33,12 @@ _ADDRESS = re.compile(r"\bat 0x[0-9a-fA-F]+|0x[0-9a-fA-F]{6,}")
 def to_array(value: Any) -> np.ndarray:
     """Turn a learner's result (NumPy array, nnlib or torch tensor, number, list) into an array.
 
+    Args:
+        value: What the learner's function returned (or one element of a returned tuple).
+
+    Returns:
+        A NumPy array (nnlib's ``Tensor.data`` itself, no copy).
+
     Example:
         >>> import nnlib
         >>> to_array(nnlib.tensor([1.0, 2.0]))
@@ -55,6 +61,13 @@ def close(
 
     A scalar expectation accepts a one-element array. NaN matches only with ``equal_nan``.
 
+    Args:
+        got: The learner's value.
+        expected: The reference value.
+        rtol: Relative tolerance (default ``1e-4``, loose enough for float32 work).
+        atol: Absolute tolerance (default ``1e-6``).
+        equal_nan: Whether NaN equals NaN.
+
     Example:
         >>> close(np.array([1.0, 2.0]), np.array([1.0, 2.00001]))
         True
@@ -73,6 +86,12 @@ def close(
 
 def fmt(value: Any) -> str:
     """Format a value for a verdict: fixed float precision, small arrays in full.
+
+    Floats get five significant digits; arrays up to 12 elements are printed on one line,
+    larger ones by their shape; objects by their type name (never their address).
+
+    Args:
+        value: A number, array, tensor, tuple or list.
 
     Example:
         >>> fmt(np.array([0.5, 1/3]))
@@ -122,7 +141,12 @@ def _fmt_float(x: float) -> str:
 
 
 def first_difference(got: np.ndarray, expected: np.ndarray) -> str:
-    """Describe where two same-shaped arrays first disagree, e.g. ``at [1, 2]: ...``."""
+    """Describe where two same-shaped arrays first disagree (for arrays too big to show).
+
+    Example:
+        >>> first_difference(np.array([1.0, 2.0, 3.0]), np.array([1.0, 2.5, 3.0]))
+        'first difference at [1]: expected 2.5, got 2.'
+    """
     g = np.asarray(got, dtype=np.float64)
     e = np.asarray(expected, dtype=np.float64)
     bad = ~np.isclose(g, e, rtol=RTOL, atol=ATOL)
@@ -161,6 +185,17 @@ def describe_error(err: BaseException) -> list[str]:
     The line is the deepest frame outside nnlib, NumPy and the standard library, i.e. the
     learner's own code. File names are left out (in a notebook they are temporary files);
     memory addresses are masked.
+
+    Args:
+        err: The exception the learner's code raised.
+
+    Returns:
+        Lines ``error: Type: message`` (plus up to three continuation lines) and
+        ``where: line N of your code, in f: <source line>``.
+
+    Example:
+        >>> describe_error(ValueError("shapes (3,) and (4,) not aligned"))
+        ['error:    ValueError: shapes (3,) and (4,) not aligned']
     """
     message = _ADDRESS.sub("at 0x…", str(err)).strip().splitlines()
     first = message[0] if message else ""
