@@ -14,8 +14,10 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any
 
+import contourpy
 import numpy as np
 from matplotlib.axes import Axes
+from matplotlib.collections import PolyCollection
 from matplotlib.ticker import MaxNLocator
 
 import nnlib
@@ -57,6 +59,23 @@ def grid_points(
     return np.stack([xx.ravel(), yy.ravel()], axis=1)
 
 
+def _level_line(
+    xlim: tuple[float, float],
+    ylim: tuple[float, float],
+    values: np.ndarray,
+    level: float,
+    draw: bool = True,
+) -> tuple[np.ndarray, np.ndarray]:
+    """The ``level`` contour of grid ``values`` as x and y with NaN between pieces."""
+    if not draw or not values.min() < level < values.max():
+        return np.empty(0), np.empty(0)
+    xs = np.linspace(*xlim, values.shape[1])
+    ys = np.linspace(*ylim, values.shape[0])
+    pieces = contourpy.contour_generator(xs, ys, values).lines(level)
+    joined = np.concatenate([np.vstack([p, [[np.nan, np.nan]]]) for p in pieces])
+    return joined[:, 0], joined[:, 1]
+
+
 def _region_image(values: np.ndarray) -> tuple[np.ndarray, bool]:
     """An RGB image of the regions and whether ``values`` are class-1 probabilities."""
     if values.ndim == 2:  # (res, res) probabilities of class 1
@@ -71,11 +90,19 @@ class DecisionBoundary:
     """The artists of :func:`decision_boundary`; ``update`` redraws the regions."""
 
     def __init__(
-        self, ax: Axes, xlim: tuple[float, float], ylim: tuple[float, float], resolution: int
+        self,
+        ax: Axes,
+        xlim: tuple[float, float],
+        ylim: tuple[float, float],
+        resolution: int,
+        animated: bool = False,
     ) -> None:
         self.ax, self.xlim, self.ylim, self.resolution = ax, xlim, ylim, resolution
+        self.animated = animated
         self.image: Any = None
-        self.contour: Any = None
+        # The 0.5 boundary as one line (pieces split by NaN rows): updating its data is
+        # cheaper than making a new contour set per frame, and keeps the artist animated.
+        (self.line,) = ax.plot([], [], color=INK, linewidth=1.5, zorder=1, animated=animated)
         self.points: list[Any] = []
 
     def values(self, predict: Predict | Any) -> np.ndarray:
@@ -112,17 +139,10 @@ class DecisionBoundary:
                 interpolation="bilinear",
                 zorder=0,
             )
+            self.image.set_animated(self.animated)
         else:
             self.image.set_data(rgb)
-        if self.contour is not None:
-            self.contour.remove()
-            self.contour = None
-        if binary and values.min() < 0.5 < values.max():
-            xs = np.linspace(*self.xlim, self.resolution)
-            ys = np.linspace(*self.ylim, self.resolution)
-            self.contour = self.ax.contour(
-                xs, ys, values, levels=[0.5], colors=INK, linewidths=1.5, zorder=1
-            )
+        self.line.set_data(*_level_line(self.xlim, self.ylim, values, 0.5, binary))
         if X is not None and y is not None:
             X, y = as_array(X), as_array(y)
             for k, scatter in enumerate(self.points):
@@ -141,6 +161,7 @@ def decision_boundary(
     class_names: Sequence[str] | None = None,
     xlabel: str = r"input $x_1$",
     ylabel: str = r"input $x_2$",
+    animated: bool = False,
 ) -> DecisionBoundary:
     r"""Decision regions of a 2-D classifier, with the data points on top.
 
@@ -161,6 +182,9 @@ def decision_boundary(
         class_names: Legend labels (default ``"class 0"``, ``"class 1"``, …).
         xlabel: Label of the horizontal axis.
         ylabel: Label of the vertical axis.
+        animated: Mark the artists that ``update`` changes (and those drawn over them)
+            as animated, for widget demos: :func:`~nnlib.plot.to_png` then redraws only
+            them on each frame.
 
     Returns:
         A :class:`DecisionBoundary` whose ``update(predict, X=None, y=None)`` redraws.
@@ -176,9 +200,9 @@ def decision_boundary(
 
     Taught in chapter 1 (the perceptron).
     """
-    handle = DecisionBoundary(ax, tuple(xlim), tuple(ylim), int(resolution))
     X, y = as_array(X), as_array(y).astype(int)
     with style():
+        handle = DecisionBoundary(ax, tuple(xlim), tuple(ylim), int(resolution), animated)
         handle.update(predict)
         for k in range(int(y.max()) + 1 if y.size else 0):
             name = class_names[k] if class_names else f"class {k}"
@@ -193,6 +217,7 @@ def decision_boundary(
                     linewidths=0.5,
                     label=name,
                     zorder=2,
+                    animated=animated,
                 )
             )
         ax.set_xlim(*xlim)
@@ -200,16 +225,18 @@ def decision_boundary(
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.grid(False)
-        ax.legend(loc="upper right", handletextpad=0.2, borderaxespad=0.2)
+        legend = ax.legend(loc="upper right", handletextpad=0.2, borderaxespad=0.2)
+    # The regions cover the whole axes: whatever lies on them must be drawn after them.
+    for artist in [legend, *ax.spines.values()]:
+        artist.set_animated(animated)
     return handle
 
 
 class FunctionAndDerivative:
     """The artists of :func:`function_and_derivative`; ``update`` redraws the curves."""
 
-    def __init__(self, ax: Axes, f_line: Any, df_line: Any) -> None:
-        self.ax, self.f_line, self.df_line = ax, f_line, df_line
-        self.shading: Any = None
+    def __init__(self, ax: Axes, f_line: Any, df_line: Any, shading: PolyCollection) -> None:
+        self.ax, self.f_line, self.df_line, self.shading = ax, f_line, df_line, shading
 
     def update(
         self,
@@ -223,28 +250,29 @@ class FunctionAndDerivative:
         x, y, dy = as_array(x), as_array(y), as_array(dy)
         self.f_line.set_data(x, y)
         self.df_line.set_data(x, dy)
-        if self.shading is not None:
-            self.shading.remove()
-            self.shading = None
-        if saturated is not None and np.any(saturated):
-            self.shading = self.ax.fill_between(
-                x,
-                0,
-                1,
-                where=as_array(saturated),
-                transform=self.ax.get_xaxis_transform(),
-                color=MUTED,
-                alpha=0.45,
-                linewidth=0,
-                zorder=0,
-                step="mid",
-            )
-        self.ax.set_xlim(float(x[0]), float(x[-1]))
+        self.shading.set_verts(_runs(x, as_array(saturated)) if saturated is not None else [])
         if ylim is None:
             lo, hi = min(y.min(), dy.min()), max(y.max(), dy.max())
             pad = 0.08 * (hi - lo or 1.0)
             ylim = (float(lo - pad), float(hi + pad))
-        self.ax.set_ylim(*ylim)
+        # Setting the same limits again would still mark the axes as changed (a full redraw).
+        if not np.allclose(self.ax.get_xlim(), (x[0], x[-1])):
+            self.ax.set_xlim(float(x[0]), float(x[-1]))
+        if not np.allclose(self.ax.get_ylim(), ylim):
+            self.ax.set_ylim(*ylim)
+
+
+def _runs(x: np.ndarray, mask: np.ndarray) -> list[np.ndarray]:
+    """Rectangles (in x-data, y-axes coordinates) over the runs of ``True`` in ``mask``,
+    each reaching half-way to the neighbouring samples."""
+    edges = np.concatenate([[x[0]], (x[1:] + x[:-1]) / 2, [x[-1]]])
+    padded = np.concatenate([[False], mask.astype(bool), [False]])
+    starts = np.flatnonzero(~padded[:-1] & padded[1:])
+    stops = np.flatnonzero(padded[:-1] & ~padded[1:])
+    return [
+        np.array([[edges[a], 0.0], [edges[b], 0.0], [edges[b], 1.0], [edges[a], 1.0]])
+        for a, b in zip(starts, stops, strict=True)
+    ]
 
 
 def function_and_derivative(
@@ -258,6 +286,7 @@ def function_and_derivative(
     xlabel: str = r"input $x$",
     ylabel: str = "output",
     ylim: tuple[float, float] | None = None,
+    animated: bool = False,
 ) -> FunctionAndDerivative:
     r"""A function :math:`f(x)` and its derivative :math:`f'(x)` on the same axes.
 
@@ -275,6 +304,9 @@ def function_and_derivative(
         xlabel: Label of the horizontal axis.
         ylabel: Label of the vertical axis.
         ylim: Fixed vertical range; fitted to the curves when ``None``.
+        animated: Mark the artists that ``update`` changes (and those drawn over them)
+            as animated, for widget demos: :func:`~nnlib.plot.to_png` then redraws only
+            them on each frame.
 
     Returns:
         A :class:`FunctionAndDerivative` whose ``update(x, y, dy, saturated, ylim)`` redraws.
@@ -289,13 +321,31 @@ def function_and_derivative(
     Taught in chapter 3 (activation functions).
     """
     with style():
-        (f_line,) = ax.plot([], [], color=BLUE, label=f"{name}$(x)$", zorder=3)
-        (df_line,) = ax.plot([], [], color=ORANGE, linestyle="--", label=f"{name}$'(x)$", zorder=3)
+        shading = PolyCollection(
+            [],
+            transform=ax.get_xaxis_transform(),
+            facecolor=MUTED,
+            alpha=0.45,
+            linewidth=0,
+            zorder=0,
+            animated=animated,
+        )
+        ax.add_collection(shading, autolim=False)
+        (f_line,) = ax.plot([], [], color=BLUE, label=f"{name}$(x)$", zorder=3, animated=animated)
+        (df_line,) = ax.plot(
+            [],
+            [],
+            color=ORANGE,
+            linestyle="--",
+            label=f"{name}$'(x)$",
+            zorder=3,
+            animated=animated,
+        )
         ax.axhline(0.0, color=INK, linewidth=0.6, zorder=1)
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
-        ax.legend(loc="upper left")
-    handle = FunctionAndDerivative(ax, f_line, df_line)
+        ax.legend(loc="upper left").set_animated(animated)
+    handle = FunctionAndDerivative(ax, f_line, df_line, shading)
     handle.update(x, y, dy, saturated, ylim)
     return handle
 
@@ -322,6 +372,7 @@ def learning_curves(
     xlabel: str = "epoch",
     ylabel: str = "loss",
     logy: bool = False,
+    animated: bool = False,
 ) -> LearningCurves:
     r"""One line per entry of ``history`` (``{"train": [...], "validation": [...]}``).
 
@@ -333,6 +384,9 @@ def learning_curves(
         xlabel: Label of the horizontal axis, with its unit (``"epoch"``, ``"step"``).
         ylabel: Label of the vertical axis (``"loss"``, ``"cross-entropy (nats)"``).
         logy: Use a logarithmic loss axis.
+        animated: Mark the artists that ``update`` changes (and those drawn over them)
+            as animated, for widget demos: :func:`~nnlib.plot.to_png` then redraws only
+            them on each frame.
 
     Returns:
         A :class:`LearningCurves` whose ``update(history)`` redraws.
@@ -349,14 +403,16 @@ def learning_curves(
     with style():
         lines = {}
         for k, key in enumerate(history):
-            (lines[key],) = ax.plot([], [], color=PALETTE[k % len(PALETTE)], label=key)
+            (lines[key],) = ax.plot(
+                [], [], color=PALETTE[k % len(PALETTE)], label=key, animated=animated
+            )
         if logy:
             ax.set_yscale("log")
         ax.xaxis.set_major_locator(MaxNLocator(integer=True))
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         if lines:
-            ax.legend(loc="upper right")
+            ax.legend(loc="upper right").set_animated(animated)
     handle = LearningCurves(ax, lines)
     handle.update(history)
     return handle
@@ -365,8 +421,8 @@ def learning_curves(
 class SurfaceContour:
     """The artists of :func:`surface_contour`; ``update`` redraws the paths."""
 
-    def __init__(self, ax: Axes) -> None:
-        self.ax = ax
+    def __init__(self, ax: Axes, animated: bool = False) -> None:
+        self.ax, self.animated = ax, animated
         self.lines: dict[str, Any] = {}
         self.ends: dict[str, Any] = {}
 
@@ -386,6 +442,7 @@ class SurfaceContour:
                         linewidth=1.5,
                         label=name,
                         zorder=3,
+                        animated=self.animated,
                     )
                     (self.ends[name],) = self.ax.plot(
                         [],
@@ -397,6 +454,7 @@ class SurfaceContour:
                         markeredgewidth=0.5,
                         linestyle="none",
                         zorder=4,
+                        animated=self.animated,
                     )
             self.lines[name].set_data(path[:, 0], path[:, 1])
             self.ends[name].set_data(path[-1:, 0], path[-1:, 1])
@@ -417,6 +475,7 @@ def surface_contour(
     log_levels: bool = False,
     xlabel: str = r"parameter $\theta_1$",
     ylabel: str = r"parameter $\theta_2$",
+    animated: bool = False,
 ) -> SurfaceContour:
     r"""Contours of a 2-D loss surface :math:`f(\theta_1, \theta_2)` with optimizer paths.
 
@@ -434,6 +493,9 @@ def surface_contour(
             whose interesting valley is far below its walls).
         xlabel: Label of the horizontal axis.
         ylabel: Label of the vertical axis.
+        animated: Mark the artists that ``update`` changes (and those drawn over them)
+            as animated, for widget demos: :func:`~nnlib.plot.to_png` then redraws only
+            them on each frame.
 
     Returns:
         A :class:`SurfaceContour` whose ``update(paths)`` redraws the paths.
@@ -475,9 +537,9 @@ def surface_contour(
         ax.set_xlabel(xlabel)
         ax.set_ylabel(ylabel)
         ax.grid(False)
-    handle = SurfaceContour(ax)
+    handle = SurfaceContour(ax, animated)
     if paths:
         handle.update(paths)
         with style():
-            ax.legend(loc="upper right")
+            ax.legend(loc="upper right").set_animated(animated)
     return handle

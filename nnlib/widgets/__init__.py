@@ -2,9 +2,10 @@
 
 :class:`Demo` wires value widgets to a pure function and a renderer; :class:`TrainingDemo`
 adds Play, Step and Reset for a network that trains while you watch. The ready-made demos:
-:func:`neuron_boundary` (chapter 1), :func:`activation_explorer` (chapter 3) and
-:func:`optimizer_race` (chapter 5). Each is the single output of its notebook cell.
-Needs ipywidgets and matplotlib; the rest of nnlib does not.
+:func:`neuron_boundary` and :func:`xor_hidden_layer` (chapter 1),
+:func:`activation_explorer` (chapter 3) and :func:`optimizer_race` (chapter 5). Each is
+the single output of its notebook cell. Needs ipywidgets and matplotlib; the rest of nnlib
+does not.
 
 Example:
     >>> from nnlib import widgets
@@ -41,18 +42,21 @@ from nnlib.widgets.optimizers import (
     race_init,
     race_step,
 )
+from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_hidden_layer, xor_init, xor_step
 
 #: Every ready-made demo builder, by name (the benchmark times each one).
 DEMOS = {
     "neuron_boundary": neuron_boundary,
     "activation_explorer": activation_explorer,
     "optimizer_race": optimizer_race,
+    "xor_hidden_layer": xor_hidden_layer,
 }
 
 __all__ = [
     "ACTIVATION_NAMES", "DEMOS", "NEURON_DATASETS", "OPTIMIZERS", "SURFACES",
     "ActivationView", "Demo", "DemoBox", "NeuronView", "RaceState", "TrainingDemo",
-    "activation_explorer", "activation_view", "available_activations", "neuron_boundary",
-    "neuron_dataset", "neuron_loss", "neuron_step", "neuron_view", "optimizer_race",
-    "race_init", "race_step",
+    "XorNet", "XorState", "activation_explorer", "activation_view",
+    "available_activations", "neuron_boundary", "neuron_dataset", "neuron_loss",
+    "neuron_step", "neuron_view", "optimizer_race", "race_init", "race_step", "xor_frame",
+    "xor_hidden_layer", "xor_init", "xor_step",
 ]  # fmt: skip

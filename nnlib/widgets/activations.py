@@ -155,10 +155,14 @@ def activation_explorer() -> Demo:
                 name="f",
                 saturated=view.saturated,
                 ylim=YLIM,
+                animated=True,
             )
+            ax.title.set_animated(True)
         else:
             artists["curves"].update(view.x, view.y, view.dy, view.saturated, YLIM)
-        ax.set_title(f"{view.name}: saturated (grey) on {view.saturated_fraction:.0%}")
+        ax.title.set_text(
+            f"{view.name}: |f′| < {view.threshold:g} (grey) on {view.saturated_fraction:.0%}"
+        )
         return fig
 
     return Demo(controls, activation_view, render, "Activation functions and their slopes")

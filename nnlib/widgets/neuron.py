@@ -211,10 +211,12 @@ def neuron_boundary(lr: float = 0.5) -> Demo:
                 xlim=LIMITS,
                 ylim=LIMITS,
                 resolution=view.probs.shape[0],
+                animated=True,
             )
+            ax.title.set_animated(True)
         else:
             artists["boundary"].update(view.probs, view.X, view.y)
-        ax.set_title(f"cost $J$ = {view.loss:.3f},   accuracy {view.accuracy:.0%}")
+        ax.title.set_text(f"cost $J$ = {view.loss:.3f},   accuracy {view.accuracy:.0%}")
         return fig
 
     def train_step(demo: Demo) -> None:

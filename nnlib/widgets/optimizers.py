@@ -211,8 +211,9 @@ def optimizer_race() -> TrainingDemo:
             ax.clear()
             drawn.update(surface=state.surface, racers=None)
             drawn["chart"] = plot.surface_contour(
-                ax, s.f, s.xlim, s.ylim, log_levels=s.log_levels, resolution=60
+                ax, s.f, s.xlim, s.ylim, log_levels=s.log_levels, resolution=60, animated=True
             )
+            ax.title.set_animated(True)
             # Make every racer's line now, in a fixed order, so each keeps its colour.
             drawn["chart"].update({name: [s.start] for name in OPTIMIZERS})
         chart = drawn["chart"]
@@ -221,9 +222,10 @@ def optimizer_race() -> TrainingDemo:
         if drawn["racers"] != racers:
             drawn["racers"] = racers
             with plot.style():
-                ax.legend(handles=[chart.lines[name] for name in racers], loc="upper right")
+                legend = ax.legend(handles=[chart.lines[n] for n in racers], loc="upper right")
+            legend.set_animated(True)
         best = min(racers, key=state.loss) if racers else "nobody"
-        ax.set_title(f"step {state.steps}: lowest loss so far: {best}")
+        ax.title.set_text(f"step {state.steps}: lowest loss so far: {best}")
         return fig
 
     return TrainingDemo(
