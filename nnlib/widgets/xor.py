@@ -128,22 +128,31 @@ def _line_points(w: np.ndarray, b: float) -> tuple[np.ndarray, np.ndarray]:
 
 
 class _Renderer:
-    """One figure, drawn once; each frame changes only the data of its artists."""
+    """One figure, drawn once; each frame changes only the data of its animated artists."""
 
     def __init__(self, state: XorState) -> None:
         self.fig, self.ax = figure(width=5.0, height=4.2)
         frame = xor_frame(state)
         self.boundary = decision_boundary(
-            self.ax, frame["probs"], state.X, state.y, xlim=LIMITS, ylim=LIMITS,
+            self.ax,
+            frame["probs"],
+            state.X,
+            state.y,
+            xlim=LIMITS,
+            ylim=LIMITS,
             resolution=RESOLUTION,
-        )  # fmt: skip
+            animated=True,
+        )
+        # Up to four hidden units' lines, dashed; the unused ones stay empty.
         self.hidden_lines = [
             self.ax.plot([], [], "--", color=PALETTE[(k + 2) % len(PALETTE)], lw=1.5,
-                         label=f"hidden unit {k + 1}" if k == 0 else None)[0]
+                         zorder=3, animated=True)[0]
             for k in range(4)
         ]  # fmt: skip
         self.ax.set_xlim(*LIMITS)
         self.ax.set_ylim(*LIMITS)
+        self.ax.set_title(" ", fontsize=9)
+        self.ax.title.set_animated(True)
 
     def __call__(self, state: XorState) -> Any:
         frame = xor_frame(state)
@@ -154,13 +163,11 @@ class _Renderer:
             else:
                 line.set_data([], [])
         units = state.hidden
-        what = (
-            "no hidden layer" if units == 0 else f"{units} hidden unit{'s' if units > 1 else ''}"
-        )
-        self.ax.set_title(
+        plural = "s" if units > 1 else ""
+        what = "no hidden layer" if units == 0 else f"{units} hidden unit{plural} (dashed)"
+        self.ax.title.set_text(
             f"{what} · epoch {frame['epoch']} · loss {frame['loss']:.3f} · "
-            f"accuracy {100 * frame['accuracy']:.0f} %",
-            fontsize=9,
+            f"accuracy {100 * frame['accuracy']:.0f} %"
         )
         return self.fig
 
