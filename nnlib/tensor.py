@@ -171,6 +171,13 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor\nhelp: use .item() to get the number.")
         return len(self.data)
 
+    def __iter__(self) -> Any:
+        # Without this, Python would iterate a 0-d tensor through __getitem__ and silently
+        # yield nothing; PyTorch refuses, and so do we.
+        if self.data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor\nhelp: use .item() to get the number.")
+        return (self[i] for i in range(len(self.data)))
+
     # ----------------------------------------------------------------- conversion
     def item(self) -> float | int | bool:
         """The single value of a one-element tensor as a Python number."""

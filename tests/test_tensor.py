@@ -315,3 +315,14 @@ def test_from_numpy_refuses_lists():
 def test_manual_seed_refuses_bad_seeds(seed):
     message = assert_raises_help(ValueError, nnlib.manual_seed, seed)
     assert message.startswith("manual_seed:")
+
+
+def test_iteration_gives_rows_and_refuses_0d_like_torch():
+    rows = list(nnlib.tensor([[1.0, 2.0], [3.0, 4.0]]))
+    assert [r.tolist() for r in rows] == [[1.0, 2.0], [3.0, 4.0]]
+    a, b = nnlib.tensor([5, 6])
+    assert (a.item(), b.item()) == (5, 6)
+    assert_raises_help(TypeError, list, nnlib.tensor(3.0))
+    with pytest.raises(TypeError):
+        list(torch.tensor(3.0))
+    check_parity(lambda t: sum(r * r for r in t), lambda t: sum(r * r for r in t), np.eye(3))
