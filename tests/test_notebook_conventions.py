@@ -202,6 +202,10 @@ VIOLATIONS = {
     "default-rng-without-seed": ("seeded", draw_before_seed(
         "rng = np.random.default_rng()\nx = rng.normal(size=3)")),
     "linear-layer-unseeded": ("seeded", draw_before_seed("net = nn.Linear(2, 1)")),
+    "torch-layer-with-nnlib-seed-only": ("seeded", draw_before_seed(
+        "nnlib.manual_seed(0)\nnet = torch.nn.Linear(2, 1)")),
+    "torch-nn-alias-with-nnlib-seed-only": ("seeded", draw_before_seed(
+        "from torch import nn\nnnlib.manual_seed(0)\nnet = nn.Linear(2, 1)")),
     "shuffling-loader-unseeded": ("seeded", draw_before_seed(
         "loader = DataLoader(TensorDataset(X, y),\n    batch_size=8, shuffle=True)")),
     "data-maker-unseeded": ("seeded", draw_before_seed("X, y = make_moons(200, noise=0.1)")),
@@ -240,6 +244,9 @@ SEEDED_FINE = {
     "loader-not-shuffled": "loader = DataLoader(ds, batch_size=8)",
     "in-a-comment": "# torch.randn(3) would be random\nx = 1",
     "in-a-string": "print('np.random.rand(3) is random')",
+    "torch-seed-then-torch-layer": "torch.manual_seed(0)\nnet = torch.nn.Linear(2, 1)",
+    "both-seeds-then-both-layers": "nnlib.manual_seed(0)\ntorch.manual_seed(0)\n"
+    "net = nn.Linear(2, 1)\ntnet = torch.nn.Linear(2, 1)",
     "from-import-seed": "from nnlib import manual_seed\nmanual_seed(0)\nnet = nn.Linear(2, 1)",
     "magic-lines": "%matplotlib inline\nnnlib.manual_seed(0)\nX = nnlib.randn(2)",
     "no-randomness": "x = np.linspace(0, 1, 5)",

@@ -320,7 +320,7 @@ DRAWS: list[tuple[re.Pattern[str], tuple[str, ...], bool]] = [
     (re.compile(r"(?<![\w.])random\.(?:random|randint|choice|choices|shuffle|sample|uniform"
                 r"|gauss)\s*\("), (_PYTHON,), False),
     (re.compile(r"\b(?:Linear|Conv[123]d|Bilinear|Embedding|RNN|LSTM|GRU|Dropout[123]?d?"
-                r"|AlphaDropout)\s*\("), FRAMEWORK, False),
+                r"|AlphaDropout)\s*\("), FRAMEWORK, False),  # nnlib's or PyTorch's
     (re.compile(r"\b(?:F\.|functional\.)dropout\s*\("), FRAMEWORK, False),
     (re.compile(r"\binit\.\w+_\s*\("), FRAMEWORK, False),
     (re.compile(r"\bDataLoader\s*\((?=[^()]*(?:\([^()]*\)[^()]*)*shuffle\s*=\s*True)"),
@@ -330,6 +330,11 @@ DRAWS: list[tuple[re.Pattern[str], tuple[str, ...], bool]] = [
      FRAMEWORK, True),
 ]  # fmt: skip
 UNSEEDED_GENERATOR = re.compile(r"\bdefault_rng\s*\(\s*\)")
+_LAYERS = r"(?:Linear|Conv[123]d|Bilinear|Embedding|RNN|LSTM|GRU|Dropout[123]?d?|AlphaDropout)"
+# PyTorch's layers initialise from PyTorch's generator: they need torch.manual_seed.
+TORCH_LAYER = re.compile(rf"\btorch\.nn\.{_LAYERS}\s*\(")
+TORCH_NN_ALIAS = re.compile(r"^\s*(?:from torch import nn\b|import torch\.nn as nn\b)", re.M)
+TORCH_ALIASED_LAYER = re.compile(rf"(?<![\w.])nn\.{_LAYERS}\s*\(")
 
 
 def _without_magics(source: str) -> str:
@@ -372,8 +377,11 @@ def _call_arguments(text: str, open_paren: int) -> str:
 def rule_seeded(nb: Notebook, path: Path) -> Iterator[Problem]:
     # Walk the notebook's code in order: (cell, offset in cell, line, seed name | draw).
     events: list[tuple[int, int, int, str | tuple[str, tuple[str, ...]]]] = []
-    for index, cell in code_cells(nb):
-        text = code_only(cell_source(cell))
+    sources = [code_only(cell_source(cell)) for _, cell in code_cells(nb)]
+    draws = [*DRAWS, (TORCH_LAYER, (_TORCH,), False)]
+    if any(TORCH_NN_ALIAS.search(text) for text in sources):  # `nn` is torch.nn here
+        draws.append((TORCH_ALIASED_LAYER, (_TORCH,), False))
+    for (index, _), text in zip(code_cells(nb), sources, strict=True):
 
         def line_of(offset: int, text: str = text) -> int:
             return text[:offset].count("\n") + 1
@@ -382,7 +390,7 @@ def rule_seeded(nb: Notebook, path: Path) -> Iterator[Problem]:
             events += [
                 (index, m.start(), line_of(m.start()), seed) for m in pattern.finditer(text)
             ]
-        for pattern, covered_by, local_ok in DRAWS:
+        for pattern, covered_by, local_ok in draws:
             for m in pattern.finditer(text):
                 args = _call_arguments(text, text.index("(", m.start()))
                 if local_ok and LOCAL_SEED.search(args):
