@@ -24,7 +24,13 @@ from nnlib.exercises.ch01 import (
 )
 from nnlib.exercises.ch02 import check_backward_rule, check_two_layer_backward
 from nnlib.exercises.ch03 import check_leaky_relu, check_maxout, check_relu_grad, check_softmax
-from nnlib.exercises.ch04 import check_bce_with_logits, check_cross_entropy, check_mse
+from nnlib.exercises.ch04 import (
+    check_bce_with_logits,
+    check_cross_entropy,
+    check_gaussian_nll,
+    check_kl_divergence,
+    check_mse,
+)
 from nnlib.exercises.ch05 import check_adam_step, check_ewa, check_sgd_momentum_step
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
@@ -39,6 +45,8 @@ __all__ = [
     "check_cost_gradient",
     "check_cross_entropy",
     "check_ewa",
+    "check_gaussian_nll",
+    "check_kl_divergence",
     "check_leaky_relu",
     "check_maxout",
     "check_mse",

@@ -292,3 +292,206 @@ def check_cross_entropy(fn: Callable[..., Any]) -> None:
     Taught in chapter 4 (loss functions).
     """
     _CE(fn)
+
+
+# --------------------------------------------------------------- Gaussian NLL
+def _gaussian_nll_reference(mu: np.ndarray, log_var: np.ndarray, y: np.ndarray) -> np.ndarray:
+    import nnlib
+    from nnlib.nn import functional as F
+
+    t = nnlib.tensor(np.asarray(mu, dtype=np.float64))
+    var = nnlib.tensor(np.exp(np.asarray(log_var, dtype=np.float64)))
+    return F.gaussian_nll_loss(t, nnlib.tensor(np.asarray(y, dtype=np.float64)), var).data
+
+
+def _gaussian_nll_cases() -> list[Case]:
+    rng = np.random.default_rng(404)
+    return [
+        Case(
+            "4 predictions",
+            (
+                np.array([0.0, 1.0, -0.5, 2.0]),
+                np.array([0.0, -1.0, 0.5, 1.5]),
+                np.array([0.5, 0.0, 0.0, 3.0]),
+            ),
+        ),
+        Case(
+            "log_var = 0 (σ = 1): half the MSE",
+            (np.array([1.0, 2.0, 3.0]), np.zeros(3), np.array([1.5, 2.0, 1.0])),
+        ),
+        Case(
+            "a (3, 2) batch",
+            (rng.normal(size=(3, 2)), rng.normal(size=(3, 2)), rng.normal(size=(3, 2))),
+        ),
+        Case(
+            "very confident: log_var = -8",
+            (np.array([0.1, -0.1]), np.array([-8.0, -8.0]), np.array([0.1, 0.0])),
+        ),
+    ]
+
+
+_GAUSSIAN_NLL = Checker(
+    title="gaussian_nll",
+    arg_names=("mu", "log_var", "y"),
+    cases=_gaussian_nll_cases,
+    reference=_gaussian_nll_reference,
+    mistakes=(
+        Mistake(
+            "`log_var` is the LOG of the variance: the variance is np.exp(log_var), so the "
+            "squared error is divided by np.exp(log_var), not by log_var.",
+            same_as(lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 / s))),
+        ),
+        Mistake(
+            "divide the squared error by the VARIANCE σ² = exp(log_var), not by the standard "
+            "deviation σ = exp(log_var / 2).",
+            same_as(lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 / np.exp(0.5 * s)))),
+        ),
+        Mistake(
+            "the sign in the exponent is flipped: (y − μ)² / σ² = (y − μ)² · exp(−log_var).",
+            same_as(lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 * np.exp(s)))),
+        ),
+        Mistake(
+            "the ½·log σ² term is missing: without it the loss falls forever as σ² grows, "
+            "and the network learns to predict an infinite variance.",
+            same_as(lambda mu, s, y: np.mean(0.5 * (y - mu) ** 2 * np.exp(-s))),
+        ),
+        Mistake(
+            "drop the constant ½·log(2π): PyTorch's GaussianNLLLoss leaves it out by "
+            "default (full=False); it does not change the gradient.",
+            same_as(
+                lambda mu, s, y: (
+                    np.mean(0.5 * (s + (y - mu) ** 2 * np.exp(-s))) + 0.5 * np.log(2 * np.pi)
+                )
+            ),
+        ),
+        Mistake(
+            "the factor ½ is missing: −log N(y; μ, σ²) = ½·log σ² + (y − μ)² / (2σ²) + const.",
+            scaled_by(lambda mu, s, y: 2.0),
+        ),
+        Mistake(_SUM_HINT.format(n="n", unit="element"), scaled_by(lambda mu, s, y: y.size)),
+        Mistake(
+            "reduce to ONE number: the mean over all elements.",
+            lambda a: a.got is not None and a.got[0].ndim > 0 and a.got[0].size > 1,
+        ),
+    ),
+    default_hint="the mean over the elements of ½·(log_var + (y − mu)² · exp(−log_var)).",
+    success="The Gaussian negative log-likelihood, as torch.nn.GaussianNLLLoss with "
+    "var=log_var.exp().",
+)
+
+
+def check_gaussian_nll(fn: Callable[..., Any]) -> None:
+    r"""Check the Gaussian negative log-likelihood: ``gaussian_nll(mu, log_var, y) -> float``.
+
+    A regression head predicts a mean :math:`\mu` and a log-variance
+    :math:`s = \log\sigma^2` per target; the learner returns the mean over all elements of
+    :math:`\tfrac12\bigl(s + (y - \mu)^2 e^{-s}\bigr)` (no :math:`\tfrac12\log 2\pi`, as
+    PyTorch's default ``full=False``). The reference is
+    ``nnlib.nn.functional.gaussian_nll_loss(mu, y, var=exp(log_var))``. Recognises: dividing
+    by ``log_var`` or by :math:`\sigma`, a flipped exponent, a missing
+    :math:`\log\sigma^2` term, the constant, a missing ½, a sum, a per-element result.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def gaussian_nll(mu, log_var, y):
+        ...     return np.mean(0.5 * (log_var + (y - mu) ** 2 * np.exp(-log_var)))
+        >>> check_gaussian_nll(gaussian_nll)  # doctest: +ELLIPSIS
+        ✓ gaussian_nll: correct on all 4 cases (...
+
+    Taught in chapter 4 (loss functions).
+    """
+    _GAUSSIAN_NLL(fn)
+
+
+# --------------------------------------------------------------- KL divergence
+def _kl_reference(p: np.ndarray, q: np.ndarray) -> np.ndarray:
+    import nnlib
+    from nnlib.nn import functional as F
+
+    log_q = nnlib.tensor(np.log(np.asarray(q, dtype=np.float64)))
+    return F.kl_div(log_q, nnlib.tensor(np.asarray(p, dtype=np.float64)), reduction="sum").data
+
+
+def _kl_cases() -> list[Case]:
+    return [
+        Case("a fair coin vs a biased one", (np.array([0.5, 0.5]), np.array([0.9, 0.1]))),
+        Case(
+            "4 outcomes",
+            (np.array([0.1, 0.2, 0.3, 0.4]), np.array([0.25, 0.25, 0.25, 0.25])),
+        ),
+        Case(
+            "p has zeros: 0·log 0 counts as 0",
+            (np.array([0.0, 0.5, 0.5, 0.0]), np.array([0.1, 0.4, 0.3, 0.2])),
+        ),
+        Case("p = q: KL is 0", (np.array([0.2, 0.8]), np.array([0.2, 0.8]))),
+    ]
+
+
+_KL = Checker(
+    title="kl_divergence",
+    arg_names=("p", "q"),
+    cases=_kl_cases,
+    reference=_kl_reference,
+    mistakes=(
+        Mistake(
+            "the arguments are swapped: that is KL(Q ‖ P). KL(P ‖ Q) = Σ p·log(p / q), "
+            "weighted by P, the distribution the data come from. KL is not symmetric.",
+            same_as(
+                lambda p, q: np.sum(np.where(q > 0, q * np.log(q / np.where(p > 0, p, 1)), 0))
+            ),
+        ),
+        Mistake(
+            "terms with p = 0 must count as 0 (the limit of p·log p): 0 · log 0 gives nan in "
+            "NumPy. Use np.where(p > 0, p * np.log(p / q), 0.0).",
+            non_finite(),
+        ),
+        Mistake(
+            "use the natural logarithm (np.log, nats), as PyTorch does; np.log2 gives bits.",
+            scaled_by(lambda p, q: 1 / np.log(2)),
+        ),
+        Mistake(
+            "that is the cross-entropy −Σ p·log q; KL subtracts the entropy of P from it: "
+            "Σ p·log(p / q).",
+            same_as(lambda p, q: -np.sum(p * np.log(q))),
+        ),
+        Mistake(
+            "weight each log-ratio by p: KL(P ‖ Q) = Σ p·log(p / q).",
+            same_as(lambda p, q: np.sum(np.log(np.where(p > 0, p, 1) / q) * (p > 0))),
+        ),
+        Mistake(
+            "a minus sign is flipped: KL(P ‖ Q) = Σ p·log(p / q) is never negative.",
+            scaled_by(lambda p, q: -1.0),
+        ),
+    ),
+    default_hint="KL(P ‖ Q) = Σ p·log(p / q), summed over the outcomes, with 0·log 0 = 0.",
+    success="Σ p·log(p/q), zero-safe, as F.kl_div(q.log(), p, reduction='sum').",
+)
+
+
+def check_kl_divergence(fn: Callable[..., Any]) -> None:
+    r"""Check the discrete KL divergence: ``kl_divergence(p, q) -> float``.
+
+    ``p`` and ``q`` are probability vectors over the same outcomes (``q > 0``); the learner
+    returns :math:`\mathrm{KL}(P \,\|\, Q) = \sum_k p_k \log(p_k / q_k)` in nats, with terms
+    where :math:`p_k = 0` counted as 0. The reference is
+    ``nnlib.nn.functional.kl_div(log q, p, reduction='sum')``. Recognises: swapped
+    arguments, nan from :math:`0 \log 0`, ``log2``, the cross-entropy instead, a missing
+    weight :math:`p`, a flipped sign.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def kl_divergence(p, q):
+        ...     ratio = np.where(p > 0, p / q, 1.0)
+        ...     return np.sum(p * np.log(ratio))
+        >>> check_kl_divergence(kl_divergence)  # doctest: +ELLIPSIS
+        ✓ kl_divergence: correct on all 4 cases (...
+
+    Taught in chapter 4 (loss functions).
+    """
+    _KL(fn)
