@@ -25,6 +25,7 @@ Finally it removes script tags that Jupyter Book adds twice (see
 
 from __future__ import annotations
 
+import builtins
 import importlib
 import inspect
 import re
@@ -40,6 +41,7 @@ from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
 
 PACKAGE = "nnlib"
+BUILTIN_NAMES = frozenset(dir(builtins))
 
 
 def _lookup(dotted: str) -> Any:
@@ -121,6 +123,9 @@ def resolve(
 
     # Prefer the module the reference was written in, then the whole package.
     bare = target.lstrip(".~")
+    if bare in BUILTIN_NAMES or bare.split(".")[0] in {"typing", "collections", "np", "numpy"}:
+        # `bool` in a type hint is the built-in, not `Tensor.bool`.
+        return None
     tail = bare.split(".")
     for start in range(len(tail)):
         chosen = _pick(_candidates(objects, ".".join(tail[start:])), module)
