@@ -234,3 +234,41 @@ def test_surface_contour_paths():
     sc.update({"SGD": [[-2.0, 1.0], [0.0, 0.0]]})
     assert len(sc.lines["Adam"].get_xdata()) == 0  # not in this update: hidden
     assert plot.to_png(fig) != first
+
+
+# ----------------------------------------------------------------- incremental frames
+def _animated_boundary():
+    fig, ax = plot.figure()
+    X, y = make_gaussians(40, seed=0)
+    db = plot.decision_boundary(
+        ax, lambda P: nnlib.sigmoid(3 * P[:, 0]), X, y, resolution=20, animated=True
+    )
+    ax.title.set_animated(True)
+    return fig, ax, db
+
+
+def test_incremental_frame_equals_a_full_redraw():
+    fig, ax, db = _animated_boundary()
+    plot.to_png(fig)
+    db.update(lambda P: nnlib.sigmoid(3 * P[:, 1] - 1))
+    ax.title.set_text("moved")
+    incremental = plot.to_png(fig)
+    fig.stale = True  # force the full draw
+    assert plot.to_png(fig) == incremental
+    assert type(fig.get_layout_engine()).__name__ == "PlaceHolderLayoutEngine"  # frozen
+
+
+def test_changes_to_static_artists_still_show():
+    fig, ax, _db = _animated_boundary()
+    before = plot.to_png(fig)
+    assert plot.to_png(fig) == before
+    ax.set_xlabel("something else")  # not animated: needs the full redraw
+    assert plot.to_png(fig) != before
+
+
+def test_animated_artists_appear_in_plain_to_png_and_other_dpi():
+    fig, _, _ = _animated_boundary()
+    pixels = _pixels(plot.to_png(fig, dpi=45))
+    assert pixels.shape[:2] == (157, 225)
+    # The shaded regions are animated, and still in the picture.
+    assert (np.abs(pixels[..., 0].astype(int) - pixels[..., 2]) > 40).mean() > 0.2

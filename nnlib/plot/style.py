@@ -187,7 +187,8 @@ def to_png(fig: Figure, dpi: int | None = None, compress_level: int = 6) -> byte
     (``artist.set_animated(True)``, or ``animated=True`` in the chart helpers) are drawn on
     top of a cached picture of everything else, which is redrawn only when something that
     is not animated changed (matplotlib marks the figure stale then). A frame then costs a
-    third of a full draw, and is still the complete picture.
+    third of a full draw, and is still the complete picture. The layout of such a figure is
+    solved once, at its first frame, and kept.
 
     Args:
         fig: A figure, usually from :func:`figure`.
@@ -218,9 +219,15 @@ def to_png(fig: Figure, dpi: int | None = None, compress_level: int = 6) -> byte
                 canvas.draw()  # skips the animated artists
                 background = None if other_dpi else canvas.copy_from_bbox(fig.bbox)
                 fig._nnlib_background = background
+                animated = _animated_artists(fig)
+                if animated and fig.get_layout_engine() is not None:
+                    # Solve the layout once, at the first frame: later frames, incremental
+                    # or full, keep it, so the same state always gives the same bytes.
+                    fig.set_layout_engine("none")
             else:
                 canvas.restore_region(background)
-            for artist in _animated_artists(fig):
+                animated = _animated_artists(fig)
+            for artist in animated:
                 fig.draw_artist(artist)
         # Drawing itself marks some artists as changed (tick positions, the layout); only
         # changes made between two frames should cost a full redraw.

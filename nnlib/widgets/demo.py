@@ -153,13 +153,13 @@ class Demo:
     def draw(self) -> None:
         """Render :attr:`data` and put the PNG bytes into :attr:`image`."""
         fig = self.render(self.data)
-        first = self.figure is None
+        if self.figure is None and fig.get_layout_engine() is not None:
+            # Solve the layout at the first frame only; solving it again for every frame
+            # would cost a third of the update and could shift the axes as titles change.
+            fig.draw_without_rendering()
+            fig.set_layout_engine("none")
         self.figure = fig
         self.image.value = to_png(fig, self.dpi, compress_level=1)
-        if first and fig.get_layout_engine() is not None:
-            # The layout is solved once, on the first frame; solving it again on every
-            # frame would cost about a third of the update time.
-            fig.set_layout_engine("none")
 
     def set(self, **values: Any) -> None:
         """Set several controls at once, then update once (not once per control)."""
