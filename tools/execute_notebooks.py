@@ -36,10 +36,36 @@ def execute(path: Path, timeout: int = 600) -> None:
         store_widget_state=True,
     )
     client.execute()
+    _coalesce_streams(notebook)
     # nbclient leaves the kernel's language_info; keep it but drop volatile bits.
     notebook.metadata.pop("execution", None)
     nbformat.validate(notebook)
     nbformat.write(notebook, path)
+
+
+def _coalesce_streams(notebook: nbformat.NotebookNode) -> None:
+    """Merge consecutive stdout (or stderr) outputs of a cell into one.
+
+    How a cell's printed text is split into outputs depends on when the kernel flushed its
+    buffer, i.e. on the machine's load: ``print(x)`` can arrive as ``x`` and ``"\\n"``. The
+    site would show the second piece as an empty box, and the stored notebook would change
+    from run to run for no reason.
+    """
+    for cell in notebook.cells:
+        merged: list = []
+        for output in cell.get("outputs", []):
+            previous = merged[-1] if merged else None
+            if (
+                previous is not None
+                and output.output_type == "stream"
+                and previous.output_type == "stream"
+                and output.name == previous.name
+            ):
+                previous.text += output.text
+            else:
+                merged.append(output)
+        if "outputs" in cell:
+            cell.outputs = merged
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -22,7 +22,12 @@ from nnlib.exercises.ch01 import (
     check_perceptron_update,
     check_xor_network,
 )
-from nnlib.exercises.ch02 import check_backward_rule, check_two_layer_backward
+from nnlib.exercises.ch02 import (
+    check_backward_rule,
+    check_neuron_backward,
+    check_numerical_gradient,
+    check_two_layer_backward,
+)
 from nnlib.exercises.ch03 import check_leaky_relu, check_maxout, check_relu_grad, check_softmax
 from nnlib.exercises.ch04 import (
     check_bce_with_logits,
@@ -50,7 +55,9 @@ __all__ = [
     "check_leaky_relu",
     "check_maxout",
     "check_mse",
+    "check_neuron_backward",
     "check_neuron_forward",
+    "check_numerical_gradient",
     "check_perceptron_update",
     "check_relu_grad",
     "check_sgd_momentum_step",

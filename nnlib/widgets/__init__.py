@@ -24,7 +24,15 @@ from nnlib.widgets.activations import (
     activation_view,
     available_activations,
 )
+from nnlib.widgets.backprop import (
+    CachedDemo,
+    backprop_stepper,
+    backprop_trace,
+    finite_difference_errors,
+    finite_difference_explorer,
+)
 from nnlib.widgets.demo import Demo, DemoBox, TrainingDemo
+from nnlib.widgets.losses import kl_asymmetry, loss_explorer
 from nnlib.widgets.neuron import (
     NEURON_DATASETS,
     NeuronView,
@@ -50,13 +58,17 @@ DEMOS = {
     "activation_explorer": activation_explorer,
     "optimizer_race": optimizer_race,
     "xor_hidden_layer": xor_hidden_layer,
+    "backprop_stepper": backprop_stepper,
+    "finite_difference_explorer": finite_difference_explorer,
 }
 
 __all__ = [
     "ACTIVATION_NAMES", "DEMOS", "NEURON_DATASETS", "OPTIMIZERS", "SURFACES",
-    "ActivationView", "Demo", "DemoBox", "NeuronView", "RaceState", "TrainingDemo",
+    "ActivationView", "CachedDemo", "Demo", "DemoBox", "NeuronView", "RaceState", "TrainingDemo",
     "XorNet", "XorState", "activation_explorer", "activation_view",
-    "available_activations", "neuron_boundary", "neuron_dataset", "neuron_loss",
+    "available_activations", "backprop_stepper", "backprop_trace",
+    "finite_difference_errors", "finite_difference_explorer", "neuron_boundary",
+    "neuron_dataset", "neuron_loss",
     "neuron_step", "neuron_view", "optimizer_race", "race_init", "race_step", "xor_frame",
     "xor_hidden_layer", "xor_init", "xor_step",
 ]  # fmt: skip

@@ -63,7 +63,8 @@ class Node:
     Attributes:
         name: Short name used in the text (``"z"``).
         op: ``"input"`` (data, no gradient), ``"param"`` (a leaf that gets a gradient),
-            ``"mul"``, ``"add"``, ``"sub"``, ``"square"``, ``"tanh"`` or ``"scale"``.
+            ``"mul"``, ``"add"``, ``"sub"``, ``"square"``, ``"tanh"``, ``"scale"``
+            (``const * parent``) or ``"affine"`` (``p0 * p1 + p2``, a one-input neuron).
         parents: Names of the inputs of the operation.
         pos: Where the node is drawn, in graph units.
         value: The value of a leaf (ignored for operations).
@@ -92,6 +93,7 @@ def _expr(node: Node) -> str:
         "square": lambda: f"{p[0]}²",
         "tanh": lambda: f"tanh({p[0]})",
         "scale": lambda: f"{node.const:g}·{p[0]}",
+        "affine": lambda: f"{p[0]}·{p[1]} + {p[2]}",
     }[node.op]()
 
 
@@ -108,6 +110,8 @@ def _forward(node: Node, v: list[float]) -> float:
         return math.tanh(v[0])
     if node.op == "scale":
         return node.const * v[0]
+    if node.op == "affine":
+        return v[0] * v[1] + v[2]
     raise ValueError(f"unknown op {node.op!r}")
 
 
@@ -126,6 +130,8 @@ def _local(node: Node, v: list[float], out: float) -> list[tuple[float, str]]:
         return [(1 - out * out, f"1 − {node.name}²")]
     if node.op == "scale":
         return [(node.const, f"{node.const:g}")]
+    if node.op == "affine":
+        return [(v[1], f"{p[1]}"), (v[0], f"{p[0]}"), (1.0, "1")]
     raise ValueError(f"unknown op {node.op!r}")
 
 
@@ -144,17 +150,15 @@ GRAPHS: dict[str, tuple[Node, ...]] = {
     "two layers: L = (w2·tanh(w1·x + b1) + b2 − y)²": (
         Node("x", "input", pos=(0, 2), value=1.0),
         Node("w1", "param", pos=(0, 1), value=0.5),
-        Node("b1", "param", pos=(1, 0), value=0.2),
-        Node("w2", "param", pos=(3, 2), value=-1.5),
-        Node("b2", "param", pos=(4, 0), value=0.3),
-        Node("y", "input", pos=(5, 0), value=1.0),
-        Node("u1", "mul", ("w1", "x"), pos=(1, 1.5)),
-        Node("z1", "add", ("u1", "b1"), pos=(2, 1)),
-        Node("a1", "tanh", ("z1",), pos=(3, 1)),
-        Node("u2", "mul", ("w2", "a1"), pos=(4, 1.5)),
-        Node("z2", "add", ("u2", "b2"), pos=(5, 1)),
-        Node("r", "sub", ("z2", "y"), pos=(6, 1)),
-        Node("L", "square", ("r",), pos=(7, 1)),
+        Node("b1", "param", pos=(0, 0), value=0.2),
+        Node("w2", "param", pos=(2, 2), value=-1.5),
+        Node("b2", "param", pos=(2, 0), value=0.3),
+        Node("y", "input", pos=(3, 2), value=1.0),
+        Node("z1", "affine", ("w1", "x", "b1"), pos=(1, 1)),
+        Node("a1", "tanh", ("z1",), pos=(2, 1)),
+        Node("z2", "affine", ("w2", "a1", "b2"), pos=(3, 1)),
+        Node("r", "sub", ("z2", "y"), pos=(4, 1)),
+        Node("L", "square", ("r",), pos=(5, 1)),
     ),
     "w used twice: L = (w·x − y)² + 0.1·w²": (
         Node("x", "input", pos=(0, 2), value=2.0),
@@ -295,7 +299,7 @@ def backprop_trace(graph: str = "one neuron: L = (w·x + b − y)²", step: int 
 # ------------------------------------------------------------------ drawing the graph
 _VALUE_COLOR = plot.BLUE
 _GRAD_COLOR = plot.VERMILLION
-_HW, _HH = 0.4, 0.27  # half the width and height of a node's box, in graph units
+_HW, _HH = 0.45, 0.3  # half the width and height of a node's box, in graph units
 
 
 def _edge_ends(src: tuple[float, float], dst: tuple[float, float]) -> tuple[Any, Any]:
@@ -310,7 +314,7 @@ class _GraphRenderer:
     """Draws one graph; a new frame only changes texts, colours and arrow styles."""
 
     def __init__(self) -> None:
-        self.fig, self.ax = plot.figure(width=8.5, height=4.0)
+        self.fig, self.ax = plot.figure(width=7.6, height=4.2)
         # No layout engine: the axes fill the figure, and savefig then draws once per frame
         # (with any engine, even a placeholder, it draws twice).
         self.fig.set_layout_engine(None)
@@ -339,13 +343,13 @@ class _GraphRenderer:
                 self.boxes[n.name] = box
                 head = n.name if n.is_leaf else f"{n.name} = {_expr(n)}"
                 kind = {"input": " (data)", "param": " (param)"}.get(n.op, "")
-                ax.text(x, y + 0.15, head + kind, ha="center", va="center", fontsize=7.5,
+                ax.text(x, y + 0.17, head + kind, ha="center", va="center", fontsize=8,
                         color=plot.INK, zorder=3)  # fmt: skip
                 self.value_texts[n.name] = ax.text(
-                    x, y - 0.01, "", ha="center", va="center", fontsize=7.5,
+                    x, y - 0.01, "", ha="center", va="center", fontsize=8.5,
                     color=_VALUE_COLOR, zorder=3)  # fmt: skip
                 self.grad_texts[n.name] = ax.text(
-                    x, y - 0.16, "", ha="center", va="center", fontsize=7.5,
+                    x, y - 0.18, "", ha="center", va="center", fontsize=8.5,
                     color=_GRAD_COLOR, zorder=3)  # fmt: skip
             pos = {n.name: n.pos for n in nodes}
             for n in nodes:
@@ -356,7 +360,7 @@ class _GraphRenderer:
                     ax.add_patch(arrow)
                     self.arrows[(p, n.name)] = arrow
             self.caption = ax.text(min(xs) - 0.4, min(ys) - 0.5, "", ha="left", va="top",
-                                   fontsize=8, color=plot.INK, family="DejaVu Sans")  # fmt: skip
+                                   fontsize=9, color=plot.INK, family="DejaVu Sans")  # fmt: skip
             self.title = ax.set_title("", fontsize=9, loc="left")
         self.graph = graph
 
@@ -576,7 +580,10 @@ def finite_difference_explorer(function: str = "tanh(x) at x = 0.5", dtype: str 
     controls = {
         "function": widgets.Dropdown(options=list(FD_FUNCTIONS), value=function, description="f"),
         "dtype": widgets.ToggleButtons(
-            options=["float64", "float32"], value=dtype, description="precision"
+            options=["float64", "float32"],
+            value=dtype,
+            description="precision",
+            style={"button_width": "72px"},
         ),
         "log10_eps": widgets.FloatSlider(
             log10_eps, min=-16.0, max=-1.0, step=0.25, description="log₁₀ ε", readout_format=".2f"
