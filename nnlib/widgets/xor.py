@@ -190,9 +190,10 @@ def xor_hidden_layer(hidden: int = 3, seed: int = 0, warmup: int = 0) -> Trainin
 
     Taught in chapter 1 (the perceptron).
     """
+    wide = {"description_width": "initial"}  # show the whole label
     controls = {
-        "hidden": widgets.IntSlider(hidden, min=0, max=4, description="hidden units"),
-        "seed": widgets.IntSlider(seed, min=0, max=9, description="init seed"),
+        "hidden": widgets.IntSlider(hidden, min=0, max=4, description="hidden units", style=wide),
+        "seed": widgets.IntSlider(seed, min=0, max=9, description="init seed", style=wide),
     }
     renderer: dict[str, _Renderer] = {}
 
