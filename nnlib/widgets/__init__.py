@@ -32,6 +32,7 @@ from nnlib.widgets.backprop import (
     finite_difference_explorer,
 )
 from nnlib.widgets.demo import Demo, DemoBox, TrainingDemo
+from nnlib.widgets.dying_relu import dying_relu
 from nnlib.widgets.losses import kl_asymmetry, loss_explorer
 from nnlib.widgets.neuron import (
     NEURON_DATASETS,
@@ -60,13 +61,14 @@ DEMOS = {
     "xor_hidden_layer": xor_hidden_layer,
     "backprop_stepper": backprop_stepper,
     "finite_difference_explorer": finite_difference_explorer,
+    "dying_relu": dying_relu,
 }
 
 __all__ = [
     "ACTIVATION_NAMES", "DEMOS", "NEURON_DATASETS", "OPTIMIZERS", "SURFACES",
     "ActivationView", "CachedDemo", "Demo", "DemoBox", "NeuronView", "RaceState", "TrainingDemo",
     "XorNet", "XorState", "activation_explorer", "activation_view",
-    "available_activations", "backprop_stepper", "backprop_trace",
+    "available_activations", "backprop_stepper", "backprop_trace", "dying_relu",
     "finite_difference_errors", "finite_difference_explorer", "neuron_boundary",
     "neuron_dataset", "neuron_loss",
     "neuron_step", "neuron_view", "optimizer_race", "race_init", "race_step", "xor_frame",
