@@ -46,3 +46,20 @@ def test_widget_controls_and_buttons_redraw():
     demo.play.value = 1  # one Play tick trains one chunk
     assert demo.data.epoch == 25
     assert repr(demo) == "Demo('XOR: how many hidden units does it take?')"
+
+
+def test_widget_leaves_the_global_generator_alone():
+    import nnlib
+
+    nnlib.manual_seed(5)
+    expected = nnlib.randn(3).data
+    nnlib.manual_seed(5)
+    demo = xor_hidden_layer(hidden=2, seed=7)
+    demo.controls["hidden"].value = 4
+    assert np.array_equal(nnlib.randn(3).data, expected)
+
+
+def test_same_values_give_the_same_frame():
+    a = xor_hidden_layer(hidden=3, seed=2, warmup=1)
+    b = xor_hidden_layer(hidden=3, seed=2, warmup=1)
+    assert a.image.value == b.image.value

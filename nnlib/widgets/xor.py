@@ -76,10 +76,25 @@ def xor_data() -> tuple[nnlib.Tensor, nnlib.Tensor]:
 
 
 def xor_init(hidden: int = 3, seed: int = 0) -> XorState:
-    """A fresh network with ``hidden`` tanh units (0: a single neuron), seeded by ``seed``."""
+    r"""A fresh network with ``hidden`` tanh units (0: a single neuron), seeded by ``seed``.
+
+    The weights come from the demo's own generator, with PyTorch's default ranges
+    :math:`U(-1/\sqrt{\text{in}}, 1/\sqrt{\text{in}})`; nnlib's global generator is left
+    exactly as it was, so moving a slider never changes the random numbers of the notebook.
+    """
     X, y = xor_data()
-    nnlib.manual_seed(seed)
-    net = XorNet(int(hidden))
+    generator = nnlib.random.default_generator()
+    saved = generator.bit_generator.state
+    try:
+        net = XorNet(int(hidden))  # the layers draw from nnlib's generator ...
+    finally:
+        generator.bit_generator.state = saved  # ... which is put back as it was
+    rng = np.random.default_rng(seed)
+    for layer in (net.hidden, net.output):
+        if layer is not None:
+            bound = 1.0 / np.sqrt(layer.in_features)
+            nn.init.uniform_(layer.weight, -bound, bound, generator=rng)
+            nn.init.uniform_(layer.bias, -bound, bound, generator=rng)
     opt = nnlib.optim.SGD(net.parameters(), lr=LR)
     return XorState(int(hidden), net, opt, X, y)
 
