@@ -4,10 +4,14 @@ prints the same text every time (nbval compares it)."""
 
 from __future__ import annotations
 
+import inspect
+import re
+
 import numpy as np
 import pytest
 
 import nnlib
+from nnlib import exercises
 from nnlib.exercises import _reference as ref
 from nnlib.exercises import ch01, ch02, ch03, ch04, ch05
 from nnlib.exercises.core import Case, Checker, describe_error, fmt
@@ -598,3 +602,25 @@ def test_optimizer_references_agree_with_their_numpy_twins(checker, twin) -> Non
     for case, expected in checker.expected_cases():
         for got, want in zip(twin(*case.args), expected, strict=True):
             np.testing.assert_allclose(got, want, rtol=1e-12, atol=1e-15)
+
+
+# ------------------------------------------- every exported checker, present and future
+EXPORTED = [name for name in exercises.__all__ if name.startswith("check_")]
+
+
+@pytest.mark.parametrize("name", EXPORTED)
+def test_every_exported_checker_is_documented(name: str) -> None:
+    doc = inspect.getdoc(getattr(exercises, name)) or ""
+    assert re.search(r"``\w+\(", doc), "the docstring names the learner's signature"
+    assert "Taught in chapter" in doc
+    assert "Example:" in doc
+
+
+@pytest.mark.parametrize("name", EXPORTED)
+def test_every_exported_checker_prints_one_verdict_and_never_raises(name: str, capsys) -> None:
+    check = getattr(exercises, name)
+    for fn in (crashing, stub_ellipsis, 42):
+        assert check(fn) is None
+        out = capsys.readouterr().out
+        assert out[:1] in "✓✗○" and out.endswith("\n"), out
+        assert "Traceback" not in out
