@@ -402,7 +402,7 @@ _NEURON = Checker(
 
 
 def check_neuron_backward(fn: Callable[..., Any]) -> None:
-    r"""Check hand-derived gradients of one linear neuron with a squared error.
+    r"""Check the chain rule by hand for one neuron: ``neuron_backward(w, x, b, y)``.
 
     The learner writes ``neuron_backward(w, x, b, y)`` for
     :math:`L = (\mathbf{w}\cdot\mathbf{x} + b - y)^2` with ``w`` and ``x`` 1-d arrays of the
