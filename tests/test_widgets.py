@@ -19,6 +19,22 @@ from nnlib import plot, widgets
 from nnlib.widgets import Demo, DemoBox, TrainingDemo
 
 
+def test_the_documented_fifteen_line_demo_runs():
+    import textwrap
+
+    from nnlib.widgets import demo as demo_module
+
+    doc = demo_module.__doc__
+    block = doc[doc.index("::\n\n") + 4 : doc.index("\n\nFor a demo")]
+    scope: dict = {}
+    exec(textwrap.dedent(block), scope)
+    demo = scope["demo"]
+    first = demo.image.value
+    demo.controls["slope"].value = 3.0
+    assert demo.data[1][-1] == pytest.approx(np.tanh(9.0))
+    assert demo.image.value != first
+
+
 def _is_png(data: bytes) -> bool:
     return Image.open(io.BytesIO(data)).format == "PNG"
 

@@ -117,7 +117,7 @@ def as_array(x: Any) -> np.ndarray:
 
 @contextlib.contextmanager
 def style() -> Iterator[None]:
-    """Apply the house style (:data:`RC`) inside a ``with`` block, and only there.
+    """Apply the house style (``RC``) inside a ``with`` block, and only there.
 
     :func:`figure` and :func:`to_png` already use it; wrap your own drawing code in it when
     you add artists whose look matplotlib fixes when they are created (legends, text).

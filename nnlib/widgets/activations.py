@@ -31,7 +31,7 @@ YLIM = (-1.25, 2.5)
 
 
 def available_activations() -> dict[str, Callable[[Tensor], Tensor]]:
-    """The activations of :data:`ACTIVATION_NAMES` that ``nnlib.nn.functional`` provides.
+    """The activations of ``ACTIVATION_NAMES`` that ``nnlib.nn.functional`` provides.
 
     ``relu``, ``sigmoid`` and ``tanh`` fall back to the top-level ``nnlib`` functions, so
     the explorer works even with an older ``functional``.

@@ -18,7 +18,7 @@ Writing a new demo takes about fifteen lines::
         return x, np.tanh(slope * x)
 
     fig, ax = plot.figure()
-    (line,) = ax.plot([], [])
+    (line,) = ax.plot([], [], animated=True)  # animated: redrawn alone, each frame
     ax.set(xlim=(-3, 3), ylim=(-1.1, 1.1), xlabel="input $x$", ylabel=r"$\tanh(ax)$")
 
     def render(data):                         # update the artists, return the figure

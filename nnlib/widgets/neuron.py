@@ -35,7 +35,7 @@ def _dataset_arrays(name: str) -> tuple[np.ndarray, np.ndarray]:
 
 
 def neuron_dataset(name: str = "gaussians") -> tuple[Tensor, Tensor]:
-    """The demo's seeded 2-D data set ``name`` (one of :data:`NEURON_DATASETS`), float64.
+    """The demo's seeded 2-D data set ``name`` (one of ``NEURON_DATASETS``), float64.
 
     Example:
         >>> X, y = neuron_dataset("xor")
@@ -140,7 +140,7 @@ def neuron_view(dataset: str, w1: float, w2: float, b: float, resolution: int = 
     """Compute everything the neuron demo draws, from the controls' values.
 
     Args:
-        dataset: One of :data:`NEURON_DATASETS`.
+        dataset: One of ``NEURON_DATASETS``.
         w1: Weight of :math:`x_1`.
         w2: Weight of :math:`x_2`.
         b: Bias.

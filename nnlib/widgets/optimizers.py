@@ -82,7 +82,7 @@ class RaceState:
     """The race: one point, optimizer and path per racer, on one surface.
 
     Attributes:
-        surface: The name of the surface in :data:`SURFACES`.
+        surface: The name of the surface in ``SURFACES``.
         thetas: Each racer's current point, a ``Parameter`` of shape ``(2,)``.
         optimizers: Each racer's optimizer.
         paths: Each racer's visited points, a list of ``(θ1, θ2)`` pairs.
@@ -110,8 +110,8 @@ def race_init(
     """A fresh race: every racer at the surface's start.
 
     Args:
-        surface: A name from :data:`SURFACES`.
-        racers: Names from :data:`OPTIMIZERS`.
+        surface: A name from ``SURFACES``.
+        racers: Names from ``OPTIMIZERS``.
         lr: The learning rate every optimizer uses.
         momentum: The momentum of the ``"momentum"`` racer (SGD with momentum).
 
