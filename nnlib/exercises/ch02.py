@@ -44,7 +44,7 @@ def _net_cases() -> list[Case]:
 
     def case(label: str, m: int, n_in: int, hidden: int) -> Case:
         X = rng.normal(size=(m, n_in))
-        y = (rng.random((m, 1)) < 0.5).astype(np.float64)
+        y = (np.arange(m) % 2).astype(np.float64).reshape(m, 1)  # both classes
         W1, b1 = rng.normal(size=(hidden, n_in)), rng.normal(size=hidden) * 0.5
         W2, b2 = rng.normal(size=(1, hidden)), rng.normal(size=1) * 0.5
         return Case(label, (X, y, W1, b1, W2, b2))
