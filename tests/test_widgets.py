@@ -373,9 +373,10 @@ def test_same_controls_give_identical_png(name):
 def test_demo_frames_are_small(name):
     demo = widgets.DEMOS[name]()
     width, height = Image.open(io.BytesIO(demo.image.value)).size
-    # Small frames draw fast and keep the stored widget state (base64 in the notebook) light.
-    assert width <= 900 and height <= 600
-    assert len(demo.image.value) < 250_000
+    # Small frames draw fast and keep the stored widget state (base64 in the notebook) light;
+    # the book's text column is about 750 px wide, so wider frames are scaled down anyway.
+    assert width <= 1200 and height <= 800
+    assert len(demo.image.value) < 300_000
 
 
 @pytest.mark.parametrize("name", ["neuron_boundary", "activation_explorer", "optimizer_race"])
