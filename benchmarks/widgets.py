@@ -73,12 +73,12 @@ def main() -> None:
     args = parser.parse_args()
     print(f"load average (1 min): {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores")
     header = ["demo", "one update", "median ms", "vs 100 ms", "CPU ms", "build ms"]
-    print(f"{header[0]:<24}{header[1]:<16}" + "".join(f"{h:>11}" for h in header[2:]))
+    print(f"{header[0]:<28}{header[1]:<16}" + "".join(f"{h:>11}" for h in header[2:]))
     for name, build in DEMOS.items():
         kind, wall_ms, cpu_ms, build_ms = time_demo(build, args.repeats)
         ratio = wall_ms / TARGET_MS
         print(
-            f"{name:<24}{kind:<16}{wall_ms:>11.1f}{ratio:>10.2f}×{cpu_ms:>11.1f}{build_ms:>11.0f}"
+            f"{name:<28}{kind:<16}{wall_ms:>11.1f}{ratio:>10.2f}×{cpu_ms:>11.1f}{build_ms:>11.0f}"
         )
 
 
