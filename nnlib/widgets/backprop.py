@@ -311,15 +311,19 @@ def _edge_ends(src: tuple[float, float], dst: tuple[float, float]) -> tuple[Any,
 
 
 class _GraphRenderer:
-    """Draws one graph; a new frame only changes texts, colours and arrow styles."""
+    """Draws one graph. The boxes, labels and grey arrows are drawn once; a frame redraws
+    only the animated artists on top (values, gradients, the highlight, the arrows in use
+    and the texts), which ``plot.to_png`` draws over a cached picture of the rest."""
 
     def __init__(self) -> None:
         self.fig, self.ax = plot.figure(width=7.6, height=4.2)
-        # No layout engine: the axes fill the figure, and savefig then draws once per frame
-        # (with any engine, even a placeholder, it draws twice).
-        self.fig.set_layout_engine(None)
+        self.fig.set_layout_engine(None)  # the axes fill the figure; no layout to solve
         self.ax.set_position((0.0, 0.0, 1.0, 0.93))
         self.graph: str | None = None
+
+    def _animated(self, artist: Any) -> Any:
+        artist.set_animated(True)
+        return artist
 
     def _build(self, graph: str) -> None:
         ax = self.ax
@@ -330,59 +334,71 @@ class _GraphRenderer:
         ys = [n.pos[1] for n in nodes]
         ax.set_xlim(min(xs) - 0.45, max(xs) + 0.45)
         ax.set_ylim(min(ys) - 1.45, max(ys) + 0.5)
-        self.boxes, self.value_texts, self.grad_texts, self.arrows = {}, {}, {}, {}
+        self.value_texts, self.grad_texts, self.arrows = {}, {}, {}
+        text = {"ha": "center", "va": "center", "fontsize": 8.5, "zorder": 3}
         with plot.style():
             for n in nodes:
                 x, y = n.pos
                 face = "#F2F2F2" if n.op == "input" else "#FFFFFF"
-                box = FancyBboxPatch((x - _HW, y - _HH), 2 * _HW, 2 * _HH,
-                                     boxstyle="round,pad=0.0,rounding_size=0.06",
-                                     facecolor=face, edgecolor=plot.INK, linewidth=1.0,
-                                     zorder=2)  # fmt: skip
-                ax.add_patch(box)
-                self.boxes[n.name] = box
+                ax.add_patch(FancyBboxPatch((x - _HW, y - _HH), 2 * _HW, 2 * _HH,
+                                            boxstyle="round,pad=0.0,rounding_size=0.06",
+                                            facecolor=face, edgecolor=plot.INK,
+                                            linewidth=1.0, zorder=2))  # fmt: skip
                 head = n.name if n.is_leaf else f"{n.name} = {_expr(n)}"
                 kind = {"input": " (data)", "param": " (param)"}.get(n.op, "")
-                ax.text(x, y + 0.17, head + kind, ha="center", va="center", fontsize=8,
-                        color=plot.INK, zorder=3)  # fmt: skip
-                self.value_texts[n.name] = ax.text(
-                    x, y - 0.01, "", ha="center", va="center", fontsize=8.5,
-                    color=_VALUE_COLOR, zorder=3)  # fmt: skip
-                self.grad_texts[n.name] = ax.text(
-                    x, y - 0.18, "", ha="center", va="center", fontsize=8.5,
-                    color=_GRAD_COLOR, zorder=3)  # fmt: skip
+                ax.text(x, y + 0.17, head + kind, **{**text, "fontsize": 8}, color=plot.INK)
+                self.value_texts[n.name] = self._animated(
+                    ax.text(x, y - 0.01, "", **text, color=_VALUE_COLOR)
+                )
+                self.grad_texts[n.name] = self._animated(
+                    ax.text(x, y - 0.18, "", **text, color=_GRAD_COLOR)
+                )
             pos = {n.name: n.pos for n in nodes}
             for n in nodes:
                 for p in n.parents:
-                    arrow = FancyArrowPatch(*_edge_ends(pos[p], n.pos), arrowstyle="-|>",
-                                            mutation_scale=10, shrinkA=0, shrinkB=0,
-                                            color=plot.MUTED, linewidth=1.2, zorder=1)  # fmt: skip
-                    ax.add_patch(arrow)
-                    self.arrows[(p, n.name)] = arrow
-            self.caption = ax.text(min(xs) - 0.4, min(ys) - 0.5, "", ha="left", va="top",
-                                   fontsize=9, color=plot.INK, family="DejaVu Sans")  # fmt: skip
-            self.title = ax.set_title("", fontsize=9, loc="left")
+                    ends = _edge_ends(pos[p], n.pos)
+                    ax.add_patch(FancyArrowPatch(*ends, arrowstyle="-|>", mutation_scale=10,
+                                                 shrinkA=0, shrinkB=0, color=plot.MUTED,
+                                                 linewidth=1.2, zorder=1))  # fmt: skip
+                    # The same arrow, thick and coloured, shown only while a step uses it.
+                    self.arrows[(p, n.name)] = self._animated(
+                        ax.add_patch(FancyArrowPatch(*ends, arrowstyle="-|>",
+                                                     mutation_scale=12, shrinkA=0, shrinkB=0,
+                                                     linewidth=2.2, zorder=4, visible=False))
+                    )  # fmt: skip
+            self.highlight = self._animated(
+                ax.add_patch(FancyBboxPatch((0, 0), 2 * _HW, 2 * _HH,
+                                            boxstyle="round,pad=0.0,rounding_size=0.06",
+                                            facecolor="none", linewidth=2.4, zorder=4,
+                                            visible=False))
+            )  # fmt: skip
+            self.caption = self._animated(
+                ax.text(min(xs) - 0.4, min(ys) - 0.5, "", ha="left", va="top", fontsize=9,
+                        color=plot.INK)
+            )  # fmt: skip
+            self.title = self._animated(ax.set_title("", fontsize=9, loc="left"))
         self.graph = graph
 
     def __call__(self, trace: Trace) -> Any:
         if trace.graph != self.graph:
             self._build(trace.graph)
-        for name, box in self.boxes.items():
+        for name in self.value_texts:
             v, g = trace.values[name], trace.grads[name]
             self.value_texts[name].set_text("" if v is None else f"value {_num(v)}")
             self.grad_texts[name].set_text("" if g is None else f"∂L/∂{name} {_num(g)}")
-            active = name == trace.active
-            box.set_linewidth(2.4 if active else 1.0)
-            box.set_edgecolor(
-                (_GRAD_COLOR if trace.phase in ("backward", "seed", "done") else _VALUE_COLOR)
-                if active else plot.INK
-            )  # fmt: skip
-        backward = trace.phase in ("backward", "done")
-        for (p, c), arrow in self.arrows.items():
-            used = (p, c) in trace.edges
-            arrow.set_color((_GRAD_COLOR if backward else _VALUE_COLOR) if used else plot.MUTED)
-            arrow.set_linewidth(2.2 if used else 1.0)
-            arrow.set_arrowstyle("<|-" if (used and backward) else "-|>")
+        backward = trace.phase in ("backward", "seed", "done")
+        color = _GRAD_COLOR if backward else _VALUE_COLOR
+        if trace.active is None:
+            self.highlight.set_visible(False)
+        else:
+            x, y = next(n.pos for n in GRAPHS[trace.graph] if n.name == trace.active)
+            self.highlight.set_bounds(x - _HW, y - _HH, 2 * _HW, 2 * _HH)
+            self.highlight.set_edgecolor(color)
+            self.highlight.set_visible(True)
+        for edge, arrow in self.arrows.items():
+            arrow.set_visible(edge in trace.edges)
+            arrow.set_color(color)
+            arrow.set_arrowstyle("<|-" if backward else "-|>")
         self.caption.set_text(trace.text)
         self.title.set_text(
             f"step {trace.step} of {trace.total} · {trace.phase}   "
@@ -523,22 +539,22 @@ class _FDRenderer:
         self.fig, self.ax = plot.figure(width=6.5, height=3.8)
         ax = self.ax
         with plot.style():
-            (self.fwd,) = ax.loglog([], [], color=plot.BLUE, label="forward difference")
-            (self.cen,) = ax.loglog([], [], color=plot.ORANGE, label="central difference")
+            (self.fwd,) = ax.loglog([], [], color=plot.BLUE, label="forward difference",
+                                    animated=True)  # fmt: skip
+            (self.cen,) = ax.loglog([], [], color=plot.ORANGE, label="central difference",
+                                    animated=True)  # fmt: skip
             (self.round,) = ax.loglog([], [], ":", color=plot.INK, lw=1,
-                                      label="rounding ≈ u·|f|/ε")  # fmt: skip
-            (self.dot_f,) = ax.loglog([], [], "o", color=plot.BLUE, ms=7)
-            (self.dot_c,) = ax.loglog([], [], "s", color=plot.ORANGE, ms=7)
-            self.vline = ax.axvline(1e-6, color=plot.MUTED, lw=1)
+                                      label="rounding ≈ u·|f|/ε", animated=True)  # fmt: skip
+            (self.dot_f,) = ax.loglog([], [], "o", color=plot.BLUE, ms=7, animated=True)
+            (self.dot_c,) = ax.loglog([], [], "s", color=plot.ORANGE, ms=7, animated=True)
+            self.vline = ax.axvline(1e-6, color=plot.MUTED, lw=1, animated=True)
             ax.set_xlim(EPS_GRID[0], EPS_GRID[-1])
             ax.set_ylim(1e-17, 1e2)
             ax.set_xlabel("step ε")
             ax.set_ylabel("|finite difference − exact derivative|")
             ax.legend(loc="lower left", fontsize=7.5)
             self.title = ax.set_title("\n", fontsize=8.5, loc="left")
-        # Solve the layout once, then drop the engine, so that each frame draws only once.
-        self.fig.canvas.draw()
-        self.fig.set_layout_engine(None)
+            self.title.set_animated(True)
 
     def __call__(self, e: FDErrors) -> Any:
         f, _, x0 = FD_FUNCTIONS[e.function]
