@@ -16,6 +16,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.figure import Figure
 
 import nnlib
 from nnlib import plot
@@ -145,7 +146,7 @@ def activation_explorer() -> Demo:
     fig, ax = plot.figure()
     artists: dict[str, plot.FunctionAndDerivative] = {}
 
-    def render(view: ActivationView) -> object:
+    def render(view: ActivationView) -> Figure:
         if "curves" not in artists:
             artists["curves"] = plot.function_and_derivative(
                 ax,

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.figure import Figure
 
 import nnlib
 from nnlib import data as datasets
@@ -201,7 +202,7 @@ def neuron_boundary(lr: float = 0.5) -> Demo:
     fig, ax = plot.figure()
     artists: dict[str, plot.DecisionBoundary] = {}
 
-    def render(view: NeuronView) -> object:
+    def render(view: NeuronView) -> Figure:
         if "boundary" not in artists:
             artists["boundary"] = plot.decision_boundary(
                 ax,

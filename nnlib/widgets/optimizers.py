@@ -22,6 +22,7 @@ from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.figure import Figure
 
 from nnlib import optim, plot
 from nnlib.nn import Parameter
@@ -204,7 +205,7 @@ def optimizer_race() -> TrainingDemo:
     fig, ax = plot.figure()
     drawn: dict[str, Any] = {}
 
-    def render(state: RaceState) -> Any:
+    def render(state: RaceState) -> Figure:
         s = SURFACES[state.surface]
         if drawn.get("surface") != state.surface:
             # A new track: draw the contours once; later frames only move the paths.
