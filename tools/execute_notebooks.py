@@ -14,6 +14,9 @@ Usage::
 from __future__ import annotations
 
 import argparse
+import hashlib
+import json
+import re
 import sys
 import time
 from pathlib import Path
@@ -37,10 +40,51 @@ def execute(path: Path, timeout: int = 600) -> None:
     )
     client.execute()
     _coalesce_streams(notebook)
-    # nbclient leaves the kernel's language_info; keep it but drop volatile bits.
     notebook.metadata.pop("execution", None)
+    notebook = _stable_widget_ids(notebook, path.name)
     nbformat.validate(notebook)
     nbformat.write(notebook, path)
+
+
+WIDGET_STATE = "application/vnd.jupyter.widget-state+json"
+WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
+MODEL_ID = re.compile(r"(?<![0-9a-f])[0-9a-f]{32}(?![0-9a-f])")
+
+
+def _stable_widget_ids(notebook: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
+    """Replace the random widget model ids with ids derived from the notebook's name.
+
+    The kernel gives every widget a random id, so without this each run would rewrite the
+    notebook even when nothing else changed. Widgets are numbered in an order that does not
+    depend on the ids: the displayed widgets cell by cell, then what they refer to
+    (children, layout, style), then any others by their content.
+    """
+    state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
+    if not state:
+        return notebook
+    order: list[str] = []
+    queue = [
+        output["data"][WIDGET_VIEW]["model_id"]
+        for cell in notebook.cells
+        for output in cell.get("outputs", [])
+        if WIDGET_VIEW in output.get("data", {})
+    ]
+    while queue:
+        model_id = queue.pop(0)
+        if model_id in state and model_id not in order:
+            order.append(model_id)
+            refs = re.findall(
+                r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model_id], sort_keys=True)
+            )
+            queue.extend(refs)
+    rest = [i for i in state if i not in order]
+    rest.sort(key=lambda i: MODEL_ID.sub("", json.dumps(state[i], sort_keys=True)))
+    mapping = {
+        old: hashlib.sha256(f"{name}:{index}".encode()).hexdigest()[:32]
+        for index, old in enumerate(order + rest)
+    }
+    text = MODEL_ID.sub(lambda m: mapping.get(m.group(), m.group()), nbformat.writes(notebook))
+    return nbformat.reads(text, as_version=4)
 
 
 def _coalesce_streams(notebook: nbformat.NotebookNode) -> None:
