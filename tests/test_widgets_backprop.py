@@ -124,3 +124,12 @@ def test_explorer_widget_redraws():
     demo.controls["function"].value = "exp(x) at x = 1"
     assert demo.data.exact == pytest.approx(np.e)
     assert repr(demo) == "Demo('Finite differences: how small should ε be?')"
+
+
+def test_same_state_gives_the_same_bytes():
+    a, b = backprop_stepper(step=4), backprop_stepper()
+    b.controls["step"].value = 4
+    assert a.image.value == b.image.value
+    c, d = finite_difference_explorer(log10_eps=-3.0), finite_difference_explorer()
+    d.controls["log10_eps"].value = -3.0
+    assert c.image.value == d.image.value

@@ -594,12 +594,17 @@ def finite_difference_explorer(function: str = "tanh(x) at x = 0.5", dtype: str 
     Taught in chapter 2 (backpropagation).
     """
     controls = {
-        "function": widgets.Dropdown(options=list(FD_FUNCTIONS), value=function, description="f"),
-        "dtype": widgets.ToggleButtons(
+        "function": widgets.Dropdown(
+            options=list(FD_FUNCTIONS),
+            value=function,
+            description="f",
+            layout=widgets.Layout(width="240px"),
+        ),
+        "dtype": widgets.Dropdown(
             options=["float64", "float32"],
             value=dtype,
             description="precision",
-            style={"button_width": "72px"},
+            layout=widgets.Layout(width="180px"),
         ),
         "log10_eps": widgets.FloatSlider(
             log10_eps, min=-16.0, max=-1.0, step=0.25, description="log₁₀ ε", readout_format=".2f"
