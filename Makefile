@@ -91,7 +91,7 @@ execute: $(VENV_STAMP)
 lab: $(VENV_STAMP)
 	$(BIN)/python -c "import jupyterlab" 2>/dev/null || \
 	  $(BIN)/python -m pip install --quiet jupyterlab==$(JUPYTERLAB_VERSION)
-	$(BIN)/jupyter lab book/
+	$(BIN)/jupyter lab book/ $$([ "$$(id -u)" = 0 ] && echo --allow-root)
 
 clean:
 	rm -rf _build
