@@ -69,10 +69,13 @@ def skip_or_fail(message: str) -> None:
 
 
 def chromium_path() -> str | None:
-    candidate = os.environ.get("CHROMIUM") or shutil.which("chromium")
-    if candidate is None and Path("/usr/bin/chromium").exists():
-        candidate = "/usr/bin/chromium"
-    return candidate
+    """Debian's Chromium, or the browser named by the CHROMIUM environment variable."""
+    if os.environ.get("CHROMIUM"):
+        candidate = os.environ["CHROMIUM"]
+        return candidate if Path(candidate).is_file() else None
+    return shutil.which("chromium") or (
+        "/usr/bin/chromium" if Path("/usr/bin/chromium").is_file() else None
+    )
 
 
 def site_pages() -> list[str]:
@@ -116,7 +119,7 @@ def browser():
     executable = chromium_path()
     if executable is None:
         skip_or_fail(
-            "Chromium is not installed, so the browser check was skipped. "
+            "Chromium is not installed, so the browser check cannot run. "
             "Install it with `apt-get install chromium` (as root, `make test` does this)."
         )
     try:
