@@ -105,6 +105,60 @@ def _std(self: Tensor, dim: Any = None, keepdim: bool = False, *, correction: in
     return sqrt(_var(self, dim, keepdim, correction=correction, unbiased=unbiased))
 
 
+def _float(self: Tensor) -> Tensor:
+    """Convert to float32 (differentiable)."""
+    return cast(self, np.float32)
+
+
+def _double(self: Tensor) -> Tensor:
+    """Convert to float64 (differentiable): what finite-difference checks need."""
+    return cast(self, np.float64)
+
+
+def _long(self: Tensor) -> Tensor:
+    """Convert to int64, the dtype of class indices (no gradient)."""
+    return cast(self, np.int64)
+
+
+def _int(self: Tensor) -> Tensor:
+    """Convert to int32 (no gradient)."""
+    return cast(self, np.int32)
+
+
+def _bool(self: Tensor) -> Tensor:
+    """Convert to bool (no gradient)."""
+    return cast(self, np.bool_)
+
+
+def _argmax(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the largest value (over everything, or along ``dim``), as int64."""
+    return Tensor._wrap(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim), np.int64))
+
+
+def _argmin(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
+    """Index of the smallest value (over everything, or along ``dim``), as int64."""
+    return Tensor._wrap(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim), np.int64))
+
+
+def _all(self: Tensor) -> Tensor:
+    """``True`` if every element is non-zero."""
+    return Tensor._wrap(np.asarray(self.data.all()))
+
+
+def _any(self: Tensor) -> Tensor:
+    """``True`` if any element is non-zero."""
+    return Tensor._wrap(np.asarray(self.data.any()))
+
+
+def _clone(self: Tensor) -> Tensor:
+    """A copy with its own memory that stays in the graph (the gradient passes through)."""
+    return from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward")
+
+
+def _rmatmul(self: Tensor, other: Any) -> Tensor:
+    return matmul(other, self)
+
+
 _methods: dict[str, Any] = {
     "__add__": add,
     "__radd__": add,
@@ -117,7 +171,7 @@ _methods: dict[str, Any] = {
     "__pow__": pow,
     "__rpow__": _rpow,
     "__matmul__": matmul,
-    "__rmatmul__": lambda self, other: matmul(other, self),
+    "__rmatmul__": _rmatmul,
     "__neg__": neg,
     "__getitem__": getitem,
     "__lt__": _compare(np.less),
@@ -157,18 +211,16 @@ _methods: dict[str, Any] = {
     "squeeze": squeeze,
     "flatten": flatten,
     "to": _to,
-    "float": lambda self: cast(self, np.float32),
-    "double": lambda self: cast(self, np.float64),
-    "long": lambda self: cast(self, np.int64),
-    "int": lambda self: cast(self, np.int32),
-    "bool": lambda self: cast(self, np.bool_),
-    "argmax": lambda self, dim=None, keepdim=False: Tensor._wrap(
-        np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim), dtype=np.int64)),
-    "argmin": lambda self, dim=None, keepdim=False: Tensor._wrap(
-        np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim), dtype=np.int64)),
-    "all": lambda self: Tensor._wrap(np.asarray(self.data.all())),
-    "any": lambda self: Tensor._wrap(np.asarray(self.data.any())),
-    "clone": lambda self: from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward"),
+    "float": _float,
+    "double": _double,
+    "long": _long,
+    "int": _int,
+    "bool": _bool,
+    "argmax": _argmax,
+    "argmin": _argmin,
+    "all": _all,
+    "any": _any,
+    "clone": _clone,
 }  # fmt: skip
 
 for _name, _fn in _methods.items():
