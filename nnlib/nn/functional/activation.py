@@ -5,6 +5,11 @@ dimension, ``maxout`` over groups of units). Each function computes its result w
 and hands :func:`~nnlib.tensor.from_op` a closure that turns the gradient of the result into
 the gradient of the input, so a whole activation costs one node, not a chain of small ones.
 
+This module holds the element-wise activations. ``softmax`` and ``log_softmax`` are written
+in :mod:`nnlib.nn.functional.softmax` and ``maxout`` in :mod:`nnlib.nn.functional.maxout`;
+they are imported here, so ``__all__`` lists every activation. The error function behind
+``gelu`` is in ``nnlib.nn.functional._erf``.
+
 Taught in chapter 3 (activation functions and output heads).
 """
 
@@ -16,7 +21,10 @@ import numpy as np
 
 from nnlib import ops
 from nnlib._checks import error, shape_str
-from nnlib.ops.reduce import _axes
+from nnlib.nn.functional._activation_common import _check_tensor
+from nnlib.nn.functional._erf import _normal_cdf
+from nnlib.nn.functional.maxout import maxout
+from nnlib.nn.functional.softmax import log_softmax, softmax
 from nnlib.tensor import Tensor, from_op
 
 __all__ = [
@@ -32,17 +40,6 @@ __all__ = [
     "softplus",
     "tanh",
 ]
-
-
-def _check_tensor(where: str, input: object) -> None:
-    if not isinstance(input, Tensor):
-        error(
-            where,
-            "a Tensor",
-            type(input).__name__,
-            "wrap the values first, e.g. nnlib.tensor([...]).",
-            TypeError,
-        )
 
 
 # ------------------------------------------------------------------ piecewise linear
@@ -261,65 +258,6 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return from_op(out, (input,), backward, "SoftplusBackward")
 
 
-# Taylor coefficients of erf(u) e^{u^2} sqrt(pi) / (2u) = sum_n c_n u^{2n} with
-# c_n = 2^n / (1 * 3 * ... * (2n + 1)): every term is positive, so the sum loses no digits
-# to cancellation. 32 terms reach double precision for |u| < 2.
-_ERF_SERIES = [1.0]
-for _n in range(1, 32):
-    _ERF_SERIES.append(_ERF_SERIES[-1] * 2 / (2 * _n + 1))
-_ERF_SERIES.reverse()  # highest power first, for Horner's rule
-_TWO_OVER_SQRT_PI = 2 / math.sqrt(math.pi)
-_SQRT1_2 = 0.7071067811865476  # the double nearest 1/sqrt(2), C's M_SQRT1_2
-
-
-def _erf_small(u: np.ndarray) -> np.ndarray:
-    """erf(u) for |u| < 2 from its positive-term Taylor series (relative error ~1e-16)."""
-    z = u * u
-    acc = np.full_like(u, _ERF_SERIES[0])
-    for c in _ERF_SERIES[1:]:
-        acc = acc * z + c
-    return _TWO_OVER_SQRT_PI * np.exp(-z) * u * acc
-
-
-def _erfc_large(u: np.ndarray) -> np.ndarray:
-    r"""erfc(u) for u >= 2 from Laplace's continued fraction (relative error ~1e-15).
-
-    :math:`\mathrm{erfc}(u) = \frac{e^{-u^2}}{\sqrt\pi}\,
-    \cfrac{1}{u + \cfrac{1/2}{u + \cfrac{1}{u + \cfrac{3/2}{u + \cdots}}}}`, evaluated from
-    the 48th level upwards.
-    """
-    u = np.minimum(u, 40.0)  # erfc(40) underflows to 0 anyway; avoids overflow in u * u
-    f = u
-    for k in range(48, 0, -1):
-        f = u + (0.5 * k) / f
-    # exp(-u^2) with u^2 split as hi^2 + (u - hi)(u + hi), where hi keeps the top 26 bits of
-    # u so that hi * hi is exact: a rounded u^2 of ~1000 would cost 1e-13 relative accuracy.
-    c = u * 134217729.0  # 2^27 + 1 (Veltkamp's split)
-    hi = c - (c - u)
-    return np.exp(-hi * hi) * np.exp(-(u - hi) * (u + hi)) / (math.sqrt(math.pi) * f)
-
-
-def _normal_cdf(x: np.ndarray) -> np.ndarray:
-    r"""The standard normal CDF :math:`\Phi(x) = \tfrac12 (1 + \mathrm{erf}(x/\sqrt2))`.
-
-    NumPy has no ``erf``; this one is accurate to a few units in the last place, also far
-    in the lower tail, where it uses erfc and so never computes :math:`1 + (-1 + \text{tiny})`.
-    Only for :math:`-2.8 < x < -0.7` does :math:`1 + \mathrm{erf}` lose up to two digits
-    (about 1e-14 relative), as it does in PyTorch.
-    """
-    u = x.astype(np.float64, copy=False) * _SQRT1_2
-    cdf = np.empty_like(u)
-    small = np.abs(u) < 2
-    big = ~small  # includes NaN, which propagates through _erfc_large
-    if small.any():
-        cdf[small] = 0.5 + 0.5 * _erf_small(u[small])
-    if big.any():
-        ub = u[big]
-        tail = 0.5 * _erfc_large(np.abs(ub))
-        cdf[big] = np.where(ub < 0, tail, 1 - tail)
-    return cdf.astype(x.dtype, copy=False)
-
-
 _SQRT_2_OVER_PI = math.sqrt(2 / math.pi)
 _INV_SQRT_2PI = 1 / math.sqrt(2 * math.pi)
 
@@ -417,158 +355,3 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
         return (g * (s * (1 + x * (1 - s))),)
 
     return from_op(out, (input,), backward, "SiluBackward")
-
-
-# --------------------------------------------------------------- along a dimension
-def _softmax_axis(where: str, input: object, dim: int | None) -> int:
-    _check_tensor(where, input)
-    if input.data.dtype.kind != "f":  # type: ignore[union-attr]
-        error(
-            where,
-            "a floating tensor (logits)",
-            f"dtype {input.data.dtype}",  # type: ignore[union-attr]
-            "convert first, e.g. x.float(); PyTorch refuses integer logits too.",
-            TypeError,
-        )
-    if dim is None:
-        error(
-            where,
-            "the dimension to normalise over (dim=...)",
-            "dim=None",
-            "pass dim=-1 for logits of shape (N, C); PyTorch's guess of an implicit dim is "
-            "deprecated, so nnlib asks.",
-            TypeError,
-        )
-    (axis,) = _axes(dim, input.data.ndim, where)  # type: ignore[union-attr]
-    return axis
-
-
-def softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    r"""Turn scores (logits) into probabilities along ``dim``.
-
-    .. math::
-
-        \mathrm{softmax}(x)_i = \frac{e^{x_i - m}}{\sum_j e^{x_j - m}}, \quad m = \max_j x_j,
-        \qquad \frac{\partial L}{\partial x} = s \odot \bigl(g - \textstyle\sum_j g_j s_j\bigr)
-
-    Subtracting the maximum changes nothing mathematically but keeps :math:`e^{x}` from
-    overflowing, so logits of :math:`\pm 1000` work. One graph node, with the closed-form
-    backward above (:math:`s` the output, :math:`g` the incoming gradient).
-
-    Args:
-        input: Any shape, e.g. logits ``(N, C)``.
-        dim: The dimension whose entries sum to 1; required (usually ``-1``).
-
-    Returns:
-        A tensor of the same shape, entries in :math:`[0, 1]` summing to 1 along ``dim``.
-
-    Example:
-        >>> import nnlib
-        >>> from nnlib.nn import functional as F
-        >>> F.softmax(nnlib.tensor([[1.0, 1.0], [0.0, 1000.0]]), dim=-1)
-        tensor([[0.5, 0.5],
-                [0. , 1. ]])
-
-    Taught in chapter 3 (activation functions and output heads).
-    """
-    axis = _softmax_axis("F.softmax", input, dim)
-    x = input.data
-    # A fresh array (asarray: a 0-d input gives a NumPy scalar), so the next steps run in place.
-    s = np.asarray(x - x.max(axis=axis, keepdims=True))
-    np.exp(s, out=s)
-    s /= s.sum(axis=axis, keepdims=True)
-
-    def backward(g: np.ndarray) -> tuple[np.ndarray]:
-        return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
-
-    return from_op(s, (input,), backward, "SoftmaxBackward")
-
-
-def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
-    r"""The logarithm of :func:`softmax`, computed directly and stably.
-
-    .. math::
-
-        \log \mathrm{softmax}(x)_i = (x_i - m) - \log \sum_j e^{x_j - m}, \qquad
-        \frac{\partial L}{\partial x} = g - \mathrm{softmax}(x) \textstyle\sum_j g_j
-
-    Never takes the log of a probability that underflowed to 0, which is why losses use it
-    rather than ``softmax(x).log()``.
-
-    Args:
-        input: Any shape, e.g. logits ``(N, C)``.
-        dim: The dimension to normalise over; required (usually ``-1``).
-
-    Returns:
-        A tensor of the same shape with non-positive entries.
-
-    Example:
-        >>> import nnlib
-        >>> from nnlib.nn import functional as F
-        >>> F.log_softmax(nnlib.tensor([0.0, 1000.0]), dim=0)
-        tensor([-1000.,     0.])
-
-    Taught in chapter 3 (activation functions and output heads).
-    """
-    axis = _softmax_axis("F.log_softmax", input, dim)
-    x = input.data
-    out = np.asarray(x - x.max(axis=axis, keepdims=True))  # shifted: the max becomes 0
-    e = np.exp(out)
-    total = e.sum(axis=axis, keepdims=True)
-    out -= np.log(total)
-
-    def backward(g: np.ndarray) -> tuple[np.ndarray]:
-        return (g - (e / total) * g.sum(axis=axis, keepdims=True),)
-
-    return from_op(out, (input,), backward, "LogSoftmaxBackward")
-
-
-def maxout(input: Tensor, pieces: int) -> Tensor:
-    r"""Maximum over consecutive groups of ``pieces`` units of the last dimension.
-
-    Units ``k * pieces`` … ``(k + 1) * pieces - 1`` form group :math:`k`:
-
-    .. math::
-
-        y_k = \max_{j < p} x_{k p + j}, \qquad
-        \frac{\partial y_k}{\partial x_{k p + j}} = [\,j \text{ wins}\,]
-
-    The gradient goes to the winning unit of each group only (the first one on ties, as
-    ``torch.max(dim)``). Applied to a linear layer's output this is a maxout unit
-    (:class:`~nnlib.nn.Maxout`).
-
-    Args:
-        input: Shape ``(*, K * pieces)``.
-        pieces: The group size :math:`p`, at least 1.
-
-    Returns:
-        A tensor of shape ``(*, K)``.
-
-    Example:
-        >>> import nnlib
-        >>> from nnlib.nn import functional as F
-        >>> F.maxout(nnlib.tensor([[1.0, -2.0, 0.5, 3.0]]), pieces=2)
-        tensor([[1., 3.]])
-
-    Taught in chapter 3 (activation functions and output heads).
-    """
-    _check_tensor("F.maxout", input)
-    x = input.data
-    width = x.shape[-1] if x.ndim else 0
-    if not isinstance(pieces, (int, np.integer)) or pieces < 1 or width % pieces:
-        error(
-            "F.maxout",
-            f"pieces to be a positive divisor of the last dimension ({width})",
-            f"pieces={pieces!r} for input of shape {shape_str(x.shape)}",
-            "the input must hold out_features * pieces units; check the layer sizes.",
-        )
-    grouped = x.reshape(*x.shape[:-1], width // pieces, pieces)
-    idx = np.expand_dims(grouped.argmax(axis=-1), -1)
-    out = np.take_along_axis(grouped, idx, axis=-1)[..., 0]
-
-    def backward(g: np.ndarray) -> tuple[np.ndarray]:
-        grad = np.zeros(grouped.shape, dtype=g.dtype)
-        np.put_along_axis(grad, idx, g[..., None], axis=-1)
-        return (grad.reshape(x.shape),)
-
-    return from_op(out, (input,), backward, "MaxoutBackward")

@@ -1,0 +1,35 @@
+"""Learning-rate schedules: change each parameter group's ``lr`` as training goes on.
+
+A scheduler wraps an optimizer and rewrites ``group['lr']`` every time its :meth:`step` is
+called, usually once per epoch, *after* ``optimizer.step()``::
+
+    scheduler = StepLR(optimizer, step_size=30, gamma=0.1)
+    for epoch in range(100):
+        train_one_epoch(model, optimizer)
+        scheduler.step()
+
+The classes mirror ``torch.optim.lr_scheduler`` and produce the same learning rates.
+Import them from here; each is written in a small module of this package:
+
+- ``base.py``: :class:`LRScheduler`, the base class every schedule extends;
+- ``decay.py``: :class:`LambdaLR`, :class:`StepLR` and :class:`ExponentialLR`, which
+  multiply the initial rate by a factor;
+- ``warmup.py``: :class:`LinearLR`, a linear ramp (a warm-up, typically);
+- ``cosine.py``: :class:`CosineAnnealingLR`.
+"""
+
+from nnlib.optim.lr_scheduler.base import LRScheduler
+from nnlib.optim.lr_scheduler.base import _LRScheduler as _LRScheduler
+from nnlib.optim.lr_scheduler.cosine import CosineAnnealingLR
+from nnlib.optim.lr_scheduler.decay import ExponentialLR, LambdaLR, StepLR
+from nnlib.optim.lr_scheduler.warmup import LinearLR
+
+# In the order of the classes in the modules, which the reference page follows.
+__all__ = [  # noqa: RUF022
+    "LRScheduler",
+    "LambdaLR",
+    "StepLR",
+    "ExponentialLR",
+    "LinearLR",
+    "CosineAnnealingLR",
+]

@@ -1,0 +1,176 @@
+"""The base class of the learning-rate schedulers, :class:`LRScheduler`.
+
+It records each group's initial learning rate, counts epochs, writes the rates that a
+subclass's ``get_lr`` computes into the optimizer, and saves and restores its state. The
+schedules themselves are in the sibling modules; import everything from
+:mod:`nnlib.optim.lr_scheduler`.
+"""
+
+from __future__ import annotations
+
+import functools
+import warnings
+import weakref
+from typing import Any
+
+from nnlib._checks import error
+from nnlib.optim.optimizer import Optimizer
+
+
+def _check_count(where: str, name: str, value: Any) -> None:
+    """Refuse a count (``step_size``, ``T_max``, ``total_iters``) that is not a positive int."""
+    if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
+        error(where, f"{name} to be a positive int", repr(value), f"pass e.g. {name}=10.")
+
+
+def _mark_steps(optimizer: Optimizer) -> None:
+    """Wrap ``optimizer.step`` so that it records that it ran (for the order warning)."""
+    if getattr(optimizer.step, "_wrapped_by_lr_sched", False):
+        return
+    step = type(optimizer).step
+    optimizer_ref = weakref.ref(optimizer)
+
+    @functools.wraps(step)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        opt = optimizer_ref()
+        opt._opt_called = True
+        return step(opt, *args, **kwargs)
+
+    wrapper._wrapped_by_lr_sched = True
+    optimizer.step = wrapper
+
+
+class LRScheduler:
+    r"""Base class of the learning-rate schedulers (PyTorch's ``LRScheduler``).
+
+    On construction it records each group's starting learning rate as
+    ``group['initial_lr']`` (kept in :attr:`base_lrs`) and takes a first step to epoch 0.
+    Subclasses implement :meth:`get_lr`, the learning rates for epoch :attr:`last_epoch`.
+
+    Args:
+        optimizer: The optimizer whose learning rates this scheduler sets.
+        last_epoch: The index of the last epoch; leave it at -1 to start a new schedule.
+
+    Raises:
+        TypeError: if ``optimizer`` is not an :class:`~nnlib.optim.Optimizer`.
+        KeyError: if ``last_epoch`` is not -1 and a group has no ``'initial_lr'``.
+
+    Taught in chapter 5 (optimizers).
+    """
+
+    _get_lr_called_within_step: bool = False
+    _is_initial: bool = False
+
+    def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
+        if not isinstance(optimizer, Optimizer):
+            raise TypeError(
+                f"{type(optimizer).__name__} is not an Optimizer\n"
+                "help: pass the optimizer itself, e.g. StepLR(optimizer, step_size=10)."
+            )
+        self.optimizer = optimizer
+        if last_epoch == -1:
+            for group in optimizer.param_groups:
+                group.setdefault("initial_lr", group["lr"])
+        else:
+            for i, group in enumerate(optimizer.param_groups):
+                if "initial_lr" not in group:
+                    raise KeyError(
+                        f"param 'initial_lr' is not specified in param_groups[{i}] when "
+                        "resuming scheduler with last_epoch >= 0.\n"
+                        "help: load the optimizer's state_dict before resuming, or leave "
+                        "last_epoch=-1 for a fresh schedule."
+                    )
+        self.base_lrs: list[float] = [group["initial_lr"] for group in optimizer.param_groups]
+        self.last_epoch = last_epoch
+        _mark_steps(optimizer)
+        self._initial_step()
+
+    def _initial_step(self) -> None:
+        """Move to epoch 0 (from ``last_epoch``), setting the first learning rates."""
+        self._step_count = 0
+        self._is_initial = True
+        try:
+            self.step()
+        finally:
+            self._is_initial = False
+
+    def get_lr(self) -> list[float]:
+        """Compute the learning rate of each group for epoch :attr:`last_epoch`.
+
+        Returns:
+            One learning rate per parameter group.
+        """
+        raise NotImplementedError
+
+    def get_last_lr(self) -> list[float]:
+        """Return the learning rates set by the latest :meth:`step`, one per group.
+
+        Returns:
+            A new list each call (editing it does not change the optimizer).
+        """
+        return list(self._last_lr)
+
+    def step(self, epoch: int | None = None) -> None:
+        """Advance the schedule by one epoch and write the new rates into the optimizer.
+
+        Call it after ``optimizer.step()``.
+
+        Args:
+            epoch: Deprecated in PyTorch: jump to this epoch, using the closed form when
+                the scheduler has one. Prefer calling ``step()`` without arguments.
+        """
+        if self._step_count == 1 and not getattr(self.optimizer, "_opt_called", False):
+            warnings.warn(
+                "Detected call of `lr_scheduler.step()` before `optimizer.step()`. "
+                "In PyTorch 1.1.0 and later, you should call them in the opposite order: "
+                "`optimizer.step()` before `lr_scheduler.step()`.  Failure to do this "
+                "will result in PyTorch skipping the first value of the learning rate "
+                "schedule.",
+                UserWarning,
+                stacklevel=2,
+            )
+        self._step_count += 1
+        self._get_lr_called_within_step = True
+        try:
+            if epoch is None:
+                self.last_epoch += 1
+                values = self.get_lr()
+            else:
+                warnings.warn(
+                    "The epoch parameter in `scheduler.step()` was not necessary and is being "
+                    "deprecated where possible. Please use `scheduler.step()` to step the "
+                    "scheduler.",
+                    UserWarning,
+                    stacklevel=2,
+                )
+                self.last_epoch = epoch
+                closed_form = getattr(self, "_get_closed_form_lr", None)
+                values = closed_form() if closed_form is not None else self.get_lr()
+        finally:
+            self._get_lr_called_within_step = False
+        for group, lr in zip(self.optimizer.param_groups, values, strict=True):
+            group["lr"] = lr
+        self._last_lr = [group["lr"] for group in self.optimizer.param_groups]
+
+    def state_dict(self) -> dict[str, Any]:
+        """Return the scheduler's state: every attribute except the optimizer.
+
+        Returns:
+            A dict to pass to :meth:`load_state_dict` when resuming.
+        """
+        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
+
+    def load_state_dict(self, state_dict: dict[str, Any]) -> None:
+        """Restore a state saved by :meth:`state_dict`.
+
+        Args:
+            state_dict: The dict :meth:`state_dict` returned.
+        """
+        self.__dict__.update(state_dict)
+
+    def _current_lrs(self) -> list[float]:
+        return [group["lr"] for group in self.optimizer.param_groups]
+
+
+# PyTorch's name before version 2.0, still accepted there.
+_LRScheduler = LRScheduler
