@@ -335,7 +335,7 @@ class _GraphRenderer:
         ax.set_xlim(min(xs) - 0.45, max(xs) + 0.45)
         ax.set_ylim(min(ys) - 1.45, max(ys) + 0.5)
         self.value_texts, self.grad_texts, self.arrows = {}, {}, {}
-        text = {"ha": "center", "va": "center", "fontsize": 8.5, "zorder": 3}
+        text = {"ha": "center", "va": "center", "fontsize": 9.5, "zorder": 3}
         with plot.style():
             for n in nodes:
                 x, y = n.pos
@@ -346,7 +346,7 @@ class _GraphRenderer:
                                             linewidth=1.0, zorder=2))  # fmt: skip
                 head = n.name if n.is_leaf else f"{n.name} = {_expr(n)}"
                 kind = {"input": " (data)", "param": " (param)"}.get(n.op, "")
-                ax.text(x, y + 0.17, head + kind, **{**text, "fontsize": 8}, color=plot.INK)
+                ax.text(x, y + 0.17, head + kind, **{**text, "fontsize": 9}, color=plot.INK)
                 self.value_texts[n.name] = self._animated(
                     ax.text(x, y - 0.01, "", **text, color=_VALUE_COLOR)
                 )
@@ -373,10 +373,10 @@ class _GraphRenderer:
                                             visible=False))
             )  # fmt: skip
             self.caption = self._animated(
-                ax.text(min(xs) - 0.4, min(ys) - 0.5, "", ha="left", va="top", fontsize=9,
+                ax.text(min(xs) - 0.4, min(ys) - 0.5, "", ha="left", va="top", fontsize=10,
                         color=plot.INK)
             )  # fmt: skip
-            self.title = self._animated(ax.set_title("", fontsize=9, loc="left"))
+            self.title = self._animated(ax.set_title("", fontsize=9.5, loc="left"))
         self.graph = graph
 
     def __call__(self, trace: Trace) -> Any:
