@@ -87,3 +87,22 @@ def test_numerical_gradient_verdicts_are_readable():
     verdict = _FD.evaluate(lambda f, x, eps: fd(f, x, eps, kind="forward"))
     assert "0x" not in verdict.text and "f(x) = (Σ x)³" in verdict.text
     assert _FD.evaluate(lambda f, x, eps: ...).status == "not attempted"
+
+
+def fd_nudged(f, x, eps=1e-6):
+    # Nudges the caller's x and undoes it by arithmetic, which leaves rounding errors behind.
+    grad = np.zeros_like(x, dtype=float)
+    for i in np.ndindex(x.shape):
+        x[i] += eps
+        plus = f(x)
+        x[i] -= 2 * eps
+        minus = f(x)
+        x[i] += eps
+        grad[i] = (plus - minus) / (2 * eps)
+    return grad
+
+
+def test_numerical_gradient_restored_by_arithmetic_gets_the_rounding_hint():
+    verdict = _FD.evaluate(fd_nudged)
+    assert verdict.status == "failed" and "rounding error only" in verdict.hint, verdict.text
+    assert "x[i] = old" in verdict.hint

@@ -230,9 +230,8 @@ class Checker:
             )
         for name, before, after in zip(self.arg_names, case.args, args, strict=False):
             if not _same_value(before, after):
-                return self._fail(
-                    case, where, IN_PLACE_HINT.format(name=name), [], "changed its input"
-                )
+                hint = IN_PLACE_ROUNDING_HINT if _rounding_only(before, after) else IN_PLACE_HINT
+                return self._fail(case, where, hint.format(name=name), [], "changed its input")
         got = _learner_outputs(result, self.n_outputs, self.output_names)
         if isinstance(got, str):
             return self._fail(case, where, got)
@@ -369,6 +368,28 @@ def _same_value(before: Any, after: Any) -> bool:
             _same_value(b, a) for b, a in zip(before, after, strict=True)
         )
     return True
+
+
+#: The input was nudged and "restored" by arithmetic (``x[i] += eps`` ... ``x[i] -= eps``):
+#: it differs from the original only by rounding, which the in-place hint would not explain.
+IN_PLACE_ROUNDING_HINT = (
+    "your function changed its input {name} by a rounding error only: nudging an element and "
+    "undoing it with arithmetic ({name}[i] += eps, then -= eps) does not always give back the "
+    "same float. Save the old value and put it back ({name}[i] = old), or work on a copy "
+    "({name} = {name}.copy())."
+)
+
+
+def _rounding_only(before: Any, after: Any) -> bool:
+    """Whether a changed float argument differs from its old value by rounding only."""
+    if not (isinstance(before, np.ndarray) or hasattr(before, "data")):
+        return False
+    b, a = to_array(before), to_array(after)
+    return (
+        b.shape == a.shape
+        and b.dtype.kind == "f"
+        and bool(np.allclose(a, b, rtol=1e-12, atol=1e-300, equal_nan=True))
+    )
 
 
 def _shape_hint(expected: np.ndarray, got: np.ndarray) -> str:
