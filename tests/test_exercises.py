@@ -210,7 +210,7 @@ BATTERY = {
         (with_(two_layer, mean=False), "exactly m times too large"),
         (with_(two_layer, sign=-1.0), "sign is flipped"),
         (with_(two_layer, tanh="none"), "multiply by tanh's derivative"),
-        (with_(two_layer, tanh="Z"), "use the hidden activations H"),
+        (with_(two_layer, tanh="Z"), "use the hidden activations A1"),
         (with_(two_layer, extra_sigmoid=True), "cancels"),
     ]),
     ch03._SOFTMAX: (ch03.check_softmax, softmax_right, [

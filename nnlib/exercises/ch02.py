@@ -109,7 +109,7 @@ _TWO_LAYER = Checker(
     mistakes=(
         Mistake(
             "you have the transpose: a gradient has the shape of its parameter. W1 is "
-            "(hidden, inputs), so dW1 = dZ1ᵀ·X (and dW2 = dZ2ᵀ·H), not Xᵀ·dZ1.",
+            "(hidden, inputs), so dW1 = dZ1ᵀ·X (and dW2 = dZ2ᵀ·A1), not Xᵀ·dZ1.",
             transposed(),
         ),
         Mistake(
@@ -119,30 +119,30 @@ _TWO_LAYER = Checker(
         ),
         Mistake(
             "your gradient is exactly m times too large: the loss is the MEAN over the m "
-            "examples, so dZ2 = (A − y) / m.",
+            "examples, so dZ2 = (y_hat − y) / m.",
             scaled_by(lambda X, *rest: len(X)),
         ),
         Mistake(
-            "the sign is flipped: dZ2 = A − y (prediction minus target).",
+            "the sign is flipped: dZ2 = y_hat − y (prediction minus target).",
             scaled_by(lambda *args: -1.0),
         ),
         Mistake(
             "on the way back through the hidden layer, multiply by tanh's derivative: "
-            "dZ1 = dH · (1 − H²).",
+            "dZ1 = dA1 · (1 − A1²).",
             same_as(lambda *a: _net_numpy(*a, tanh_grad="none")),
         ),
         Mistake(
-            "tanh′(z) = 1 − tanh(z)²: use the hidden activations H = tanh(Z1), not Z1 itself.",
+            "tanh′(z) = 1 − tanh(z)²: use the hidden activations A1 = tanh(Z1), not Z1 itself.",
             same_as(lambda *a: _net_numpy(*a, tanh_grad="Z")),
         ),
         Mistake(
-            "for a sigmoid output with binary cross-entropy, dZ2 = (A − y)/m: the factor "
-            "σ′ = A(1 − A) cancels, so do not multiply by it.",
+            "for a sigmoid output with binary cross-entropy, dZ2 = (y_hat − y)/m: the factor "
+            "σ′ = y_hat(1 − y_hat) cancels, so do not multiply by it.",
             same_as(lambda *a: _net_numpy(*a, dz2="sigmoid'")),
         ),
     ),
-    default_hint="go backwards one line at a time: dZ2 = (A − y)/m; dW2 = dZ2ᵀ·H; "
-    "db2 = Σ dZ2 over examples; dH = dZ2·W2; dZ1 = dH·(1 − H²); dW1 = dZ1ᵀ·X; "
+    default_hint="go backwards one line at a time: dZ2 = (y_hat − y)/m; dW2 = dZ2ᵀ·A1; "
+    "db2 = Σ dZ2 over examples; dA1 = dZ2·W2; dZ1 = dA1·(1 − A1²); dW1 = dZ1ᵀ·X; "
     "db1 = Σ dZ1 over examples.",
     success="Your hand-derived gradients match nnlib's autograd.",
 )
