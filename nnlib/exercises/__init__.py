@@ -36,7 +36,12 @@ from nnlib.exercises.ch04 import (
     check_kl_divergence,
     check_mse,
 )
-from nnlib.exercises.ch05 import check_adam_step, check_ewa, check_sgd_momentum_step
+from nnlib.exercises.ch05 import (
+    check_adam_step,
+    check_ewa,
+    check_rmsprop_step,
+    check_sgd_momentum_step,
+)
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
 __all__ = [
@@ -60,6 +65,7 @@ __all__ = [
     "check_numerical_gradient",
     "check_perceptron_update",
     "check_relu_grad",
+    "check_rmsprop_step",
     "check_sgd_momentum_step",
     "check_softmax",
     "check_two_layer_backward",

@@ -349,3 +349,149 @@ def check_ewa(fn: Callable[..., Any]) -> None:
     Taught in chapter 5 (optimizers).
     """
     _EWA(fn)
+
+
+# ------------------------------------------------------------------------- RMSprop
+def _rmsprop_reference(
+    param: np.ndarray,
+    grad: np.ndarray,
+    square_avg: np.ndarray,
+    lr: float,
+    alpha: float,
+    eps: float,
+) -> tuple[np.ndarray, np.ndarray]:
+    """One step of :class:`nnlib.optim.RMSprop` from the running average ``square_avg``."""
+    from nnlib import optim
+    from nnlib.nn import Parameter
+
+    p = Parameter(np.array(param, dtype=np.float64))
+    p.grad = np.array(grad, dtype=np.float64)
+    opt = optim.RMSprop([p], lr=lr, alpha=alpha, eps=eps)
+    opt.state[p].update(step=0, square_avg=np.array(square_avg, dtype=np.float64))
+    opt.step()
+    return p.data, opt.state[p]["square_avg"]
+
+
+def _rmsprop_cases() -> list[Case]:
+    rng = np.random.default_rng(503)
+    p, g = np.array([1.0, -2.0, 0.5]), np.array([0.2, -0.4, 1.0])
+    return [
+        Case("the first step (average 0)", (p, g, np.zeros(3), 0.01, 0.99, 1e-8)),
+        Case("a step with a running average", (p, g, np.array([0.5, 0.1, 2.0]), 0.01, 0.9, 1e-8)),
+        Case("large eps", (p, g, np.array([0.01, 0.04, 0.09]), 0.1, 0.8, 0.5)),
+        Case(
+            "a coordinate whose gradient has always been 0",
+            (p, np.array([0.0, -0.4, 1.0]), np.array([0.0, 0.1, 0.2]), 0.01, 0.99, 1e-8),
+        ),
+        Case(
+            "a 2-D parameter",
+            (
+                rng.normal(size=(2, 3)),
+                rng.normal(size=(2, 3)),
+                rng.random((2, 3)),
+                0.001,
+                0.99,
+                1e-8,
+            ),
+        ),
+    ]
+
+
+def _rmsprop(
+    p: Any, g: Any, s: Any, lr: float, alpha: float, eps: float, **switches: Any
+) -> tuple[np.ndarray, np.ndarray]:
+    """RMSprop with switches that reproduce the usual mistakes."""
+    a, c = (1 - alpha, alpha) if switches.get("swap") else (alpha, 1 - alpha)
+    new_s = a * s + c * (np.abs(g) if switches.get("abs") else g * g)
+    used = s if switches.get("old") else new_s
+    if switches.get("no_sqrt"):
+        denom = used + eps
+    elif switches.get("eps_inside"):
+        denom = np.sqrt(used + eps)
+    elif switches.get("no_eps"):
+        denom = np.sqrt(used)
+    else:
+        denom = np.sqrt(used) + eps
+    with np.errstate(divide="ignore", invalid="ignore"):
+        step = lr * g / denom
+    return (p + step if switches.get("sign") else p - step), new_s
+
+
+_RMSPROP = Checker(
+    title="rmsprop_step",
+    arg_names=("param", "grad", "square_avg", "lr", "alpha", "eps"),
+    cases=_rmsprop_cases,
+    reference=_rmsprop_reference,
+    output_names=("param", "square_avg"),
+    mistakes=(
+        Mistake(
+            "α multiplies the OLD average: square_avg = α·square_avg + (1 − α)·grad² (you "
+            "swapped α and 1 − α).",
+            same_as(lambda *a: _rmsprop(*a, swap=True)),
+        ),
+        Mistake(
+            "the running average is of the SQUARED gradient: (1 − α)·grad², not |grad|.",
+            same_as(lambda *a: _rmsprop(*a, abs=True)),
+        ),
+        Mistake(
+            "divide by the SQUARE ROOT of the average, √square_avg + eps: the step must "
+            "have the units of the parameter.",
+            same_as(lambda *a: _rmsprop(*a, no_sqrt=True)),
+        ),
+        Mistake(
+            "update the average first, then divide by the NEW one (it already contains this "
+            "gradient).",
+            same_as(lambda *a: _rmsprop(*a, old=True)),
+        ),
+        Mistake(
+            "add eps to the denominator: a coordinate whose gradient has always been 0 has "
+            "square_avg = 0, and 0/0 is NaN.",
+            lambda a: (
+                same_as(lambda *x: _rmsprop(*x, no_eps=True))(a)
+                or when("always been 0", non_finite())(a)
+            ),
+        ),
+        Mistake(
+            "eps goes outside the square root, as in PyTorch: grad / (√square_avg + eps).",
+            same_as(lambda *a: _rmsprop(*a, eps_inside=True)),
+        ),
+        Mistake(
+            "step AGAINST the gradient: param − lr·grad / (√square_avg + eps).",
+            same_as(lambda *a: _rmsprop(*a, sign=True)),
+        ),
+    ),
+    default_hint="square_avg = α·square_avg + (1 − α)·grad²; then "
+    "param − lr·grad / (√square_avg + eps); return (param, square_avg).",
+    success="The same step as torch.optim.RMSprop.",
+)
+
+
+def check_rmsprop_step(fn: Callable[..., Any]) -> None:
+    r"""Check one RMSprop step: ``rmsprop_step(param, grad, square_avg, lr, alpha, eps)``.
+
+    PyTorch's convention (``torch.optim.RMSprop``, no momentum, not centered):
+
+    .. math::
+
+        s \leftarrow \alpha s + (1-\alpha) g^2, \qquad
+        \theta \leftarrow \theta - \eta \frac{g}{\sqrt{s} + \epsilon}
+
+    The learner returns ``(new_param, new_square_avg)`` without modifying the inputs.
+    Recognises: α and 1 − α swapped, :math:`|g|` instead of :math:`g^2`, a missing square
+    root, dividing by the old average, a missing eps (NaN on a zero gradient), eps inside
+    the square root, a flipped sign, in-place updates.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def rmsprop_step(param, grad, square_avg, lr, alpha, eps):
+        ...     square_avg = alpha * square_avg + (1 - alpha) * grad**2
+        ...     return param - lr * grad / (np.sqrt(square_avg) + eps), square_avg
+        >>> check_rmsprop_step(rmsprop_step)  # doctest: +ELLIPSIS
+        ✓ rmsprop_step: correct on all 5 cases (...
+
+    Taught in chapter 5 (optimizers).
+    """
+    _RMSPROP(fn)
