@@ -404,19 +404,24 @@ def kl_asymmetry() -> Demo:
 
     Taught in chapter 4 (loss functions).
     """
+    wide = {"description_width": "initial"}  # show the whole label
     controls = {
         "separation": widgets.FloatSlider(
-            value=4.0, min=0.0, max=7.0, step=0.25, description="P: mode gap"
+            value=4.0, min=0.0, max=7.0, step=0.25, description="P: gap between modes",
+            style=wide,
         ),
         "weight": widgets.FloatSlider(
-            value=0.5, min=0.1, max=0.9, step=0.05, description="P: left weight"
+            value=0.5, min=0.1, max=0.9, step=0.05, description="P: left mode's weight",
+            style=wide,
         ),
         "q_mean": widgets.FloatSlider(
-            value=0.0, min=-5.0, max=5.0, step=0.1, description="Q: mean"
+            value=0.0, min=-5.0, max=5.0, step=0.1, description="Q: mean", style=wide
         ),
-        "q_std": widgets.FloatSlider(value=1.0, min=0.4, max=4.0, step=0.05, description="Q: std"),
+        "q_std": widgets.FloatSlider(
+            value=1.0, min=0.4, max=4.0, step=0.05, description="Q: std", style=wide
+        ),
         "show_best": widgets.Checkbox(value=True, description="show the best Q for each"),
-    }
+    }  # fmt: skip
     fig, ax = plot.figure(width=8.0, height=3.8)
     ax.set(xlim=(-8, 8), ylim=(0, 1.25), xlabel="$x$", ylabel="density")
     artists: dict[str, object] = {}
@@ -452,11 +457,13 @@ def kl_asymmetry() -> Demo:
                 line.set_data(view.x, np.exp(_log_normal(view.x, mean, std)))
             else:
                 line.set_data([], [])
-        text = f"your Q:  KL(P‖Q) = {view.kl_pq:6.3f}   KL(Q‖P) = {view.kl_qp:6.3f} nats"
+        text = (
+            f"your Q:   KL(P‖Q) = {view.kl_pq:6.3f}            KL(Q‖P) = {view.kl_qp:6.3f}  nats"
+        )
         if view.show_best:
             text += (
-                f"\nbest Q:  KL(P‖Q) = {view.forward_min:6.3f}   "
-                f"KL(Q‖P) = {view.reverse_min:6.3f} nats"
+                f"\nsmallest: KL(P‖Q) = {view.forward_min:6.3f} (dashed)   "
+                f"KL(Q‖P) = {view.reverse_min:6.3f} (dotted)"
             )
         artists["text"].set_text(text)
         return fig
