@@ -282,6 +282,7 @@ def function_and_derivative(
     dy: Any,
     *,
     name: str = "f",
+    var: str = "x",
     saturated: Any = None,
     xlabel: str = r"input $x$",
     ylabel: str = "output",
@@ -300,6 +301,7 @@ def function_and_derivative(
         y: :math:`f(x)`, shape ``(n,)``.
         dy: :math:`f'(x)`, shape ``(n,)``.
         name: The function's name in the legend (``"relu"`` gives ``relu(x)``, ``relu'(x)``).
+        var: The input's name in the legend (``"z"`` for an activation's pre-activation).
         saturated: Optional boolean mask, shape ``(n,)``, of the inputs to shade.
         xlabel: Label of the horizontal axis.
         ylabel: Label of the vertical axis.
@@ -331,13 +333,15 @@ def function_and_derivative(
             animated=animated,
         )
         ax.add_collection(shading, autolim=False)
-        (f_line,) = ax.plot([], [], color=BLUE, label=f"{name}$(x)$", zorder=3, animated=animated)
+        (f_line,) = ax.plot(
+            [], [], color=BLUE, label=f"{name}$({var})$", zorder=3, animated=animated
+        )
         (df_line,) = ax.plot(
             [],
             [],
             color=ORANGE,
             linestyle="--",
-            label=f"{name}$'(x)$",
+            label=f"{name}$'({var})$",
             zorder=3,
             animated=animated,
         )

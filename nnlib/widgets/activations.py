@@ -139,7 +139,7 @@ def activation_explorer() -> Demo:
             min=0.005,
             max=0.25,
             step=0.005,
-            description="|f′| below",
+            description="|φ′| below",
             readout_format=".3f",
         ),
     }
@@ -153,7 +153,10 @@ def activation_explorer() -> Demo:
                 view.x,
                 view.y,
                 view.dy,
-                name="f",
+                name="φ",
+                var="z",
+                xlabel=r"pre-activation $z$",
+                ylabel="activation",
                 saturated=view.saturated,
                 ylim=YLIM,
                 animated=True,
@@ -162,7 +165,7 @@ def activation_explorer() -> Demo:
         else:
             artists["curves"].update(view.x, view.y, view.dy, view.saturated, YLIM)
         ax.title.set_text(
-            f"{view.name}: |f′| < {view.threshold:g} (grey) on {view.saturated_fraction:.0%}"
+            f"{view.name}: |φ′| < {view.threshold:g} (grey) on {view.saturated_fraction:.0%}"
         )
         return fig
 
