@@ -19,7 +19,7 @@ NPM_STAMP := node_modules/.installed
 ASSETS_STAMP := _build/assets/.staged
 JUPYTERLAB_VERSION := 4.6.6
 
-LINT_PATHS := $(wildcard nnlib tests tools benchmarks)
+LINT_PATHS := $(wildcard nnlib tests tools benchmarks book)
 NBVAL := --nbval book/ --nbval-sanitize-with tests/nbval_sanitize.cfg
 JB_BUILD := $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
