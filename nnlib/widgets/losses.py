@@ -21,6 +21,7 @@ from dataclasses import dataclass
 
 import ipywidgets as widgets
 import numpy as np
+from matplotlib.ticker import FuncFormatter
 
 import nnlib
 from nnlib import plot
@@ -185,6 +186,13 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
         "gamma": widgets.FloatSlider(value=2.0, min=0.0, max=5.0, step=0.5, description="focal γ"),
     }
     fig, (ax_l, ax_g) = plot.figure(1, 2, width=9.0, height=3.4)
+    # The layout is solved once, at the first frame: tick labels padded to one width
+    # (figure spaces are as wide as digits) keep every later range inside it.
+    padded = FuncFormatter(
+        lambda v, _pos: f"{v + 0.0:g}".replace("-", "\u2212").rjust(5, "\u2007")
+    )
+    for ax in (ax_l, ax_g):
+        ax.yaxis.set_major_formatter(padded)
     artists: dict[str, object] = {}
 
     def render(view: LossView) -> object:
