@@ -202,6 +202,15 @@ class Tensor:
             )
         return self.data
 
+    def __array__(self, dtype: Any = None, copy: bool | None = None) -> np.ndarray:
+        """Let NumPy (and matplotlib) read the values: ``np.asarray(t)`` is ``t.data``.
+
+        PyTorch refuses this for a tensor that requires grad; nnlib allows it, because the
+        values are a plain array anyway and learners plot parameters often.
+        """
+        arr = self.data if dtype is None else self.data.astype(dtype, copy=False)
+        return arr.copy() if copy else arr
+
     def detach(self) -> Tensor:
         """A tensor sharing the same values but cut out of the graph."""
         return Tensor._wrap(self.data)

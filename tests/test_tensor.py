@@ -326,3 +326,16 @@ def test_iteration_gives_rows_and_refuses_0d_like_torch():
     with pytest.raises(TypeError):
         list(torch.tensor(3.0))
     check_parity(lambda t: sum(r * r for r in t), lambda t: sum(r * r for r in t), np.eye(3))
+
+
+def test_numpy_reads_a_tensor_as_its_values() -> None:
+    t = nnlib.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    arr = np.asarray(t)
+    assert arr.dtype == np.float32 and arr.shape == (2, 2)
+    np.testing.assert_array_equal(arr, t.data)
+    assert np.asarray(t, dtype=np.float64).dtype == np.float64
+    copied = np.array(t, copy=True)
+    copied[0, 0] = 9.0
+    assert t.data[0, 0] == 1.0  # a requested copy never writes through
+    # Binary operations with arrays still go through Tensor (and record the graph).
+    assert isinstance(np.ones((2, 2)) + t, nnlib.Tensor)
