@@ -203,7 +203,7 @@ class Checker:
             verdict = self._run_case(fn, case, expected, f"case {number} of {len(pairs)}")
             if verdict is not None:
                 return verdict
-        labels = ", ".join(case.label for case, _ in pairs)
+        labels = "; ".join(case.label for case, _ in pairs)  # labels may contain commas
         text = f"✓ {self.title}: correct on all {len(pairs)} cases ({labels})."
         if self.success:
             text += f" {self.success}"
