@@ -458,7 +458,7 @@ def backprop_stepper(graph: str = "one neuron: L = (w·x + b − y)²", step: in
 
 
 # ------------------------------------------------------------------ finite differences
-#: Functions offered by the explorer: f, its exact derivative, and a point to differentiate at.
+#: Functions offered by the explorer, each as (f, its exact derivative, the point x0).
 FD_FUNCTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[float], float], float]] = {
     "tanh(x) at x = 0.5": (np.tanh, lambda x: 1 - math.tanh(x) ** 2, 0.5),
     "exp(x) at x = 1": (np.exp, math.exp, 1.0),

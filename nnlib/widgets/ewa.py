@@ -37,7 +37,7 @@ def _series() -> dict[str, np.ndarray]:
     }
 
 
-#: The series to average, by the name shown in the dropdown (fixed seed: the same every run).
+#: The series to average, by the name shown in the dropdown (fixed seed, so the same every run).
 SERIES: dict[str, np.ndarray] = _series()
 
 
