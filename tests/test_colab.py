@@ -72,17 +72,23 @@ def colab(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path]:
 
 
 def _printed(nb: dict) -> list[str]:
-    """Every stream output and plain-text result, cell by cell (not the widget views)."""
-    lines = []
+    """What each code cell printed and returned as text (not widget views), cell by cell.
+
+    A cell's stream text is joined: the kernel may deliver one cell's prints in several
+    chunks, which is a transport detail, not a difference a learner sees.
+    """
+    cells = []
     for cell in nb["cells"]:
         if cell["cell_type"] != "code":
             continue
+        streams, results = [], []
         for out in cell.get("outputs", []):
             if out["output_type"] == "stream":
-                lines.append("".join(out["text"]))
+                streams.append("".join(out["text"]))
             elif "application/vnd.jupyter.widget-view+json" not in out.get("data", {}):
-                lines.append("".join(out.get("data", {}).get("text/plain", "")))
-    return lines
+                results.append("".join(out.get("data", {}).get("text/plain", "")))
+        cells.append("".join(streams) + "\n".join(results))
+    return cells
 
 
 @pytest.mark.slow
