@@ -339,3 +339,15 @@ def test_numpy_reads_a_tensor_as_its_values() -> None:
     assert t.data[0, 0] == 1.0  # a requested copy never writes through
     # Binary operations with arrays still go through Tensor (and record the graph).
     assert isinstance(np.ones((2, 2)) + t, nnlib.Tensor)
+
+
+def test_fork_rng_restores_the_stream_even_after_manual_seed() -> None:
+    from nnlib.random import fork_rng
+
+    nnlib.manual_seed(3)
+    expected = nnlib.rand(3).data
+    nnlib.manual_seed(3)
+    with fork_rng():
+        nnlib.manual_seed(99)
+        nnlib.randn(10)
+    np.testing.assert_array_equal(nnlib.rand(3).data, expected)

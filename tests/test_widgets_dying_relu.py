@@ -75,3 +75,14 @@ def test_widget_controls_and_buttons_redraw():
     demo.play.value = 1  # one Play tick trains one chunk
     assert demo.data.epoch == 10
     assert repr(demo) == "Demo('Dying ReLU: which units are still alive?')"
+
+
+def test_building_the_demo_leaves_the_global_random_stream_alone() -> None:
+    import nnlib
+    from nnlib.widgets.dying_relu import dying_init
+
+    nnlib.manual_seed(0)
+    expected = nnlib.randn(4).data
+    nnlib.manual_seed(0)
+    dying_init(seed=7)
+    np.testing.assert_array_equal(nnlib.randn(4).data, expected)

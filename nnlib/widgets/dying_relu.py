@@ -34,6 +34,7 @@ from nnlib.plot import (
     figure,
     grid_points,
 )
+from nnlib.random import fork_rng
 from nnlib.widgets.demo import TrainingDemo
 
 #: The activations offered, by name.
@@ -134,8 +135,9 @@ def dying_init(
         seed: Seed of the initial weights.
     """
     X, y = spirals()
-    nnlib.manual_seed(int(seed))
-    net = RectifierNet(activation)
+    with fork_rng():  # the demo's own seed must not move the notebook's random stream
+        nnlib.manual_seed(int(seed))
+        net = RectifierNet(activation)
     for layer in (net.fc1, net.fc2):
         layer.bias.data += np.float32(bias_shift)
     opt = nnlib.optim.Adam(net.parameters(), lr=float(lr))
