@@ -75,12 +75,13 @@ def test_from_numpy_shares_memory():
     assert t.data is arr and t.tolist() == [100.0, 2.0]
 
 
-def test_data_and_grad_are_ndarrays():
+def test_data_is_an_ndarray_and_grad_a_tensor():
     x = nnlib.tensor([1.0, 2.0], requires_grad=True)
     assert x.grad is None
     (x * x).sum().backward()
-    assert type(x.data) is np.ndarray and type(x.grad) is np.ndarray
-    assert x.grad.shape == x.data.shape
+    assert type(x.data) is np.ndarray and type(x.grad) is nnlib.Tensor
+    assert type(x.grad.data) is np.ndarray and not x.grad.requires_grad
+    assert x.grad.shape == x.data.shape and x.grad is x.grad
 
 
 def test_shape_and_size_accessors():
@@ -165,7 +166,7 @@ def test_tensors_are_hashable_by_identity():
 def test_inplace_update_under_no_grad_keeps_the_leaf():
     w = nnlib.tensor([1.0, 2.0], requires_grad=True)
     (w * w).sum().backward()
-    grad_before = w.grad.copy()
+    grad_before = w.grad.data.copy()
     data_id = id(w.data)
     same = w
     with nnlib.no_grad():

@@ -152,7 +152,7 @@ def _any(self: Tensor) -> Tensor:
 
 def _clone(self: Tensor) -> Tensor:
     """A copy with its own memory that stays in the graph (the gradient passes through)."""
-    return from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward")
+    return from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward", ())
 
 
 def _rmatmul(self: Tensor, other: Any) -> Tensor:

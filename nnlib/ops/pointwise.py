@@ -79,7 +79,7 @@ def add(a: Any, b: Any) -> Tensor:
     """``a + b`` with broadcasting. Backward: the gradient flows unchanged to both inputs."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(_scalar_base(a, b) + b, (a,), lambda g: (g,), "AddBackward")
+        return from_op(_scalar_base(a, b) + b, (a,), lambda g: (g,), "AddBackward", saved=())
     a, b = as_tensor(a), as_tensor(b)
     sa, sb = a.data.shape, b.data.shape
 
@@ -88,14 +88,14 @@ def add(a: Any, b: Any) -> Tensor:
         return ga, (unbroadcast(g, sb) if b.requires_grad else None)
 
     ad, bd = _promote(a.data, b.data)
-    return from_op(ad + bd, (a, b), backward, "AddBackward")
+    return from_op(ad + bd, (a, b), backward, "AddBackward", saved=())
 
 
 def sub(a: Any, b: Any) -> Tensor:
     """``a - b`` with broadcasting. Backward: ``g`` to ``a``, ``-g`` to ``b``."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(_scalar_base(a, b) - b, (a,), lambda g: (g,), "SubBackward")
+        return from_op(_scalar_base(a, b) - b, (a,), lambda g: (g,), "SubBackward", saved=())
     a, b = as_tensor(a), as_tensor(b)
     sa, sb = a.data.shape, b.data.shape
 
@@ -104,14 +104,14 @@ def sub(a: Any, b: Any) -> Tensor:
         return ga, (-unbroadcast(g, sb) if b.requires_grad else None)
 
     ad, bd = _promote(a.data, b.data)
-    return from_op(ad - bd, (a, b), backward, "SubBackward")
+    return from_op(ad - bd, (a, b), backward, "SubBackward", saved=())
 
 
 def mul(a: Any, b: Any) -> Tensor:
     """``a * b`` with broadcasting. Backward: ``g * b`` to ``a`` and ``g * a`` to ``b``."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(_scalar_base(a, b) * b, (a,), lambda g: (g * b,), "MulBackward")
+        return from_op(_scalar_base(a, b) * b, (a,), lambda g: (g * b,), "MulBackward", saved=())
     a, b = as_tensor(a), as_tensor(b)
     ad, bd = _promote(a.data, b.data)
 
@@ -120,7 +120,9 @@ def mul(a: Any, b: Any) -> Tensor:
         gb = unbroadcast(g * ad, bd.shape) if b.requires_grad else None
         return ga, gb
 
-    return from_op(ad * bd, (a, b), backward, "MulBackward")
+    # As PyTorch: each input is saved only if the other one needs its gradient.
+    saved = ((b,) if a.requires_grad else ()) + ((a,) if b.requires_grad else ())
+    return from_op(ad * bd, (a, b), backward, "MulBackward", saved=saved)
 
 
 def div(a: Any, b: Any) -> Tensor:
@@ -128,7 +130,7 @@ def div(a: Any, b: Any) -> Tensor:
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
         out = _scalar_base(a, b, true_div=True) / b
-        return from_op(out, (a,), lambda g: (g / b,), "DivBackward")
+        return from_op(out, (a,), lambda g: (g / b,), "DivBackward", saved=())
     a, b = as_tensor(a), as_tensor(b)
     ad, bd = _promote(a.data, b.data, true_div=True)
     out = ad / bd
@@ -138,7 +140,8 @@ def div(a: Any, b: Any) -> Tensor:
         gb = unbroadcast(-g * out / bd, bd.shape) if b.requires_grad else None
         return ga, gb
 
-    return from_op(out, (a, b), backward, "DivBackward")
+    saved = (a, b) if b.requires_grad else (b,)
+    return from_op(out, (a, b), backward, "DivBackward", saved=saved)
 
 
 def pow(a: Any, b: Any) -> Tensor:
@@ -173,14 +176,14 @@ def pow(a: Any, b: Any) -> Tensor:
 
 def neg(a: Tensor) -> Tensor:
     """``-a``. Backward: ``-g``."""
-    return from_op(-a.data, (a,), lambda g: (-g,), "NegBackward")
+    return from_op(-a.data, (a,), lambda g: (-g,), "NegBackward", saved=())
 
 
 # ------------------------------------------------------------------- unary functions
 def exp(a: Tensor) -> Tensor:
     r""":math:`e^a`. Backward: :math:`g\,e^a` (the output itself)."""
     out = np.exp(a.data)
-    return from_op(out, (a,), lambda g: (g * out,), "ExpBackward")
+    return from_op(out, (a,), lambda g: (g * out,), "ExpBackward", saved=())
 
 
 def log(a: Tensor) -> Tensor:
@@ -192,7 +195,7 @@ def log(a: Tensor) -> Tensor:
 def sqrt(a: Tensor) -> Tensor:
     r""":math:`\sqrt a`. Backward: :math:`g / (2\sqrt a)`."""
     out = np.sqrt(a.data)
-    return from_op(out, (a,), lambda g: (g / (2 * out),), "SqrtBackward")
+    return from_op(out, (a,), lambda g: (g / (2 * out),), "SqrtBackward", saved=())
 
 
 def abs(a: Tensor) -> Tensor:
@@ -204,7 +207,7 @@ def abs(a: Tensor) -> Tensor:
 def tanh(a: Tensor) -> Tensor:
     r""":math:`\tanh a`. Backward: :math:`g\,(1 - \tanh^2 a)`."""
     out = np.tanh(a.data)
-    return from_op(out, (a,), lambda g: (g * (1 - out * out),), "TanhBackward")
+    return from_op(out, (a,), lambda g: (g * (1 - out * out),), "TanhBackward", saved=())
 
 
 def sigmoid(a: Tensor) -> Tensor:
@@ -217,14 +220,14 @@ def sigmoid(a: Tensor) -> Tensor:
     ad = a.data
     e = np.exp(-np.abs(ad))
     out = np.where(ad >= 0, 1 / (1 + e), e / (1 + e))
-    return from_op(out, (a,), lambda g: (g * out * (1 - out),), "SigmoidBackward")
+    return from_op(out, (a,), lambda g: (g * out * (1 - out),), "SigmoidBackward", saved=())
 
 
 def relu(a: Tensor) -> Tensor:
     r""":math:`\max(0, a)`. Backward: ``g`` where :math:`a > 0`, else 0 (PyTorch's choice at 0)."""
     ad = a.data
     out = np.maximum(ad, 0)
-    return from_op(out, (a,), lambda g: (g * (ad > 0),), "ReluBackward")
+    return from_op(out, (a,), lambda g: (g * (out > 0),), "ReluBackward", saved=())
 
 
 def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
@@ -271,7 +274,9 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         gb = unbroadcast(np.where(cond, 0, g), sb) if b.requires_grad else None
         return ga, gb
 
-    return from_op(np.where(cond, *_promote(a.data, b.data)), (a, b), backward, "WhereBackward")
+    return from_op(
+        np.where(cond, *_promote(a.data, b.data)), (a, b), backward, "WhereBackward", saved=()
+    )
 
 
 def maximum(a: Any, b: Any) -> Tensor:
@@ -296,4 +301,6 @@ def cast(a: Tensor, dtype: Any) -> Tensor:
     src = a.data.dtype
     if dtype.kind != "f":
         return Tensor._wrap(a.data.astype(dtype))
-    return from_op(a.data.astype(dtype), (a,), lambda g: (g.astype(src),), "ToCopyBackward")
+    return from_op(
+        a.data.astype(dtype), (a,), lambda g: (g.astype(src),), "ToCopyBackward", saved=()
+    )

@@ -54,7 +54,7 @@ def sum(a: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
         return (np.broadcast_to(_expand(g, axes, keepdim, shape), shape),)
 
-    return from_op(np.asarray(out), (a,), backward, "SumBackward")
+    return from_op(np.asarray(out), (a,), backward, "SumBackward", saved=())
 
 
 def mean(a: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
@@ -72,7 +72,7 @@ def mean(a: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
         return (np.broadcast_to(_expand(g / n, axes, keepdim, shape), shape),)
 
-    return from_op(np.asarray(out), (a,), backward, "MeanBackward")
+    return from_op(np.asarray(out), (a,), backward, "MeanBackward", saved=())
 
 
 def var(a: Tensor, dim: Dim = None, keepdim: bool = False, correction: int = 1) -> Tensor:

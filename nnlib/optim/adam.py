@@ -65,11 +65,12 @@ class Adam(Optimizer):
 
     Example:
         >>> import numpy as np
+        >>> import nnlib
         >>> from nnlib.nn import Parameter
         >>> from nnlib.optim import Adam
         >>> w = Parameter(np.array([1.0, 2.0]))
         >>> opt = Adam([w], lr=0.1)
-        >>> w.grad = np.array([3.0, -0.5])
+        >>> w.grad = nnlib.tensor([3.0, -0.5], dtype=w.dtype)
         >>> opt.step()  # the first step moves every coordinate by about lr
         >>> w.data.round(6)
         array([0.9, 2.1])
@@ -122,7 +123,7 @@ class Adam(Optimizer):
             l2 = 0.0 if decoupled else weight_decay
             maximize = group["maximize"]
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
                 work, grad_buf = self._scratch(p, 2)
                 grad = self._effective_grad(p, grad_buf, l2, maximize)
@@ -163,4 +164,5 @@ class Adam(Optimizer):
                 np.divide(exp_avg, work, out=work)
                 work *= step_size
                 p.data -= work
+                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
         return loss

@@ -147,13 +147,13 @@ class Optimizer:
 
         Args:
             set_to_none: If true (the default), set each ``.grad`` to ``None``; otherwise
-                give each a fresh array of zeros. Either way the old gradient array is
+                give each a fresh tensor of zeros. Either way the old gradient array is
                 left untouched, since other code may still hold it.
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
-                    p.grad = None if set_to_none else np.zeros_like(p.grad)
+                if p._grad is not None:
+                    p._grad = None if set_to_none else Tensor._wrap(np.zeros_like(p.data))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; implemented by each optimizer.
@@ -187,7 +187,7 @@ class Optimizer:
 
         Returns ``p.grad`` itself when there is nothing to add, else ``out`` filled in.
         """
-        grad = p.grad
+        grad = p._grad.data
         if weight_decay != 0:
             np.multiply(p.data, weight_decay, out=out)
             if maximize:

@@ -60,11 +60,12 @@ class RMSprop(Optimizer):
 
     Example:
         >>> import numpy as np
+        >>> import nnlib
         >>> from nnlib.nn import Parameter
         >>> from nnlib.optim import RMSprop
         >>> w = Parameter(np.array([1.0]))
         >>> opt = RMSprop([w], lr=0.01, alpha=0.75)
-        >>> w.grad = np.array([2.0])
+        >>> w.grad = nnlib.tensor([2.0], dtype=w.dtype)
         >>> opt.step()  # v = 0.25 * 2**2 = 1, so w -= 0.01 * 2 / 1
         >>> w.data
         array([0.98])
@@ -132,7 +133,7 @@ class RMSprop(Optimizer):
             centered = group["centered"]
             maximize = group["maximize"]
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
                 work, grad_buf = self._scratch(p, 2)
                 grad = self._effective_grad(p, grad_buf, weight_decay, maximize)
@@ -174,4 +175,5 @@ class RMSprop(Optimizer):
                     np.multiply(grad, lr, out=grad_buf)
                     grad_buf /= avg
                 p.data -= work if momentum > 0 else grad_buf
+                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
         return loss

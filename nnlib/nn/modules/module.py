@@ -204,8 +204,8 @@ class Module:
         for p in self.parameters():
             if set_to_none:
                 p.grad = None
-            elif p.grad is not None:
-                p.grad = np.zeros_like(p.data)
+            elif p._grad is not None:
+                p._grad = Tensor._wrap(np.zeros_like(p.data))
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (``False``) or unfreeze every parameter."""
@@ -218,8 +218,8 @@ class Module:
         dtype = np.dtype(dtype)
         for p in self.parameters():
             p.data = p.data.astype(dtype)
-            if p.grad is not None:
-                p.grad = p.grad.astype(dtype)
+            if p._grad is not None:
+                p._grad = Tensor._wrap(p._grad.data.astype(dtype))
         for b in self.buffers():
             if b.data.dtype.kind == "f":
                 b.data = b.data.astype(dtype)
