@@ -42,14 +42,20 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """
     if isinstance(data, Tensor):
         data = data.data
-    if dtype is not None:
-        return np.array(data, dtype=dtype)
-    if isinstance(data, (np.ndarray, np.generic)):
+    try:
+        if dtype is not None:
+            return np.array(data, dtype=dtype)
         arr = np.array(data)
-    else:
-        arr = np.array(data)
-        if arr.dtype.kind == "f":
-            arr = arr.astype(np.float32)
+    except ValueError as exc:
+        if "inhomogeneous" not in str(exc) and "sequence" not in str(exc):
+            raise
+        raise ValueError(
+            "Tensor: expected a rectangular (nested) list, every row the same length, got "
+            "rows of different lengths.\nhelp: check the lengths of the inner lists (e.g. "
+            "[len(row) for row in data]); pad or drop the short rows."
+        ) from None
+    if not isinstance(data, (np.ndarray, np.generic)) and arr.dtype.kind == "f":
+        arr = arr.astype(np.float32)
     if arr.dtype.kind in "iu" and arr.dtype != np.int64:
         arr = arr.astype(np.int64)
     if arr.dtype.kind not in "fiub":

@@ -11,6 +11,7 @@ Taught in chapter 2 (backpropagation).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -222,6 +223,28 @@ _methods: dict[str, Any] = {
     "any": _any,
     "clone": _clone,
 }  # fmt: skip
+
+
+def _numpy_names(fn: Any) -> Any:
+    """Accept NumPy's ``axis=``/``keepdims=`` as PyTorch does (``x.sum(axis=1)``)."""
+
+    @functools.wraps(fn)
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        for numpy_name, torch_name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if numpy_name in kwargs:
+                if torch_name in kwargs or (torch_name == "dim" and args):
+                    raise TypeError(
+                        f"{fn.__name__}: expected {torch_name}= or {numpy_name}=, got both.\n"
+                        f"help: they are two names for the same thing; pass {torch_name}= only."
+                    )
+                kwargs[torch_name] = kwargs.pop(numpy_name)
+        return fn(self, *args, **kwargs)
+
+    return method
+
+
+for _name in ("sum", "mean", "max", "min", "var", "std", "logsumexp", "argmax", "argmin"):
+    _methods[_name] = _numpy_names(_methods[_name])
 
 for _name, _fn in _methods.items():
     setattr(Tensor, _name, _fn)

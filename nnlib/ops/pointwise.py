@@ -55,6 +55,8 @@ def _promote(ad: np.ndarray, bd: np.ndarray, true_div: bool = False) -> tuple[np
     """Two operands in PyTorch's common dtype where it differs from NumPy's: a float array
     keeps its dtype against an integer or bool one (float32 * int64 is float32), and true
     division of integers gives float32."""
+    if ad.shape != bd.shape:
+        _check_broadcast(ad.shape, bd.shape)
     fa, fb = ad.dtype.kind == "f", bd.dtype.kind == "f"
     if fa and not fb:
         return ad, bd.astype(ad.dtype)
@@ -63,6 +65,23 @@ def _promote(ad: np.ndarray, bd: np.ndarray, true_div: bool = False) -> tuple[np
     if true_div and not fa:
         return ad.astype(np.float32), bd.astype(np.float32)
     return ad, bd
+
+
+def _check_broadcast(sa: tuple[int, ...], sb: tuple[int, ...]) -> None:
+    """Refuse two shapes that do not broadcast, naming the first dimension that clashes."""
+    try:
+        np.broadcast_shapes(sa, sb)
+    except ValueError:
+        n = max(len(sa), len(sb))
+        pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+        dim = next(i for i in range(n) if pa[i] != pb[i] and 1 not in (pa[i], pb[i]))
+        raise RuntimeError(
+            f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) at "
+            f"non-singleton dimension {dim}: "
+            f"shapes {sa} and {sb} do not broadcast.\nhelp: sizes are compared from the "
+            "right and must be equal or 1; print both .shape values — a transposed matrix "
+            "(.T) or a missing reshape (e.g. y.reshape(-1, 1)) is the usual cause."
+        ) from None
 
 
 def scalar_like(x: Any, like: np.dtype) -> Tensor:

@@ -7,13 +7,20 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper
+from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _check_numbers
 
 
 def _check_adam_args(
     lr: float, betas: tuple[float, float], eps: float, weight_decay: float
 ) -> None:
     """Refuse bad Adam/AdamW hyper-parameters with PyTorch's messages plus a hint."""
+    _check_numbers("Adam", lr=lr, eps=eps, weight_decay=weight_decay)
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(
+            f"Adam: expected betas to be a pair (beta1, beta2), got {betas!r}.\nhelp: pass "
+            "both, e.g. betas=(0.9, 0.999); to change only beta1, betas=(0.8, 0.999)."
+        )
+    _check_numbers("Adam", beta1=betas[0], beta2=betas[1])
     _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=1e-3.")
     _check_hyper(eps >= 0.0, f"Invalid epsilon value: {eps}", "pass eps >= 0, e.g. 1e-8.")
     for i, beta in enumerate(betas):

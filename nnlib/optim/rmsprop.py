@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper
+from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _check_numbers
 
 
 def _lerp_(start: np.ndarray, end: np.ndarray, weight: float, work: np.ndarray) -> None:
@@ -85,6 +85,9 @@ class RMSprop(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
+        _check_numbers(
+            "RMSprop", lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum
+        )
         _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=0.01.")
         _check_hyper(eps >= 0.0, f"Invalid epsilon value: {eps}", "pass eps >= 0, e.g. 1e-8.")
         _check_hyper(

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _invalid
+from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _check_numbers, _invalid
 
 
 class SGD(Optimizer):
@@ -66,6 +66,9 @@ class SGD(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
+        _check_numbers(
+            "SGD", lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay
+        )
         _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=0.01.")
         _check_hyper(
             momentum >= 0.0,

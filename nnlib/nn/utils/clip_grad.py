@@ -40,7 +40,7 @@ def _grads(where: str, parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
     if not params:
         warnings.warn(
             f"{where}: expected parameters, got an empty iterable, so nothing was clipped "
-            "(PyTorch does the same, silently).\nhelp: a generator such as "
+            "(PyTorch warns too).\nhelp: a generator such as "
             "model.parameters() is used up after one pass; call model.parameters() again "
             "for each use.",
             UserWarning,
@@ -50,11 +50,12 @@ def _grads(where: str, parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
 
 
 def _number(where: str, name: str, value: Any) -> float:
-    """A hyper-parameter as a float, refusing strings and other non-numbers."""
-    if isinstance(value, bool) or not isinstance(value, (int, float, np.number, Tensor)):
+    """A hyper-parameter as a float, as PyTorch reads it (``float(value)``)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
         error(where, f"{name} to be a number", f"{type(value).__name__} {value!r}",
               f"pass a plain number, e.g. {name}=1.0.", TypeError)  # fmt: skip
-    return float(value)
 
 
 def _norm(g: np.ndarray, norm_type: float) -> float:
