@@ -352,3 +352,15 @@ def test_fork_rng_restores_the_stream_even_after_manual_seed() -> None:
         nnlib.manual_seed(99)
         nnlib.randn(10)
     np.testing.assert_array_equal(nnlib.rand(3).data, expected)
+
+
+def test_format_all_any_and_abs_as_in_pytorch():
+    t = nnlib.tensor([[1.0, 0.0], [2.0, -3.0]])
+    tt = torch.tensor([[1.0, 0.0], [2.0, -3.0]])
+    assert f"{t[1, 1]:.2e}" == f"{tt[1, 1]:.2e}" == "-3.00e+00"
+    with pytest.raises(TypeError, match="help: "):
+        f"{t:.2f}"
+    np.testing.assert_array_equal(t.all(dim=1).data, tt.all(dim=1).numpy())
+    np.testing.assert_array_equal(t.any(axis=0).data, tt.any(axis=0).numpy())
+    assert bool(np.all(t != 5)) and not bool(np.all(t != 0))  # NumPy calls t.all(axis=...)
+    np.testing.assert_array_equal(abs(t).data, abs(tt).numpy())

@@ -141,14 +141,40 @@ def _argmin(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tens
     return Tensor._wrap(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim), np.int64))
 
 
-def _all(self: Tensor) -> Tensor:
-    """``True`` if every element is non-zero."""
-    return Tensor._wrap(np.asarray(self.data.all()))
+def _all(self: Tensor, dim: int | None = None, keepdim: bool = False, *,
+         out: None = None) -> Tensor:  # fmt: skip
+    """``True`` where every element (over everything, or along ``dim``) is non-zero."""
+    return _logical(self, np.all, dim, keepdim, out)
 
 
-def _any(self: Tensor) -> Tensor:
-    """``True`` if any element is non-zero."""
-    return Tensor._wrap(np.asarray(self.data.any()))
+def _any(self: Tensor, dim: int | None = None, keepdim: bool = False, *,
+         out: None = None) -> Tensor:  # fmt: skip
+    """``True`` where any element (over everything, or along ``dim``) is non-zero."""
+    return _logical(self, np.any, dim, keepdim, out)
+
+
+def _logical(self: Tensor, fn: Any, dim: Any, keepdim: bool, out: Any) -> Tensor:
+    # ``out=None`` is accepted (as torch.all accepts it) so that np.all(t) works as well.
+    if out is not None:
+        raise TypeError(
+            f"{fn.__name__}: expected out=None, got {type(out).__name__}.\nhelp: use the "
+            "returned tensor: mask = t.all(dim=1)."
+        )
+    axis = None if dim is None else reduce._axes(dim, self.data.ndim, fn.__name__)
+    return Tensor._wrap(np.asarray(fn(self.data, axis=axis, keepdims=keepdim)))
+
+
+def _format(self: Tensor, spec: str) -> str:
+    """``f"{t:.3f}"`` for a one-element tensor, as in PyTorch (``repr`` otherwise)."""
+    if self.data.ndim == 0:
+        return format(self.data.item(), spec)
+    if spec:
+        raise TypeError(
+            f"unsupported format string passed to Tensor.__format__: a tensor of shape "
+            f"{self.data.shape} has no single number to format with {spec!r}.\nhelp: format "
+            "one element, f'{t[0]:.3f}', or the number, f'{t.item():.3f}'."
+        )
+    return repr(self)
 
 
 def _clone(self: Tensor) -> Tensor:
@@ -174,6 +200,8 @@ _methods: dict[str, Any] = {
     "__matmul__": matmul,
     "__rmatmul__": _rmatmul,
     "__neg__": neg,
+    "__abs__": abs,
+    "__format__": _format,
     "__getitem__": getitem,
     "__lt__": _compare(np.less),
     "__le__": _compare(np.less_equal),
@@ -243,7 +271,8 @@ def _numpy_names(fn: Any) -> Any:
     return method
 
 
-for _name in ("sum", "mean", "max", "min", "var", "std", "logsumexp", "argmax", "argmin"):
+for _name in ("sum", "mean", "max", "min", "var", "std", "logsumexp", "argmax", "argmin",
+              "all", "any"):  # fmt: skip
     _methods[_name] = _numpy_names(_methods[_name])
 
 for _name, _fn in _methods.items():
