@@ -58,6 +58,12 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
         arr = arr.astype(np.float32)
     if arr.dtype.kind in "iu" and arr.dtype != np.int64:
         arr = arr.astype(np.int64)
+    if arr.dtype.kind in "US":
+        raise TypeError(
+            f"Tensor: expected numbers, got text ({data!r:.40}).\nhelp: numbers read as "
+            "text must be converted first, e.g. float('0.5'), or "
+            "np.array(rows, dtype=np.float32) for a table read from a file."
+        )
     if arr.dtype.kind not in "fiub":
         raise TypeError(
             f"Tensor: expected numbers (floats, ints or bools), got dtype {arr.dtype}.\n"
@@ -290,7 +296,11 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> Any:
         """The shape, or the length of one dimension, as ``torch.Tensor.size``."""
-        return self.data.shape if dim is None else self.data.shape[dim]
+        if dim is None:
+            return self.data.shape
+        from nnlib.ops.shape import _dim  # the ops are attached after this class exists
+
+        return self.data.shape[_dim("Tensor.size", dim, self.data.ndim)]
 
     def dim(self) -> int:
         """The number of dimensions (``ndim``)."""
@@ -502,7 +512,14 @@ def as_tensor(value: Any) -> Tensor:
     """Return ``value`` if it is a tensor; otherwise wrap it as a constant (no copy)."""
     if isinstance(value, Tensor):
         return value
-    return Tensor._wrap(np.asarray(value))
+    arr = np.asarray(value) if isinstance(value, np.ndarray) else _to_array(value)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(
+            f"expected a tensor or numbers, got {type(value).__name__} ({value!r:.60}).\n"
+            "help: pass a tensor (nnlib.tensor([...])) or a plain number; a string such as "
+            "'0.5' must be converted first, float('0.5')."
+        )
+    return Tensor._wrap(arr)
 
 
 # The operator methods (+, @, .sum(), .relu(), ...) are attached by nnlib.ops.

@@ -48,7 +48,14 @@ def _seed(root: Tensor, gradient: Any) -> np.ndarray:
                 "(e.g. loss.mean().backward()), or pass gradient= with the same shape."
             )
         return np.ones_like(root.data)
-    g = np.array(gradient.data if hasattr(gradient, "data") else gradient, dtype=root.data.dtype)
+    try:
+        g = np.array(getattr(gradient, "data", gradient), dtype=root.data.dtype)
+    except (TypeError, ValueError):
+        raise TypeError(
+            f"backward: expected gradient to be a tensor of shape {root.data.shape}, got "
+            f"{type(gradient).__name__}.\nhelp: leave it out for a scalar loss; otherwise "
+            "pass a tensor shaped like the output, e.g. out.backward(nnlib.ones_like(out))."
+        ) from None
     if g.shape != root.data.shape:
         raise RuntimeError(
             f"backward: expected gradient of shape {root.data.shape} (the tensor's shape), got "

@@ -133,12 +133,23 @@ def _bool(self: Tensor) -> Tensor:
 
 def _argmax(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (over everything, or along ``dim``), as int64."""
-    return Tensor._wrap(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim), np.int64))
+    axis = None if dim is None else _one_dim("argmax", dim, self.data.ndim)
+    return Tensor._wrap(np.asarray(np.argmax(self.data, axis=axis, keepdims=keepdim), np.int64))
 
 
 def _argmin(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (over everything, or along ``dim``), as int64."""
-    return Tensor._wrap(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim), np.int64))
+    axis = None if dim is None else _one_dim("argmin", dim, self.data.ndim)
+    return Tensor._wrap(np.asarray(np.argmin(self.data, axis=axis, keepdims=keepdim), np.int64))
+
+
+def _one_dim(where: str, dim: Any, ndim: int) -> int:
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(
+            f"{where}: expected one int dim, got {dim!r}.\nhelp: {where} works along one "
+            "dimension; flatten first to search several, e.g. x.flatten()."
+        )
+    return reduce._axes(dim, ndim, where)[0]
 
 
 def _all(self: Tensor, dim: int | None = None, keepdim: bool = False, *,

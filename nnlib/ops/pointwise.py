@@ -256,6 +256,7 @@ def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tenso
             "clip: expected at least one of min or max, got neither.\n"
             "help: e.g. t.clip(min=0) or t.clip(-1, 1)."
         )
+    min, max = _bound("clip", "min", min), _bound("clip", "max", max)
     ad = a.data
     out = np.clip(ad, min, max)
 
@@ -268,6 +269,18 @@ def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tenso
         return (g * keep,)
 
     return from_op(out, (a,), backward, "ClampBackward")
+
+
+def _bound(where: str, name: str, value: Any) -> Any:
+    """A clamp bound: ``None``, a number, or a tensor (its values) that broadcasts."""
+    if value is None or _is_scalar(value):
+        return value
+    if isinstance(value, Tensor):
+        return value.data
+    raise TypeError(
+        f"{where}: expected {name} to be a number or a tensor, got {type(value).__name__} "
+        f"({value!r:.40}).\nhelp: e.g. t.clamp(min=0.0, max=1.0)."
+    )
 
 
 def _as_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
@@ -314,7 +327,16 @@ def maximum(a: Any, b: Any) -> Tensor:
 
 def cast(a: Tensor, dtype: Any) -> Tensor:
     """Convert to another dtype; the gradient is converted back (``Tensor.to(dtype)``)."""
-    dtype = np.dtype(dtype)
+    given = dtype
+    try:  # a string ("float") is refused, as in PyTorch: np.dtype would read it as float64
+        dtype = None if isinstance(dtype, str) else np.dtype(dtype)
+    except (TypeError, ValueError):
+        dtype = None
+    if dtype is None or dtype.kind not in "fiub":
+        raise TypeError(
+            f"to: expected a dtype such as nnlib.float32, got {given!r:.60}.\n"
+            "help: e.g. x.to(nnlib.float64), or the shortcuts x.float(), x.double(), x.long()."
+        )
     if a.data.dtype == dtype:
         return a
     src = a.data.dtype

@@ -43,6 +43,11 @@ def reshape(a: Tensor, *shape: Any) -> Tensor:
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     old = a.data.shape
+    if not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in shape):
+        raise TypeError(
+            f"reshape: expected the new shape as ints, got {shape!r}.\nhelp: e.g. "
+            "x.reshape(-1, 1) or x.reshape((2, 3)); a size from a division needs // or int()."
+        )
     try:
         out = a.data.reshape(shape)
     except ValueError:
@@ -141,7 +146,14 @@ def getitem(a: Tensor, index: Any) -> Tensor:
     """``a[index]``: NumPy's indexing rules; the backward pass scatter-adds ``g`` back."""
     index = _plain_index(index)
     ad = a.data
-    out = ad[index]
+    try:
+        out = ad[index]
+    except IndexError as exc:
+        raise IndexError(
+            f"index: {exc} (a tensor of shape {ad.shape}).\nhelp: indices run from 0 to "
+            "size - 1 (or -size to -1) in each dimension; index with ints, slices, or integer "
+            "or boolean tensors (labels: y.long())."
+        ) from None
     basic = _is_basic(index)
 
     def backward(g: np.ndarray) -> tuple[np.ndarray]:

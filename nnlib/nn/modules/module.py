@@ -38,7 +38,7 @@ def _arity(cls: type) -> int:
 
 def _refuse_input(module: Module, value: Any) -> None:
     kind = type(value).__name__
-    shape = f" of shape {np.shape(value)}" if not isinstance(value, (int, float)) else ""
+    shape = f" of shape {np.shape(value)}" if isinstance(value, (np.ndarray, list)) else ""
     fix = (
         "nnlib.from_numpy(X).float() (or nnlib.tensor(X, dtype=nnlib.float32))"
         if isinstance(value, np.ndarray)
@@ -188,7 +188,7 @@ class Module:
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
         if self._check_inputs:
             for a in args:
-                if isinstance(a, (np.ndarray, list, tuple, int, float)):
+                if not isinstance(a, (Tensor, int, float)):  # numbers: GaussianNLLLoss's var
                     _refuse_input(self, a)
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks):
             return self.forward(*args, **kwargs)  # the fast path: no hooks
@@ -408,6 +408,12 @@ class Module:
         Raises a ``KeyError`` naming missing and unexpected keys when ``strict``, and a
         ``ValueError`` for a shape mismatch; nothing is changed when it raises.
         """
+        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
+            raise TypeError(
+                f"{type(self).__name__}.load_state_dict: expected a dict from "
+                f"model.state_dict(), got {type(state_dict).__name__}.\nhelp: "
+                "model.load_state_dict(saved) where saved = other_model.state_dict()."
+            )
         own = {}
         for mod_name, m in self.named_modules():
             for store in (m._parameters, m._buffers):
