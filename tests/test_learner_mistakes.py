@@ -356,6 +356,8 @@ MISTAKES = [
             w.nn.utils.clip_grad_norm_(w.net.parameters(), max_norm="1.0"), ACCEPT, ACCEPT),
     Mistake("clip_grad_norm_ with max_norm as a word", lambda w: w.nn.utils.clip_grad_norm_(
         w.net.parameters(), max_norm="big"), REFUSE, REFUSE, (r"max_norm to be a number",)),
+    Mistake("a list of models given to an optimizer", lambda w: w.optim.SGD([w.net], lr=0.1),
+            REFUSE, REFUSE, (r"model\.parameters\(\)",)),
     Mistake("an index past the end", lambda w: w.X[6], REFUSE, REFUSE,
             (r"out of bounds", r"size - 1")),
     Mistake("dim given as a float", lambda w: w.X.sum(dim=1.0), REFUSE, REFUSE,

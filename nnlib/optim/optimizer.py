@@ -160,11 +160,15 @@ class Optimizer:
                     ".requires_grad_(), or use nn.Parameter(...)."
                 )
             if not isinstance(param, Tensor):
+                hint = (
+                    "pass the model's parameters, not the model: model.parameters() (for "
+                    "several models, [*net1.parameters(), *net2.parameters()])."
+                    if hasattr(param, "parameters")
+                    else "wrap arrays as nnlib.nn.Parameter(array) so that they carry a .grad."
+                )
                 raise TypeError(
                     "optimizer can only optimize Tensors, but one of the params is "
-                    f"{type(param).__module__}.{type(param).__name__}\n"
-                    "help: wrap arrays as nnlib.nn.Parameter(array) so that they carry a "
-                    ".grad."
+                    f"{type(param).__module__}.{type(param).__name__}\nhelp: {hint}"
                 )
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
