@@ -17,6 +17,7 @@ import timeit
 import numpy as np
 import torch
 
+import nnlib
 from nnlib.nn.parameter import Parameter
 from nnlib.optim import SGD, Adam, AdamW, RMSprop
 
@@ -48,7 +49,7 @@ def main() -> None:
     for name, ours, theirs, kwargs in CASES:
         params = [Parameter(a.copy()) for a in arrays]
         for p, g in zip(params, grads, strict=True):
-            p.grad = g
+            p.grad = nnlib.tensor(g)
         t_params = [torch.nn.Parameter(torch.tensor(a)) for a in arrays]
         for p, g in zip(t_params, grads, strict=True):
             p.grad = torch.tensor(g)

@@ -13,7 +13,7 @@ Example:
     >>> loss = ((w * x).sum() - 1.0) ** 2
     >>> loss.backward()
     >>> w.grad
-    array([-4., -2.], dtype=float32)
+    tensor([-4., -2.])
 """
 
 from nnlib import ops  # noqa: F401  (binds the operators to Tensor)

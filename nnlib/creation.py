@@ -17,9 +17,15 @@ from nnlib.tensor import Tensor
 
 
 def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:
-    if len(size) == 1 and isinstance(size[0], (tuple, list)):
-        return tuple(int(s) for s in size[0])
-    return tuple(int(s) for s in size)
+    sizes = tuple(size[0]) if len(size) == 1 and isinstance(size[0], (tuple, list)) else size
+    for s in sizes:
+        if isinstance(s, bool) or not isinstance(s, (int, np.integer)) or s < 0:
+            raise (ValueError if isinstance(s, (int, np.integer)) else TypeError)(
+                f"expected sizes that are ints >= 0, got {sizes!r}.\nhelp: give the shape as "
+                "ints, e.g. nnlib.randn(64, 2) or nnlib.zeros((3, 4)); a size from a float "
+                "needs int(...)."
+            )
+    return tuple(int(s) for s in sizes)
 
 
 def _make(data: np.ndarray, requires_grad: bool) -> Tensor:
@@ -110,4 +116,10 @@ def rand(*size: Any, dtype: Any = np.float32, requires_grad: bool = False) -> Te
 
 def randint(low: int, high: int, size: tuple[int, ...]) -> Tensor:
     """Random integers in ``[low, high)`` (int64), from nnlib's seeded generator."""
+    if not low < high:
+        raise RuntimeError(
+            f"randint: expected low < high, got low={low} and high={high}.\nhelp: high is "
+            "excluded: randint(0, 10, (5,)) gives 0 … 9; did you swap them?"
+        )
+    size = _shape((size,))
     return Tensor._wrap(default_generator().integers(low, high, size=size, dtype=np.int64))

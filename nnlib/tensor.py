@@ -11,6 +11,7 @@ Taught in chapter 2 (backpropagation).
 
 from __future__ import annotations
 
+import warnings
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -28,6 +29,11 @@ int32 = np.dtype(np.int32)
 bool_ = np.dtype(np.bool_)
 
 
+# What a node that keeps no tensor for its backward rule holds in ``_saved`` (``+``, ``sum``,
+# reshapes): such a node may be walked again after a backward pass, as in PyTorch.
+_NOTHING_SAVED: list[tuple[Tensor, int]] = []
+
+
 def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """Copy ``data`` into a fresh array with PyTorch's dtype inference.
 
@@ -36,16 +42,28 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     """
     if isinstance(data, Tensor):
         data = data.data
-    if dtype is not None:
-        return np.array(data, dtype=dtype)
-    if isinstance(data, (np.ndarray, np.generic)):
+    try:
+        if dtype is not None:
+            return np.array(data, dtype=dtype)
         arr = np.array(data)
-    else:
-        arr = np.array(data)
-        if arr.dtype.kind == "f":
-            arr = arr.astype(np.float32)
+    except ValueError as exc:
+        if "inhomogeneous" not in str(exc) and "sequence" not in str(exc):
+            raise
+        raise ValueError(
+            "Tensor: expected a rectangular (nested) list, every row the same length, got "
+            "rows of different lengths.\nhelp: check the lengths of the inner lists (e.g. "
+            "[len(row) for row in data]); pad or drop the short rows."
+        ) from None
+    if not isinstance(data, (np.ndarray, np.generic)) and arr.dtype.kind == "f":
+        arr = arr.astype(np.float32)
     if arr.dtype.kind in "iu" and arr.dtype != np.int64:
         arr = arr.astype(np.int64)
+    if arr.dtype.kind in "US":
+        raise TypeError(
+            f"Tensor: expected numbers, got text ({data!r:.40}).\nhelp: numbers read as "
+            "text must be converted first, e.g. float('0.5'), or "
+            "np.array(rows, dtype=np.float32) for a table read from a file."
+        )
     if arr.dtype.kind not in "fiub":
         raise TypeError(
             f"Tensor: expected numbers (floats, ints or bools), got dtype {arr.dtype}.\n"
@@ -68,8 +86,10 @@ class Tensor:
     Attributes:
         data: The values, a NumPy array (in PyTorch ``.data`` is a tensor; nnlib gives you
             the array itself so you can print and plot it).
-        grad: The gradient of the last backward pass, a NumPy array of the same shape, or
-            ``None`` before any backward pass reached this tensor.
+        grad: The gradient the backward passes accumulated, a tensor of the same shape and
+            dtype (as in PyTorch: ``w.grad.zero_()``, ``w.grad.norm()``, and
+            ``w.grad.data`` for the array), or ``None`` before any backward pass reached
+            this tensor.
         requires_grad: Whether operations on this tensor are recorded.
 
     Example:
@@ -78,12 +98,23 @@ class Tensor:
         >>> y = (x * x).sum()
         >>> y.backward()
         >>> x.grad
-        array([2., 4., 6.], dtype=float32)
+        tensor([2., 4., 6.])
 
     Taught in chapter 2 (backpropagation).
     """
 
-    __slots__ = ("__weakref__", "_backward", "_op", "_parents", "data", "grad", "requires_grad")
+    __slots__ = (
+        "__weakref__",
+        "_backward",
+        "_grad",
+        "_op",
+        "_parents",
+        "_retains_grad",
+        "_saved",
+        "_vc",
+        "data",
+        "requires_grad",
+    )
 
     # Make NumPy hand ``ndarray + Tensor`` over to Tensor.__radd__ instead of broadcasting
     # the tensor as an object array.
@@ -91,10 +122,13 @@ class Tensor:
 
     def __init__(self, data: Any, requires_grad: bool = False, dtype: Any = None) -> None:
         self.data = _to_array(data, dtype)
-        self.grad: np.ndarray | None = None
+        self._grad: Tensor | None = None
         self._parents: tuple[Tensor, ...] = ()
         self._backward: BackwardFn | None = None
         self._op = ""
+        self._vc = [0]
+        self._saved: list[tuple[Tensor, int]] | None = _NOTHING_SAVED
+        self._retains_grad = False
         self.requires_grad = False
         if requires_grad:
             self.requires_grad_(True)
@@ -105,10 +139,13 @@ class Tensor:
         """Wrap an array the library just computed: no copy, no checks, no graph."""
         out = object.__new__(cls)
         out.data = data
-        out.grad = None
+        out._grad = None
         out._parents = ()
         out._backward = None
         out._op = ""
+        out._vc = [0]
+        out._saved = _NOTHING_SAVED
+        out._retains_grad = False
         out.requires_grad = False
         return out
 
@@ -127,6 +164,109 @@ class Tensor:
             )
         self.requires_grad = bool(requires_grad)
         return self
+
+    # ------------------------------------------------------------------- gradient
+    @property
+    def grad(self) -> Tensor | None:
+        """The gradient the backward passes accumulated here, a tensor shaped like this one.
+
+        ``None`` until a backward pass reaches the tensor. Only leaves (tensors you made,
+        parameters) get one, unless :meth:`retain_grad` was called on a non-leaf; reading
+        ``.grad`` of any other non-leaf warns and gives ``None``, as in PyTorch.
+        """
+        if self._backward is not None and not self._retains_grad and self._grad is None:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. "
+                "Its .grad attribute won't be populated during backward().\nhelp: call "
+                ".retain_grad() on it before backward() to keep its gradient, or read the "
+                ".grad of the leaf tensors (the parameters) instead.",
+                UserWarning,
+                stacklevel=2,
+            )
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: Tensor | None) -> None:
+        if value is None:
+            self._grad = None
+            return
+        if not isinstance(value, Tensor):
+            raise TypeError(
+                f"Tensor.grad: expected a Tensor or None, got {type(value).__name__}.\n"
+                "help: wrap the values first, e.g. w.grad = nnlib.tensor(array, "
+                "dtype=w.dtype) (PyTorch's .grad is a tensor too)."
+            )
+        if value.data.shape != self.data.shape or value.data.dtype != self.data.dtype:
+            raise RuntimeError(
+                f"Tensor.grad: expected a gradient of shape {self.data.shape} and dtype "
+                f"{self.data.dtype} (this tensor's), got shape {value.data.shape} and dtype "
+                f"{value.data.dtype}.\nhelp: a gradient has the shape and dtype of what it is "
+                "the gradient of; build it with nnlib.zeros_like(w) or .to(w.dtype)."
+            )
+        self._grad = value
+
+    def retain_grad(self) -> None:
+        """Keep the gradient of this non-leaf tensor in ``.grad`` during ``backward()``.
+
+        Example:
+            >>> import nnlib
+            >>> x = nnlib.tensor([1.0, 2.0], requires_grad=True)
+            >>> h = x * 3
+            >>> h.retain_grad()
+            >>> (h * h).sum().backward()
+            >>> h.grad
+            tensor([ 6., 12.])
+
+        Taught in chapter 2 (backpropagation).
+        """
+        if not self.requires_grad:
+            raise RuntimeError(
+                "Tensor.retain_grad: expected a tensor that requires grad, got one that does "
+                "not.\nhelp: only tensors computed from inputs with requires_grad=True get "
+                "a gradient."
+            )
+        if self._backward is not None:
+            self._retains_grad = True
+
+    @property
+    def retains_grad(self) -> bool:
+        """Whether :meth:`retain_grad` was called on this non-leaf tensor."""
+        return self._retains_grad
+
+    @property
+    def _version(self) -> int:
+        """How many times the values were changed in place (PyTorch's ``_version``).
+
+        ``backward()`` compares it with the version each operation saved, so that a tensor
+        changed between the forward and the backward pass raises instead of giving a
+        wrong gradient. Views made by shape operations share their base's counter.
+        """
+        return self._vc[0]
+
+    def _bump_version(self) -> None:
+        """Record an in-place change of the values (optimizers call it after each update)."""
+        self._vc[0] += 1
+
+    def zero_(self) -> Tensor:
+        """Fill with zeros, in place (``p.grad.zero_()``)."""
+        return self.fill_(0)
+
+    def fill_(self, value: float) -> Tensor:
+        """Fill with ``value``, in place."""
+        if self.requires_grad and grad_mode.is_grad_enabled():
+            raise RuntimeError(
+                "Tensor.fill_: a tensor that requires grad cannot be filled in place while "
+                "gradients are recorded.\nhelp: do it inside `with nnlib.no_grad():`."
+            )
+        self.data[...] = value
+        self._vc[0] += 1
+        return self
+
+    def norm(self, p: float = 2) -> Tensor:
+        """The ``p``-norm of all elements, as ``torch.Tensor.norm`` (``p.grad.norm()``)."""
+        if p == 2:
+            return (self * self).sum().sqrt()
+        return (self.abs() ** p).sum() ** (1.0 / p)
 
     # ------------------------------------------------------------------ properties
     @property
@@ -156,7 +296,11 @@ class Tensor:
 
     def size(self, dim: int | None = None) -> Any:
         """The shape, or the length of one dimension, as ``torch.Tensor.size``."""
-        return self.data.shape if dim is None else self.data.shape[dim]
+        if dim is None:
+            return self.data.shape
+        from nnlib.ops.shape import _dim  # the ops are attached after this class exists
+
+        return self.data.shape[_dim("Tensor.size", dim, self.data.ndim)]
 
     def dim(self) -> int:
         """The number of dimensions (``ndim``)."""
@@ -212,22 +356,29 @@ class Tensor:
         return arr.copy() if copy else arr
 
     def detach(self) -> Tensor:
-        """A tensor sharing the same values but cut out of the graph."""
-        return Tensor._wrap(self.data)
+        """A tensor sharing the same values (and version counter) but cut out of the graph."""
+        out = Tensor._wrap(self.data)
+        out._vc = self._vc
+        return out
 
-    def backward(self, gradient: Any = None) -> None:
+    def backward(self, gradient: Any = None, retain_graph: bool | None = None) -> None:
         """Fill ``.grad`` of every leaf this tensor depends on (reverse-mode autodiff).
 
         Args:
             gradient: The gradient of some final scalar with respect to this tensor. Leave
                 it out for a scalar (it is then 1); a non-scalar tensor needs it.
+            retain_graph: Keep the values the graph saved for its backward rules, so that
+                a second ``backward()`` through the same graph works. By default (as in
+                PyTorch) they are freed, and a second pass raises.
 
         Gradients *accumulate*: each call adds to the ``.grad`` already stored, so zero them
-        (``optimizer.zero_grad()``) between training steps.
+        (``optimizer.zero_grad()``) between training steps. A tensor the graph saved that
+        was changed in place since (``with no_grad(): w -= 1``, ``optimizer.step()``) makes
+        the pass raise rather than compute a wrong gradient.
         """
         from nnlib.autograd.engine import run_backward
 
-        run_backward(self, gradient)
+        run_backward(self, gradient, retain_graph=bool(retain_graph))
 
     def __repr__(self) -> str:
         body = np.array2string(
@@ -278,7 +429,17 @@ class Tensor:
             # (as PyTorch does) instead of silently dropping the gradient of ``loss``.
             return NotImplemented
         value = other.data if isinstance(other, Tensor) else other
-        ufunc(self.data, value, out=self.data, casting="same_kind")
+        try:
+            ufunc(self.data, value, out=self.data, casting="same_kind")
+        except (ValueError, TypeError) as exc:
+            shape = np.shape(value)
+            raise RuntimeError(
+                f"Tensor.{name}: expected a value that broadcasts to shape {self.data.shape} "
+                f"with dtype {self.data.dtype}, got shape {shape} ({type(exc).__name__}).\n"
+                "help: an in-place update cannot change the tensor's shape or dtype; use the "
+                "out-of-place form (x = x + y) or fix the other operand."
+            ) from None
+        self._vc[0] += 1
         return self
 
     def __iadd__(self, other: Any) -> Tensor:
@@ -295,7 +456,12 @@ class Tensor:
 
 
 def from_op(
-    data: np.ndarray, parents: tuple[Tensor, ...], backward: BackwardFn, op: str
+    data: np.ndarray,
+    parents: tuple[Tensor, ...],
+    backward: BackwardFn,
+    op: str,
+    saved: Sequence[Tensor] | None = None,
+    view_of: Tensor | None = None,
 ) -> Tensor:
     """Wrap the result of an operation and, when needed, record how to differentiate it.
 
@@ -308,6 +474,13 @@ def from_op(
         parents: The input tensors.
         backward: The chain rule for this operation, as described above.
         op: A name for the graph, shown as ``grad_fn`` (e.g. ``"MulBackward"``).
+        saved: The tensors whose values ``backward`` reads (PyTorch's saved tensors). Their
+            versions are recorded, so that an in-place change before the backward pass
+            raises; and a node that saved something cannot be walked twice without
+            ``retain_graph=True``. ``None`` (the default) means every parent; pass ``()``
+            for a rule that reads no values (``+``, ``sum``, reshapes).
+        view_of: For a view (reshape, transpose, basic indexing): the tensor whose memory
+            the result shares, so both count in-place changes together.
 
     Returns:
         A tensor that requires grad, with the graph edge, if recording is on and any parent
@@ -315,17 +488,23 @@ def from_op(
     """
     out = object.__new__(Tensor)
     out.data = data
-    out.grad = None
+    out._grad = None
+    out._retains_grad = False
     if grad_mode._state.enabled and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._parents = parents
         out._backward = backward
         out._op = op
+        if saved is None:
+            saved = parents
+        out._saved = [(t, t._vc[0]) for t in saved] if saved else _NOTHING_SAVED
     else:
         out.requires_grad = False
         out._parents = ()
         out._backward = None
         out._op = ""
+        out._saved = _NOTHING_SAVED
+    out._vc = [0] if view_of is None else view_of._vc
     return out
 
 
@@ -333,7 +512,14 @@ def as_tensor(value: Any) -> Tensor:
     """Return ``value`` if it is a tensor; otherwise wrap it as a constant (no copy)."""
     if isinstance(value, Tensor):
         return value
-    return Tensor._wrap(np.asarray(value))
+    arr = np.asarray(value) if isinstance(value, np.ndarray) else _to_array(value)
+    if arr.dtype.kind not in "fiub":
+        raise TypeError(
+            f"expected a tensor or numbers, got {type(value).__name__} ({value!r:.60}).\n"
+            "help: pass a tensor (nnlib.tensor([...])) or a plain number; a string such as "
+            "'0.5' must be converted first, float('0.5')."
+        )
+    return Tensor._wrap(arr)
 
 
 # The operator methods (+, @, .sum(), .relu(), ...) are attached by nnlib.ops.

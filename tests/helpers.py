@@ -79,7 +79,7 @@ def check_parity(
             continue
         expected = np.zeros_like(x.data) if t.grad is None else t.grad.numpy()
         assert x.grad is not None, f"input {i} got no gradient"
-        assert isinstance(x.grad, np.ndarray)
+        assert isinstance(x.grad, Tensor), type(x.grad)
         assert x.grad.shape == x.shape, (i, x.grad.shape, x.shape)
         assert x.grad.dtype == x.dtype, (i, x.grad.dtype)
         np.testing.assert_allclose(x.grad, expected, rtol=rtol, atol=atol,

@@ -578,7 +578,7 @@ def test_optimizer_steps_agree_with_nnlib_optim() -> None:
     opt = optim.SGD([w], lr=0.1, momentum=0.9)
     p, v = start.copy(), np.zeros(3)
     for g in grads:
-        w.grad = g.copy()
+        w.grad = nnlib.tensor(g.copy())
         opt.step()
         p, v = ref.sgd_momentum_step_numpy(p, g, v, 0.1, 0.9)
     np.testing.assert_allclose(w.data, p)
@@ -587,7 +587,7 @@ def test_optimizer_steps_agree_with_nnlib_optim() -> None:
     opt = optim.Adam([w], lr=0.01, betas=(0.8, 0.99), eps=1e-6)
     p, m, v = start.copy(), np.zeros(3), np.zeros(3)
     for t, g in enumerate(grads, start=1):
-        w.grad = g.copy()
+        w.grad = nnlib.tensor(g.copy())
         opt.step()
         p, m, v = ref.adam_step_numpy(p, g, m, v, t, 0.01, (0.8, 0.99), 1e-6)
     np.testing.assert_allclose(w.data, p)

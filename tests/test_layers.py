@@ -285,7 +285,7 @@ def test_dropout_p_one_drops_everything():
     out = F.dropout(x, p=1.0)
     assert np.all(out.data == 0)
     out.sum().backward()
-    assert np.all(x.grad == 0)
+    assert np.all(x.grad.data == 0)
 
 
 def test_dropout_is_seeded_and_keeps_dtype():

@@ -12,6 +12,7 @@ import torch
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+import nnlib
 from nnlib.nn import Parameter
 from nnlib.optim import SGD, Adam
 from nnlib.optim import lr_scheduler as nn_sched
@@ -154,7 +155,7 @@ def test_adam_with_a_scheduler_matches_torch(name, kwargs):
                 p.detach().numpy() if isinstance(p, torch.Tensor) else p.data for p in params
             ]
             for p, g in zip(params, mlp_grads(arrays), strict=True):
-                p.grad = torch.tensor(g) if isinstance(p, torch.Tensor) else g
+                p.grad = torch.tensor(g) if isinstance(p, torch.Tensor) else nnlib.tensor(g)
         t_opt.step()
         n_opt.step()
         theirs.step()

@@ -16,6 +16,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+import nnlib
 from nnlib.nn import Parameter
 from nnlib.optim import SGD, Adam, AdamW, Optimizer, RMSprop
 
@@ -61,7 +62,7 @@ def torch_step(opt: torch.optim.Optimizer, params: list[torch.nn.Parameter], ski
 def nnlib_step(opt: Optimizer, params: list[Parameter], skip=()) -> None:
     grads = mlp_grads([p.data for p in params])
     for i, (p, g) in enumerate(zip(params, grads, strict=True)):
-        p.grad = None if i in skip else g
+        p.grad = None if i in skip else nnlib.tensor(g)
     opt.step()
 
 
@@ -212,11 +213,11 @@ def test_step_updates_data_in_place_keeps_float32_and_leaves_grad_alone(name, kw
         grads = [g.astype(np.float32) for g in grads]
         saved = [g.copy() for g in grads]
         for p, g in zip(params, grads, strict=True):
-            p.grad = g
+            p.grad = nnlib.from_numpy(g)
         opt.step()
         for p, g, s in zip(params, grads, saved, strict=True):
             np.testing.assert_array_equal(g, s)
-            assert p.grad is g
+            assert p.grad.data is g
     assert [id(p.data) for p in params] == data_ids
     assert all(p.data.dtype == np.float32 for p in params)
     for state in opt.state.values():
@@ -231,7 +232,7 @@ def test_centered_rmsprop_survives_a_constant_gradient():
     opt = RMSprop([w], lr=0.01, centered=True)
     grad = 0.7 * np.linspace(1, 2, 50)
     for _ in range(6000):
-        w.grad = grad
+        w.grad = nnlib.tensor(grad)
         opt.step()
     assert np.isfinite(w.data).all()
 
@@ -244,7 +245,7 @@ def test_float32_trajectory_is_close_to_torch_float32():
     for _ in range(20):
         grads = mlp_grads([a.astype(np.float64) for a in arrays])
         for p, q, g in zip(n_params, t_params, grads, strict=True):
-            p.grad = g.astype(np.float32)
+            p.grad = nnlib.tensor(g.astype(np.float32))
             q.grad = torch.tensor(g.astype(np.float32))
         t_opt.step()
         n_opt.step()
@@ -258,7 +259,7 @@ def test_float32_trajectory_is_close_to_torch_float32():
 def test_zero_grad_sets_none_by_default():
     params = nnlib_params(initial_arrays())
     for p in params:
-        p.grad = np.ones_like(p.data)
+        p.grad = nnlib.tensor(np.ones_like(p.data))
     opt = SGD(params, lr=0.1)
     opt.zero_grad()
     assert all(p.grad is None for p in params)
@@ -268,7 +269,7 @@ def test_zero_grad_without_none_gives_fresh_zeros_and_keeps_old_arrays():
     params = nnlib_params(initial_arrays())
     old = [np.ones_like(p.data) for p in params]
     for p, g in zip(params, old, strict=True):
-        p.grad = g
+        p.grad = nnlib.tensor(g)
     params[0].grad = None
     SGD(params, lr=0.1).zero_grad(set_to_none=False)
     assert params[0].grad is None
@@ -282,7 +283,7 @@ def test_step_with_closure_returns_its_loss():
     opt = SGD([w], lr=0.5)
 
     def closure():
-        w.grad = 2 * w.data
+        w.grad = nnlib.tensor(2 * w.data)
         return float((w.data**2).sum())
 
     assert opt.step(closure) == 5.0
@@ -514,7 +515,7 @@ arrays = hnp.arrays(np.float64, hnp.array_shapes(max_dims=3, max_side=4), elemen
 def test_plain_sgd_is_p_minus_lr_g(p0, data, lr):
     grad = data.draw(hnp.arrays(np.float64, p0.shape, elements=finite))
     w = Parameter(p0.copy())
-    w.grad = grad
+    w.grad = nnlib.tensor(grad)
     SGD([w], lr=lr).step()
     np.testing.assert_array_equal(w.data, p0 - lr * grad)
 
@@ -525,7 +526,7 @@ def test_first_adam_step_moves_each_coordinate_by_lr(p0, data, lr):
     big = st.floats(1e-3, 1e3) | st.floats(-1e3, -1e-3)
     grad = data.draw(hnp.arrays(np.float64, p0.shape, elements=big))
     w = Parameter(p0.copy())
-    w.grad = grad
+    w.grad = nnlib.tensor(grad)
     Adam([w], lr=lr).step()
     np.testing.assert_allclose(w.data, p0 - lr * np.sign(grad), rtol=1e-9, atol=lr * 1e-4)
 
@@ -539,7 +540,7 @@ def test_maximize_is_minimizing_the_negated_gradient(p0, data, momentum, nestero
     kwargs = {"lr": 0.1, "momentum": momentum, "nesterov": nesterov}
     opt_a, opt_b = SGD([a], maximize=True, **kwargs), SGD([b], **kwargs)
     for _ in range(3):
-        a.grad, b.grad = grad, -grad
+        a.grad, b.grad = nnlib.tensor(grad), nnlib.tensor(-grad)
         opt_a.step()
         opt_b.step()
     np.testing.assert_array_equal(a.data, b.data)

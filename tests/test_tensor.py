@@ -75,12 +75,13 @@ def test_from_numpy_shares_memory():
     assert t.data is arr and t.tolist() == [100.0, 2.0]
 
 
-def test_data_and_grad_are_ndarrays():
+def test_data_is_an_ndarray_and_grad_a_tensor():
     x = nnlib.tensor([1.0, 2.0], requires_grad=True)
     assert x.grad is None
     (x * x).sum().backward()
-    assert type(x.data) is np.ndarray and type(x.grad) is np.ndarray
-    assert x.grad.shape == x.data.shape
+    assert type(x.data) is np.ndarray and type(x.grad) is nnlib.Tensor
+    assert type(x.grad.data) is np.ndarray and not x.grad.requires_grad
+    assert x.grad.shape == x.data.shape and x.grad is x.grad
 
 
 def test_shape_and_size_accessors():
@@ -165,7 +166,7 @@ def test_tensors_are_hashable_by_identity():
 def test_inplace_update_under_no_grad_keeps_the_leaf():
     w = nnlib.tensor([1.0, 2.0], requires_grad=True)
     (w * w).sum().backward()
-    grad_before = w.grad.copy()
+    grad_before = w.grad.data.copy()
     data_id = id(w.data)
     same = w
     with nnlib.no_grad():
@@ -351,3 +352,15 @@ def test_fork_rng_restores_the_stream_even_after_manual_seed() -> None:
         nnlib.manual_seed(99)
         nnlib.randn(10)
     np.testing.assert_array_equal(nnlib.rand(3).data, expected)
+
+
+def test_format_all_any_and_abs_as_in_pytorch():
+    t = nnlib.tensor([[1.0, 0.0], [2.0, -3.0]])
+    tt = torch.tensor([[1.0, 0.0], [2.0, -3.0]])
+    assert f"{t[1, 1]:.2e}" == f"{tt[1, 1]:.2e}" == "-3.00e+00"
+    with pytest.raises(TypeError, match="help: "):
+        f"{t:.2f}"
+    np.testing.assert_array_equal(t.all(dim=1).data, tt.all(dim=1).numpy())
+    np.testing.assert_array_equal(t.any(axis=0).data, tt.any(axis=0).numpy())
+    assert bool(np.all(t != 5)) and not bool(np.all(t != 0))  # NumPy calls t.all(axis=...)
+    np.testing.assert_array_equal(abs(t).data, abs(tt).numpy())

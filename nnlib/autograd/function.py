@@ -48,7 +48,7 @@ class Function:
         >>> x = nnlib.tensor([2.0], requires_grad=True)
         >>> Cube.apply(x).sum().backward()
         >>> x.grad
-        array([12.], dtype=float32)
+        tensor([12.])
 
     Taught in chapter 2 (backpropagation).
     """

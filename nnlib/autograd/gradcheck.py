@@ -97,7 +97,7 @@ def gradcheck(
                 recomputed = _outputs(fn, inputs)[o_idx]
                 recomputed.backward(seed.reshape(out.data.shape))
                 if x.grad is not None:
-                    analytical[k] = x.grad.ravel()
+                    analytical[k] = x.grad.data.ravel()
             numerical = np.zeros_like(analytical)
             # Perturb the input in place, element by element in the order of .ravel(). (Not
             # through x.data.reshape(-1): for a non-C-contiguous array that is a copy.)

@@ -63,7 +63,7 @@ def relu_grad(x: np.ndarray) -> np.ndarray:
     """The derivative of ReLU at each element, by nnlib's autograd (0 at x = 0)."""
     xt = _t(x, requires_grad=True)
     nnlib.relu(xt).sum().backward()
-    return xt.grad
+    return xt.grad.data
 
 
 def maxout_numpy(z: np.ndarray, pieces: int) -> np.ndarray:
@@ -125,12 +125,12 @@ def sgd_momentum_step(
     if optim is None:
         return sgd_momentum_step_numpy(param, grad, velocity, lr, momentum)
     p = parameter(np.array(param, dtype=np.float64))
-    p.grad = np.array(grad, dtype=np.float64)
+    p.grad = nnlib.Tensor(np.array(grad, dtype=np.float64))
     opt = optim.SGD([p], lr=lr, momentum=momentum)
     if momentum != 0:
         opt.state[p]["momentum_buffer"] = np.array(velocity, dtype=np.float64)
     opt.step()
-    v = opt.state[p]["momentum_buffer"] if momentum != 0 else p.grad.copy()
+    v = opt.state[p]["momentum_buffer"] if momentum != 0 else p.grad.data.copy()
     return p.data, v
 
 
@@ -160,7 +160,7 @@ def adam_step(
     if optim is None:
         return adam_step_numpy(param, grad, m, v, t, lr, betas, eps)
     p = parameter(np.array(param, dtype=np.float64))
-    p.grad = np.array(grad, dtype=np.float64)
+    p.grad = nnlib.Tensor(np.array(grad, dtype=np.float64))
     opt = optim.Adam([p], lr=lr, betas=betas, eps=eps)
     opt.state[p].update(
         step=t - 1,

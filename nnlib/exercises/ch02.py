@@ -61,7 +61,7 @@ def _net_reference(X: Any, y: Any, W1: Any, b1: Any, W2: Any, b2: Any) -> tuple[
     # Mean binary cross-entropy of σ(z) against y, in the stable form.
     loss = (nnlib.relu(z) - z * nnlib.tensor(y) + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()
     loss.backward()
-    return tuple(p.grad for p in params)
+    return tuple(p.grad.data for p in params)
 
 
 def _net_numpy(
@@ -208,7 +208,7 @@ def _neuron_reference(w: Any, x: Any, b: float, y: float) -> tuple[Any, Any]:
     bt = nnlib.tensor(np.float64(b), requires_grad=True)
     loss = ((wt * nnlib.tensor(x)).sum() + bt - y) ** 2
     loss.backward()
-    return wt.grad, bt.grad
+    return wt.grad.data, bt.grad.data
 
 
 def _neuron_numpy(w: Any, x: Any, b: float, y: float, *, times: Any = "x",

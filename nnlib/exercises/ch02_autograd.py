@@ -111,7 +111,7 @@ def evaluate_backward_rule(
         return crashed("backward", err)
     if all(x.grad is None for x in xs):
         return not_attempted
-    if any(x.grad is not None and np.any(x.grad != 0) for x in xs):
+    if any(x.grad is not None and np.any(x.grad.data != 0) for x in xs):
         return Verdict(
             FAIL,
             f"✗ {name}: backward ignores grad_output: with grad_output = 0 it still returned "

@@ -363,9 +363,10 @@ def _rmsprop_reference(
     """One step of :class:`nnlib.optim.RMSprop` from the running average ``square_avg``."""
     from nnlib import optim
     from nnlib.nn import Parameter
+    from nnlib.tensor import Tensor
 
     p = Parameter(np.array(param, dtype=np.float64))
-    p.grad = np.array(grad, dtype=np.float64)
+    p.grad = Tensor(np.array(grad, dtype=np.float64))
     opt = optim.RMSprop([p], lr=lr, alpha=alpha, eps=eps)
     opt.state[p].update(step=0, square_avg=np.array(square_avg, dtype=np.float64))
     opt.step()

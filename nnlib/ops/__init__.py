@@ -11,6 +11,7 @@ Taught in chapter 2 (backpropagation).
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import numpy as np
@@ -132,27 +133,64 @@ def _bool(self: Tensor) -> Tensor:
 
 def _argmax(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the largest value (over everything, or along ``dim``), as int64."""
-    return Tensor._wrap(np.asarray(np.argmax(self.data, axis=dim, keepdims=keepdim), np.int64))
+    axis = None if dim is None else _one_dim("argmax", dim, self.data.ndim)
+    return Tensor._wrap(np.asarray(np.argmax(self.data, axis=axis, keepdims=keepdim), np.int64))
 
 
 def _argmin(self: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor:
     """Index of the smallest value (over everything, or along ``dim``), as int64."""
-    return Tensor._wrap(np.asarray(np.argmin(self.data, axis=dim, keepdims=keepdim), np.int64))
+    axis = None if dim is None else _one_dim("argmin", dim, self.data.ndim)
+    return Tensor._wrap(np.asarray(np.argmin(self.data, axis=axis, keepdims=keepdim), np.int64))
 
 
-def _all(self: Tensor) -> Tensor:
-    """``True`` if every element is non-zero."""
-    return Tensor._wrap(np.asarray(self.data.all()))
+def _one_dim(where: str, dim: Any, ndim: int) -> int:
+    if isinstance(dim, (tuple, list)):
+        raise TypeError(
+            f"{where}: expected one int dim, got {dim!r}.\nhelp: {where} works along one "
+            "dimension; flatten first to search several, e.g. x.flatten()."
+        )
+    return reduce._axes(dim, ndim, where)[0]
 
 
-def _any(self: Tensor) -> Tensor:
-    """``True`` if any element is non-zero."""
-    return Tensor._wrap(np.asarray(self.data.any()))
+def _all(self: Tensor, dim: int | None = None, keepdim: bool = False, *,
+         out: None = None) -> Tensor:  # fmt: skip
+    """``True`` where every element (over everything, or along ``dim``) is non-zero."""
+    return _logical(self, np.all, dim, keepdim, out)
+
+
+def _any(self: Tensor, dim: int | None = None, keepdim: bool = False, *,
+         out: None = None) -> Tensor:  # fmt: skip
+    """``True`` where any element (over everything, or along ``dim``) is non-zero."""
+    return _logical(self, np.any, dim, keepdim, out)
+
+
+def _logical(self: Tensor, fn: Any, dim: Any, keepdim: bool, out: Any) -> Tensor:
+    # ``out=None`` is accepted (as torch.all accepts it) so that np.all(t) works as well.
+    if out is not None:
+        raise TypeError(
+            f"{fn.__name__}: expected out=None, got {type(out).__name__}.\nhelp: use the "
+            "returned tensor: mask = t.all(dim=1)."
+        )
+    axis = None if dim is None else reduce._axes(dim, self.data.ndim, fn.__name__)
+    return Tensor._wrap(np.asarray(fn(self.data, axis=axis, keepdims=keepdim)))
+
+
+def _format(self: Tensor, spec: str) -> str:
+    """``f"{t:.3f}"`` for a one-element tensor, as in PyTorch (``repr`` otherwise)."""
+    if self.data.ndim == 0:
+        return format(self.data.item(), spec)
+    if spec:
+        raise TypeError(
+            f"unsupported format string passed to Tensor.__format__: a tensor of shape "
+            f"{self.data.shape} has no single number to format with {spec!r}.\nhelp: format "
+            "one element, f'{t[0]:.3f}', or the number, f'{t.item():.3f}'."
+        )
+    return repr(self)
 
 
 def _clone(self: Tensor) -> Tensor:
     """A copy with its own memory that stays in the graph (the gradient passes through)."""
-    return from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward")
+    return from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward", ())
 
 
 def _rmatmul(self: Tensor, other: Any) -> Tensor:
@@ -173,6 +211,8 @@ _methods: dict[str, Any] = {
     "__matmul__": matmul,
     "__rmatmul__": _rmatmul,
     "__neg__": neg,
+    "__abs__": abs,
+    "__format__": _format,
     "__getitem__": getitem,
     "__lt__": _compare(np.less),
     "__le__": _compare(np.less_equal),
@@ -222,6 +262,29 @@ _methods: dict[str, Any] = {
     "any": _any,
     "clone": _clone,
 }  # fmt: skip
+
+
+def _numpy_names(fn: Any) -> Any:
+    """Accept NumPy's ``axis=``/``keepdims=`` as PyTorch does (``x.sum(axis=1)``)."""
+
+    @functools.wraps(fn)
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        for numpy_name, torch_name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if numpy_name in kwargs:
+                if torch_name in kwargs or (torch_name == "dim" and args):
+                    raise TypeError(
+                        f"{fn.__name__}: expected {torch_name}= or {numpy_name}=, got both.\n"
+                        f"help: they are two names for the same thing; pass {torch_name}= only."
+                    )
+                kwargs[torch_name] = kwargs.pop(numpy_name)
+        return fn(self, *args, **kwargs)
+
+    return method
+
+
+for _name in ("sum", "mean", "max", "min", "var", "std", "logsumexp", "argmax", "argmin",
+              "all", "any"):  # fmt: skip
+    _methods[_name] = _numpy_names(_methods[_name])
 
 for _name, _fn in _methods.items():
     setattr(Tensor, _name, _fn)

@@ -52,7 +52,7 @@ def matmul(a: Any, b: Any) -> Tensor:
             gb = ad.T @ g if b.requires_grad else None
             return ga, gb
 
-        return from_op(out, (a, b), backward2, "MmBackward")
+        return from_op(out, (a, b), backward2, "MmBackward", _saved_mm(a, b))
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         a2 = ad[None, :] if ad.ndim == 1 else ad
@@ -71,7 +71,12 @@ def matmul(a: Any, b: Any) -> Tensor:
             gb = unbroadcast(np.swapaxes(a2, -1, -2) @ g2, b2.shape).reshape(bd.shape)
         return ga, gb
 
-    return from_op(out, (a, b), backward, "MatmulBackward")
+    return from_op(out, (a, b), backward, "MatmulBackward", _saved_mm(a, b))
+
+
+def _saved_mm(a: Tensor, b: Tensor) -> tuple[Tensor, ...]:
+    """What a product saves, as in PyTorch: each factor only if the other needs a gradient."""
+    return ((b,) if a.requires_grad else ()) + ((a,) if b.requires_grad else ())
 
 
 def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
@@ -107,4 +112,4 @@ def linear(x: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
             return gx, gw
         return gx, gw, (g2.sum(axis=0) if bias.requires_grad else None)
 
-    return from_op(out, parents, backward, "AddmmBackward")
+    return from_op(out, parents, backward, "AddmmBackward", _saved_mm(x, weight))

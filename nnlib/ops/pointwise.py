@@ -55,6 +55,8 @@ def _promote(ad: np.ndarray, bd: np.ndarray, true_div: bool = False) -> tuple[np
     """Two operands in PyTorch's common dtype where it differs from NumPy's: a float array
     keeps its dtype against an integer or bool one (float32 * int64 is float32), and true
     division of integers gives float32."""
+    if ad.shape != bd.shape:
+        _check_broadcast(ad.shape, bd.shape)
     fa, fb = ad.dtype.kind == "f", bd.dtype.kind == "f"
     if fa and not fb:
         return ad, bd.astype(ad.dtype)
@@ -63,6 +65,23 @@ def _promote(ad: np.ndarray, bd: np.ndarray, true_div: bool = False) -> tuple[np
     if true_div and not fa:
         return ad.astype(np.float32), bd.astype(np.float32)
     return ad, bd
+
+
+def _check_broadcast(sa: tuple[int, ...], sb: tuple[int, ...]) -> None:
+    """Refuse two shapes that do not broadcast, naming the first dimension that clashes."""
+    try:
+        np.broadcast_shapes(sa, sb)
+    except ValueError:
+        n = max(len(sa), len(sb))
+        pa, pb = (1,) * (n - len(sa)) + sa, (1,) * (n - len(sb)) + sb
+        dim = next(i for i in range(n) if pa[i] != pb[i] and 1 not in (pa[i], pb[i]))
+        raise RuntimeError(
+            f"The size of tensor a ({pa[dim]}) must match the size of tensor b ({pb[dim]}) at "
+            f"non-singleton dimension {dim}: "
+            f"shapes {sa} and {sb} do not broadcast.\nhelp: sizes are compared from the "
+            "right and must be equal or 1; print both .shape values — a transposed matrix "
+            "(.T) or a missing reshape (e.g. y.reshape(-1, 1)) is the usual cause."
+        ) from None
 
 
 def scalar_like(x: Any, like: np.dtype) -> Tensor:
@@ -79,7 +98,7 @@ def add(a: Any, b: Any) -> Tensor:
     """``a + b`` with broadcasting. Backward: the gradient flows unchanged to both inputs."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(_scalar_base(a, b) + b, (a,), lambda g: (g,), "AddBackward")
+        return from_op(_scalar_base(a, b) + b, (a,), lambda g: (g,), "AddBackward", saved=())
     a, b = as_tensor(a), as_tensor(b)
     sa, sb = a.data.shape, b.data.shape
 
@@ -88,14 +107,14 @@ def add(a: Any, b: Any) -> Tensor:
         return ga, (unbroadcast(g, sb) if b.requires_grad else None)
 
     ad, bd = _promote(a.data, b.data)
-    return from_op(ad + bd, (a, b), backward, "AddBackward")
+    return from_op(ad + bd, (a, b), backward, "AddBackward", saved=())
 
 
 def sub(a: Any, b: Any) -> Tensor:
     """``a - b`` with broadcasting. Backward: ``g`` to ``a``, ``-g`` to ``b``."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(_scalar_base(a, b) - b, (a,), lambda g: (g,), "SubBackward")
+        return from_op(_scalar_base(a, b) - b, (a,), lambda g: (g,), "SubBackward", saved=())
     a, b = as_tensor(a), as_tensor(b)
     sa, sb = a.data.shape, b.data.shape
 
@@ -104,14 +123,14 @@ def sub(a: Any, b: Any) -> Tensor:
         return ga, (-unbroadcast(g, sb) if b.requires_grad else None)
 
     ad, bd = _promote(a.data, b.data)
-    return from_op(ad - bd, (a, b), backward, "SubBackward")
+    return from_op(ad - bd, (a, b), backward, "SubBackward", saved=())
 
 
 def mul(a: Any, b: Any) -> Tensor:
     """``a * b`` with broadcasting. Backward: ``g * b`` to ``a`` and ``g * a`` to ``b``."""
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
-        return from_op(_scalar_base(a, b) * b, (a,), lambda g: (g * b,), "MulBackward")
+        return from_op(_scalar_base(a, b) * b, (a,), lambda g: (g * b,), "MulBackward", saved=())
     a, b = as_tensor(a), as_tensor(b)
     ad, bd = _promote(a.data, b.data)
 
@@ -120,7 +139,9 @@ def mul(a: Any, b: Any) -> Tensor:
         gb = unbroadcast(g * ad, bd.shape) if b.requires_grad else None
         return ga, gb
 
-    return from_op(ad * bd, (a, b), backward, "MulBackward")
+    # As PyTorch: each input is saved only if the other one needs its gradient.
+    saved = ((b,) if a.requires_grad else ()) + ((a,) if b.requires_grad else ())
+    return from_op(ad * bd, (a, b), backward, "MulBackward", saved=saved)
 
 
 def div(a: Any, b: Any) -> Tensor:
@@ -128,7 +149,7 @@ def div(a: Any, b: Any) -> Tensor:
     if _is_scalar(b):
         a, b = as_tensor(a), b.item() if isinstance(b, np.number) else b
         out = _scalar_base(a, b, true_div=True) / b
-        return from_op(out, (a,), lambda g: (g / b,), "DivBackward")
+        return from_op(out, (a,), lambda g: (g / b,), "DivBackward", saved=())
     a, b = as_tensor(a), as_tensor(b)
     ad, bd = _promote(a.data, b.data, true_div=True)
     out = ad / bd
@@ -138,7 +159,8 @@ def div(a: Any, b: Any) -> Tensor:
         gb = unbroadcast(-g * out / bd, bd.shape) if b.requires_grad else None
         return ga, gb
 
-    return from_op(out, (a, b), backward, "DivBackward")
+    saved = (a, b) if b.requires_grad else (b,)
+    return from_op(out, (a, b), backward, "DivBackward", saved=saved)
 
 
 def pow(a: Any, b: Any) -> Tensor:
@@ -173,14 +195,14 @@ def pow(a: Any, b: Any) -> Tensor:
 
 def neg(a: Tensor) -> Tensor:
     """``-a``. Backward: ``-g``."""
-    return from_op(-a.data, (a,), lambda g: (-g,), "NegBackward")
+    return from_op(-a.data, (a,), lambda g: (-g,), "NegBackward", saved=())
 
 
 # ------------------------------------------------------------------- unary functions
 def exp(a: Tensor) -> Tensor:
     r""":math:`e^a`. Backward: :math:`g\,e^a` (the output itself)."""
     out = np.exp(a.data)
-    return from_op(out, (a,), lambda g: (g * out,), "ExpBackward")
+    return from_op(out, (a,), lambda g: (g * out,), "ExpBackward", saved=())
 
 
 def log(a: Tensor) -> Tensor:
@@ -192,7 +214,7 @@ def log(a: Tensor) -> Tensor:
 def sqrt(a: Tensor) -> Tensor:
     r""":math:`\sqrt a`. Backward: :math:`g / (2\sqrt a)`."""
     out = np.sqrt(a.data)
-    return from_op(out, (a,), lambda g: (g / (2 * out),), "SqrtBackward")
+    return from_op(out, (a,), lambda g: (g / (2 * out),), "SqrtBackward", saved=())
 
 
 def abs(a: Tensor) -> Tensor:
@@ -204,7 +226,7 @@ def abs(a: Tensor) -> Tensor:
 def tanh(a: Tensor) -> Tensor:
     r""":math:`\tanh a`. Backward: :math:`g\,(1 - \tanh^2 a)`."""
     out = np.tanh(a.data)
-    return from_op(out, (a,), lambda g: (g * (1 - out * out),), "TanhBackward")
+    return from_op(out, (a,), lambda g: (g * (1 - out * out),), "TanhBackward", saved=())
 
 
 def sigmoid(a: Tensor) -> Tensor:
@@ -217,14 +239,14 @@ def sigmoid(a: Tensor) -> Tensor:
     ad = a.data
     e = np.exp(-np.abs(ad))
     out = np.where(ad >= 0, 1 / (1 + e), e / (1 + e))
-    return from_op(out, (a,), lambda g: (g * out * (1 - out),), "SigmoidBackward")
+    return from_op(out, (a,), lambda g: (g * out * (1 - out),), "SigmoidBackward", saved=())
 
 
 def relu(a: Tensor) -> Tensor:
     r""":math:`\max(0, a)`. Backward: ``g`` where :math:`a > 0`, else 0 (PyTorch's choice at 0)."""
     ad = a.data
     out = np.maximum(ad, 0)
-    return from_op(out, (a,), lambda g: (g * (ad > 0),), "ReluBackward")
+    return from_op(out, (a,), lambda g: (g * (out > 0),), "ReluBackward", saved=())
 
 
 def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:
@@ -234,6 +256,7 @@ def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tenso
             "clip: expected at least one of min or max, got neither.\n"
             "help: e.g. t.clip(min=0) or t.clip(-1, 1)."
         )
+    min, max = _bound("clip", "min", min), _bound("clip", "max", max)
     ad = a.data
     out = np.clip(ad, min, max)
 
@@ -246,6 +269,18 @@ def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tenso
         return (g * keep,)
 
     return from_op(out, (a,), backward, "ClampBackward")
+
+
+def _bound(where: str, name: str, value: Any) -> Any:
+    """A clamp bound: ``None``, a number, or a tensor (its values) that broadcasts."""
+    if value is None or _is_scalar(value):
+        return value
+    if isinstance(value, Tensor):
+        return value.data
+    raise TypeError(
+        f"{where}: expected {name} to be a number or a tensor, got {type(value).__name__} "
+        f"({value!r:.40}).\nhelp: e.g. t.clamp(min=0.0, max=1.0)."
+    )
 
 
 def _as_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
@@ -271,7 +306,9 @@ def where(condition: Any, a: Any, b: Any) -> Tensor:
         gb = unbroadcast(np.where(cond, 0, g), sb) if b.requires_grad else None
         return ga, gb
 
-    return from_op(np.where(cond, *_promote(a.data, b.data)), (a, b), backward, "WhereBackward")
+    return from_op(
+        np.where(cond, *_promote(a.data, b.data)), (a, b), backward, "WhereBackward", saved=()
+    )
 
 
 def maximum(a: Any, b: Any) -> Tensor:
@@ -290,10 +327,21 @@ def maximum(a: Any, b: Any) -> Tensor:
 
 def cast(a: Tensor, dtype: Any) -> Tensor:
     """Convert to another dtype; the gradient is converted back (``Tensor.to(dtype)``)."""
-    dtype = np.dtype(dtype)
+    given = dtype
+    try:  # a string ("float") is refused, as in PyTorch: np.dtype would read it as float64
+        dtype = None if isinstance(dtype, str) else np.dtype(dtype)
+    except (TypeError, ValueError):
+        dtype = None
+    if dtype is None or dtype.kind not in "fiub":
+        raise TypeError(
+            f"to: expected a dtype such as nnlib.float32, got {given!r:.60}.\n"
+            "help: e.g. x.to(nnlib.float64), or the shortcuts x.float(), x.double(), x.long()."
+        )
     if a.data.dtype == dtype:
         return a
     src = a.data.dtype
     if dtype.kind != "f":
         return Tensor._wrap(a.data.astype(dtype))
-    return from_op(a.data.astype(dtype), (a,), lambda g: (g.astype(src),), "ToCopyBackward")
+    return from_op(
+        a.data.astype(dtype), (a,), lambda g: (g.astype(src),), "ToCopyBackward", saved=()
+    )

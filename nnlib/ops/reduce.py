@@ -26,7 +26,14 @@ def _axes(dim: Dim, ndim: int, where: str) -> tuple[int, ...]:
     """Normalise ``dim`` (None, int or tuple, negatives allowed) to a tuple of axes."""
     if dim is None:
         return tuple(range(ndim))
-    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim)
+    ok = isinstance(dim, (int, np.integer, tuple, list)) and not isinstance(dim, bool)
+    dims = (dim,) if isinstance(dim, (int, np.integer)) else tuple(dim) if ok else ()
+    if not ok or not all(isinstance(d, (int, np.integer)) for d in dims):
+        raise TypeError(
+            f"{where}: expected dim to be an int or a tuple of ints, got "
+            f"{type(dim).__name__} ({dim!r}).\nhelp: e.g. dim=0 (down the rows), dim=1 or "
+            "dim=-1 (along each row), dim=(0, 1)."
+        )
     out = []
     for d in dims:
         if not -builtins.max(ndim, 1) <= d < builtins.max(ndim, 1):
@@ -54,7 +61,7 @@ def sum(a: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
         return (np.broadcast_to(_expand(g, axes, keepdim, shape), shape),)
 
-    return from_op(np.asarray(out), (a,), backward, "SumBackward")
+    return from_op(np.asarray(out), (a,), backward, "SumBackward", saved=())
 
 
 def mean(a: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
@@ -72,7 +79,7 @@ def mean(a: Tensor, dim: Dim = None, keepdim: bool = False) -> Tensor:
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
         return (np.broadcast_to(_expand(g / n, axes, keepdim, shape), shape),)
 
-    return from_op(np.asarray(out), (a,), backward, "MeanBackward")
+    return from_op(np.asarray(out), (a,), backward, "MeanBackward", saved=())
 
 
 def var(a: Tensor, dim: Dim = None, keepdim: bool = False, correction: int = 1) -> Tensor:

@@ -17,11 +17,37 @@ import numpy as np
 from nnlib.tensor import Tensor, as_tensor, from_op
 
 
+def _dim(where: str, dim: Any, ndim: int, extra: int = 0) -> int:
+    """Check one dimension index against PyTorch's range and return it as a non-negative int.
+
+    ``extra=1`` allows one past the end (``unsqueeze`` inserts a new dimension there).
+    """
+    size = max(ndim + extra, 1)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(
+            f"{where}: expected dim to be an int, got {type(dim).__name__} ({dim!r}).\n"
+            "help: pass one integer dimension, e.g. dim=0 (rows) or dim=-1 (the last)."
+        )
+    if not -size <= dim < size:
+        raise IndexError(
+            f"{where}: Dimension out of range (expected to be in range of [{-size}, "
+            f"{size - 1}], but got {dim}) for a tensor of {ndim} dimension(s).\n"
+            f"help: dims count from 0 to {size - 1} (or -1 for the last); check the "
+            "tensor's .shape."
+        )
+    return int(dim) % size
+
+
 def reshape(a: Tensor, *shape: Any) -> Tensor:
     """The same values in a new shape (``-1`` infers one dimension), as ``torch.reshape``."""
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         shape = tuple(shape[0])
     old = a.data.shape
+    if not all(isinstance(s, (int, np.integer)) and not isinstance(s, bool) for s in shape):
+        raise TypeError(
+            f"reshape: expected the new shape as ints, got {shape!r}.\nhelp: e.g. "
+            "x.reshape(-1, 1) or x.reshape((2, 3)); a size from a division needs // or int()."
+        )
     try:
         out = a.data.reshape(shape)
     except ValueError:
@@ -30,30 +56,47 @@ def reshape(a: Tensor, *shape: Any) -> Tensor:
             f"a tensor of shape {old}.\nhelp: the product of the new sizes must equal "
             f"{a.data.size}; use -1 for one size to have it worked out."
         ) from None
-    return from_op(out, (a,), lambda g: (g.reshape(old),), "ViewBackward")
+    view = a if np.may_share_memory(out, a.data) else None
+    return from_op(out, (a,), lambda g: (g.reshape(old),), "ViewBackward", (), view)
 
 
 def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions (``torch.transpose``)."""
+    dim0 = _dim("transpose", dim0, a.data.ndim)
+    dim1 = _dim("transpose", dim1, a.data.ndim)
     out = np.swapaxes(a.data, dim0, dim1)
-    return from_op(out, (a,), lambda g: (np.swapaxes(g, dim0, dim1),), "TransposeBackward")
+    backward = lambda g: (np.swapaxes(g, dim0, dim1),)  # noqa: E731
+    return from_op(out, (a,), backward, "TransposeBackward", (), a)
 
 
 def permute(a: Tensor, *dims: Any) -> Tensor:
     """Reorder all dimensions (``torch.permute``)."""
     if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
         dims = tuple(dims[0])
-    dims = tuple(int(d) % max(a.data.ndim, 1) for d in dims)  # argsort needs dims >= 0
+    if len(dims) != a.data.ndim:
+        raise RuntimeError(
+            f"permute: expected {a.data.ndim} dims, one per dimension of the tensor of shape "
+            f"{a.data.shape}, got {len(dims)}: {tuple(dims)}.\nhelp: list every dimension "
+            "once in its new order, e.g. x.permute(1, 0) for a matrix; to swap two, use "
+            "x.transpose(d0, d1)."
+        )
+    dims = tuple(_dim("permute", d, a.data.ndim) for d in dims)  # argsort needs dims >= 0
+    if len(set(dims)) != len(dims):
+        raise RuntimeError(
+            f"permute: expected each dim once, got repeated dims {dims}.\nhelp: list every "
+            "dimension exactly once in its new order."
+        )
     inverse = tuple(np.argsort(dims))
     out = np.transpose(a.data, dims)
-    return from_op(out, (a,), lambda g: (np.transpose(g, inverse),), "PermuteBackward")
+    backward = lambda g: (np.transpose(g, inverse),)  # noqa: E731
+    return from_op(out, (a,), backward, "PermuteBackward", (), a)
 
 
 def unsqueeze(a: Tensor, dim: int) -> Tensor:
     """Insert a dimension of size one at ``dim``."""
     old = a.data.shape
-    out = np.expand_dims(a.data, dim)
-    return from_op(out, (a,), lambda g: (g.reshape(old),), "UnsqueezeBackward")
+    out = np.expand_dims(a.data, _dim("unsqueeze", dim, a.data.ndim, extra=1))
+    return from_op(out, (a,), lambda g: (g.reshape(old),), "UnsqueezeBackward", (), a)
 
 
 def squeeze(a: Tensor, dim: int | None = None) -> Tensor:
@@ -61,11 +104,10 @@ def squeeze(a: Tensor, dim: int | None = None) -> Tensor:
     old = a.data.shape
     if dim is None:
         out = a.data.squeeze()
-    elif a.data.shape[dim] == 1:
-        out = a.data.squeeze(dim)
     else:
-        out = a.data
-    return from_op(out, (a,), lambda g: (g.reshape(old),), "SqueezeBackward")
+        dim = _dim("squeeze", dim, a.data.ndim)
+        out = a.data.squeeze(dim) if a.data.shape[dim] == 1 else a.data
+    return from_op(out, (a,), lambda g: (g.reshape(old),), "SqueezeBackward", (), a)
 
 
 def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
@@ -73,7 +115,14 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     shape = a.data.shape
     if not shape:
         return reshape(a, 1)
-    start, end = start_dim % len(shape), end_dim % len(shape)
+    start = _dim("flatten", start_dim, len(shape))
+    end = _dim("flatten", end_dim, len(shape))
+    if start > end:
+        raise RuntimeError(
+            f"flatten: expected start_dim <= end_dim, got start_dim={start_dim} and "
+            f"end_dim={end_dim} for shape {shape}.\nhelp: e.g. x.flatten(1) keeps the batch "
+            "dimension and merges the rest."
+        )
     new = (*shape[:start], -1, *shape[end + 1 :])
     return reshape(a, new)
 
@@ -97,7 +146,14 @@ def getitem(a: Tensor, index: Any) -> Tensor:
     """``a[index]``: NumPy's indexing rules; the backward pass scatter-adds ``g`` back."""
     index = _plain_index(index)
     ad = a.data
-    out = ad[index]
+    try:
+        out = ad[index]
+    except IndexError as exc:
+        raise IndexError(
+            f"index: {exc} (a tensor of shape {ad.shape}).\nhelp: indices run from 0 to "
+            "size - 1 (or -size to -1) in each dimension; index with ints, slices, or integer "
+            "or boolean tensors (labels: y.long())."
+        ) from None
     basic = _is_basic(index)
 
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
@@ -109,31 +165,65 @@ def getitem(a: Tensor, index: Any) -> Tensor:
         return (grad,)
 
     # Basic indexing gives a view; copy so later in-place updates of ``a`` cannot leak in.
-    return from_op(np.array(out) if basic else out, (a,), backward, "IndexBackward")
+    return from_op(np.array(out) if basic else out, (a,), backward, "IndexBackward", ())
 
 
 def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension (``torch.cat``)."""
-    tensors = tuple(as_tensor(t) for t in tensors)
-    if not tensors:
-        raise ValueError("cat: expected a non-empty sequence of tensors, got an empty one.")
+    tensors = _sequence("cat", tensors)
+    first = tensors[0].data.shape
+    dim = _dim("cat", dim, len(first))
+    for i, t in enumerate(tensors):
+        shape = t.data.shape
+        if len(shape) != len(first) or any(
+            s != f for k, (s, f) in enumerate(zip(shape, first, strict=False)) if k != dim
+        ):
+            raise RuntimeError(
+                f"cat: expected tensors of the same shape except in dimension {dim}, got "
+                f"shape {first} for tensor 0 and {shape} for tensor {i}.\nhelp: every other "
+                "size must match; check which dimension you join along (dim=0 stacks "
+                "rows, dim=1 columns), or reshape one tensor first."
+            )
     out = np.concatenate([t.data for t in tensors], axis=dim)
     splits = np.cumsum([t.data.shape[dim] for t in tensors])[:-1]
 
     def backward(g: np.ndarray) -> list[np.ndarray]:
         return np.split(g, splits, axis=dim)
 
-    return from_op(out, tensors, backward, "CatBackward")
+    return from_op(out, tensors, backward, "CatBackward", ())
 
 
 def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of equal shape along a new dimension (``torch.stack``)."""
-    tensors = tuple(as_tensor(t) for t in tensors)
-    if not tensors:
-        raise ValueError("stack: expected a non-empty sequence of tensors, got an empty one.")
+    tensors = _sequence("stack", tensors)
+    first = tensors[0].data.shape
+    dim = _dim("stack", dim, len(first), extra=1)
+    for i, t in enumerate(tensors):
+        if t.data.shape != first:
+            raise RuntimeError(
+                f"stack: expected each tensor to be equal size, got {first} for tensor 0 "
+                f"and {t.data.shape} for tensor {i}.\nhelp: stack adds a new dimension, so "
+                "all shapes must match; to join along an existing one, use cat."
+            )
     out = np.stack([t.data for t in tensors], axis=dim)
 
     def backward(g: np.ndarray) -> list[np.ndarray]:
         return [np.take(g, i, axis=dim) for i in range(len(tensors))]
 
-    return from_op(out, tensors, backward, "StackBackward")
+    return from_op(out, tensors, backward, "StackBackward", ())
+
+
+def _sequence(where: str, tensors: Any) -> tuple[Tensor, ...]:
+    """The tensors of a ``cat``/``stack`` call, refusing a lone tensor or an empty list."""
+    if isinstance(tensors, (Tensor, np.ndarray)) or not isinstance(tensors, Sequence):
+        raise TypeError(
+            f"{where}: expected a sequence (list or tuple) of tensors, got "
+            f"{type(tensors).__name__}.\nhelp: put the tensors in a list, e.g. "
+            f"nnlib.{where}([a, b], dim=0)."
+        )
+    if not tensors:
+        raise ValueError(
+            f"{where}: expected a non-empty sequence of tensors, got an empty one.\n"
+            "help: pass at least one tensor."
+        )
+    return tuple(as_tensor(t) for t in tensors)

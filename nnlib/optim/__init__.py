@@ -1,6 +1,8 @@
 """Optimizers that update parameters from their gradients, as in ``torch.optim``.
 
-Each optimizer reads ``p.grad`` (a NumPy array) and updates ``p.data`` in place::
+Each optimizer reads ``p.grad`` (a tensor, as in PyTorch) and updates ``p.data`` in place,
+counting the change in the parameter's version (so a graph that saved the old values
+refuses to backward)::
 
     optimizer = nnlib.optim.Adam(model.parameters(), lr=1e-3)
     for x, y in loader:

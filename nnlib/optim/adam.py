@@ -7,13 +7,20 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper
+from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _check_numbers
 
 
 def _check_adam_args(
     lr: float, betas: tuple[float, float], eps: float, weight_decay: float
 ) -> None:
     """Refuse bad Adam/AdamW hyper-parameters with PyTorch's messages plus a hint."""
+    _check_numbers("Adam", lr=lr, eps=eps, weight_decay=weight_decay)
+    if not isinstance(betas, (tuple, list)) or len(betas) != 2:
+        raise TypeError(
+            f"Adam: expected betas to be a pair (beta1, beta2), got {betas!r}.\nhelp: pass "
+            "both, e.g. betas=(0.9, 0.999); to change only beta1, betas=(0.8, 0.999)."
+        )
+    _check_numbers("Adam", beta1=betas[0], beta2=betas[1])
     _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=1e-3.")
     _check_hyper(eps >= 0.0, f"Invalid epsilon value: {eps}", "pass eps >= 0, e.g. 1e-8.")
     for i, beta in enumerate(betas):
@@ -65,11 +72,12 @@ class Adam(Optimizer):
 
     Example:
         >>> import numpy as np
+        >>> import nnlib
         >>> from nnlib.nn import Parameter
         >>> from nnlib.optim import Adam
         >>> w = Parameter(np.array([1.0, 2.0]))
         >>> opt = Adam([w], lr=0.1)
-        >>> w.grad = np.array([3.0, -0.5])
+        >>> w.grad = nnlib.tensor([3.0, -0.5], dtype=w.dtype)
         >>> opt.step()  # the first step moves every coordinate by about lr
         >>> w.data.round(6)
         array([0.9, 2.1])
@@ -122,7 +130,7 @@ class Adam(Optimizer):
             l2 = 0.0 if decoupled else weight_decay
             maximize = group["maximize"]
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
                 work, grad_buf = self._scratch(p, 2)
                 grad = self._effective_grad(p, grad_buf, l2, maximize)
@@ -163,4 +171,5 @@ class Adam(Optimizer):
                 np.divide(exp_avg, work, out=work)
                 work *= step_size
                 p.data -= work
+                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
         return loss

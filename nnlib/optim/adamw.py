@@ -36,11 +36,12 @@ class AdamW(Adam):
 
     Example:
         >>> import numpy as np
+        >>> import nnlib
         >>> from nnlib.nn import Parameter
         >>> from nnlib.optim import AdamW
         >>> w = Parameter(np.array([1.0, -1.0]))
         >>> opt = AdamW([w], lr=0.1, weight_decay=0.5)
-        >>> w.grad = np.array([0.0, 0.0])
+        >>> w.grad = nnlib.tensor([0.0, 0.0], dtype=w.dtype)
         >>> opt.step()  # no gradient, only the decay: w *= 1 - 0.1 * 0.5
         >>> w.data
         array([ 0.95, -0.95])

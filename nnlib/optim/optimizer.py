@@ -25,6 +25,22 @@ def _invalid(message: str, hint: str) -> NoReturn:
     raise ValueError(f"{message}\nhelp: {hint}")
 
 
+def _check_numbers(where: str, **values: Any) -> None:
+    """Refuse a hyper-parameter that is not a number (``lr="1e-3"``) before comparing it."""
+    for name, value in values.items():
+        if isinstance(value, (bool, str)) or not isinstance(value, (int, float, np.number)):
+            example = "1e-3" if name == "lr" else "0.9"
+            hint = (
+                f"pass a number, not a string: {name}={value}"
+                if isinstance(value, str)
+                else f"pass a plain number, e.g. {name}={example}"
+            )
+            raise TypeError(
+                f"{where}: expected {name} to be a number, got {type(value).__name__} "
+                f"{value!r}.\nhelp: {hint}."
+            )
+
+
 def _check_hyper(ok: bool, message: str, hint: str) -> None:
     """Refuse a hyper-parameter when ``ok`` is false (a NaN fails every comparison too)."""
     if not ok:
@@ -62,6 +78,22 @@ class Optimizer:
     """
 
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
+        where = type(self).__name__
+        if callable(params) and getattr(params, "__name__", "") in (
+            "parameters",
+            "named_parameters",
+        ):
+            raise TypeError(
+                f"{where}: expected an iterable of parameters, got the method "
+                f"{params.__name__} itself (not called).\nhelp: call it: "
+                f"{where}(model.parameters(), ...) — note the ()."
+            )
+        if hasattr(params, "parameters") and hasattr(params, "forward"):
+            raise TypeError(
+                f"{where}: expected an iterable of parameters, got the model "
+                f"({type(params).__name__}) itself.\nhelp: pass its parameters: "
+                f"{where}(model.parameters(), ...)."
+            )
         if isinstance(params, (Tensor, np.ndarray)):
             raise TypeError(
                 "params argument given to the optimizer should be an iterable of Tensors or "
@@ -119,12 +151,24 @@ class Optimizer:
             param_group["params"] = list(params)
 
         for param in param_group["params"]:
+            if isinstance(param, Tensor) and not param.is_leaf:
+                raise ValueError(
+                    f"can't optimize a non-leaf Tensor (shape {param.data.shape}, made by "
+                    f"{param.grad_fn}): it is recomputed from others, so its gradient is "
+                    "never stored and a step could not move it.\nhelp: create the parameter "
+                    "as a leaf and scale it in place, e.g. w = (nnlib.randn(4, 1) * 0.01)"
+                    ".requires_grad_(), or use nn.Parameter(...)."
+                )
             if not isinstance(param, Tensor):
+                hint = (
+                    "pass the model's parameters, not the model: model.parameters() (for "
+                    "several models, [*net1.parameters(), *net2.parameters()])."
+                    if hasattr(param, "parameters")
+                    else "wrap arrays as nnlib.nn.Parameter(array) so that they carry a .grad."
+                )
                 raise TypeError(
                     "optimizer can only optimize Tensors, but one of the params is "
-                    f"{type(param).__module__}.{type(param).__name__}\n"
-                    "help: wrap arrays as nnlib.nn.Parameter(array) so that they carry a "
-                    ".grad."
+                    f"{type(param).__module__}.{type(param).__name__}\nhelp: {hint}"
                 )
         for name, default in self.defaults.items():
             param_group.setdefault(name, default)
@@ -147,13 +191,13 @@ class Optimizer:
 
         Args:
             set_to_none: If true (the default), set each ``.grad`` to ``None``; otherwise
-                give each a fresh array of zeros. Either way the old gradient array is
+                give each a fresh tensor of zeros. Either way the old gradient array is
                 left untouched, since other code may still hold it.
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
-                    p.grad = None if set_to_none else np.zeros_like(p.grad)
+                if p._grad is not None:
+                    p._grad = None if set_to_none else Tensor._wrap(np.zeros_like(p.data))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient; implemented by each optimizer.
@@ -187,7 +231,7 @@ class Optimizer:
 
         Returns ``p.grad`` itself when there is nothing to add, else ``out`` filled in.
         """
-        grad = p.grad
+        grad = p._grad.data
         if weight_decay != 0:
             np.multiply(p.data, weight_decay, out=out)
             if maximize:

@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper
+from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _check_numbers
 
 
 def _lerp_(start: np.ndarray, end: np.ndarray, weight: float, work: np.ndarray) -> None:
@@ -60,11 +60,12 @@ class RMSprop(Optimizer):
 
     Example:
         >>> import numpy as np
+        >>> import nnlib
         >>> from nnlib.nn import Parameter
         >>> from nnlib.optim import RMSprop
         >>> w = Parameter(np.array([1.0]))
         >>> opt = RMSprop([w], lr=0.01, alpha=0.75)
-        >>> w.grad = np.array([2.0])
+        >>> w.grad = nnlib.tensor([2.0], dtype=w.dtype)
         >>> opt.step()  # v = 0.25 * 2**2 = 1, so w -= 0.01 * 2 / 1
         >>> w.data
         array([0.98])
@@ -84,6 +85,9 @@ class RMSprop(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
+        _check_numbers(
+            "RMSprop", lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum
+        )
         _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=0.01.")
         _check_hyper(eps >= 0.0, f"Invalid epsilon value: {eps}", "pass eps >= 0, e.g. 1e-8.")
         _check_hyper(
@@ -132,7 +136,7 @@ class RMSprop(Optimizer):
             centered = group["centered"]
             maximize = group["maximize"]
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
                 work, grad_buf = self._scratch(p, 2)
                 grad = self._effective_grad(p, grad_buf, weight_decay, maximize)
@@ -174,4 +178,5 @@ class RMSprop(Optimizer):
                     np.multiply(grad, lr, out=grad_buf)
                     grad_buf /= avg
                 p.data -= work if momentum > 0 else grad_buf
+                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
         return loss

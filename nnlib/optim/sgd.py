@@ -7,7 +7,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _invalid
+from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _check_numbers, _invalid
 
 
 class SGD(Optimizer):
@@ -42,11 +42,12 @@ class SGD(Optimizer):
 
     Example:
         >>> import numpy as np
+        >>> import nnlib
         >>> from nnlib.nn import Parameter
         >>> from nnlib.optim import SGD
         >>> w = Parameter(np.array([1.0, 2.0]))
         >>> opt = SGD([w], lr=0.1)
-        >>> w.grad = np.array([1.0, -1.0])
+        >>> w.grad = nnlib.tensor([1.0, -1.0], dtype=w.dtype)
         >>> opt.step()
         >>> w.data
         array([0.9, 2.1])
@@ -65,6 +66,9 @@ class SGD(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
+        _check_numbers(
+            "SGD", lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay
+        )
         _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=0.01.")
         _check_hyper(
             momentum >= 0.0,
@@ -111,7 +115,7 @@ class SGD(Optimizer):
             nesterov = group["nesterov"]
             maximize = group["maximize"]
             for p in group["params"]:
-                if p.grad is None:
+                if p._grad is None:
                     continue
                 work, extra = self._scratch(p, 2)
                 grad = self._effective_grad(p, work, weight_decay, maximize)
@@ -135,4 +139,5 @@ class SGD(Optimizer):
                         grad = buf
                 update = np.multiply(grad, lr, out=work)
                 p.data -= update
+                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
         return loss

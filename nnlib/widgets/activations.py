@@ -108,7 +108,7 @@ def activation_view(
     y = functions[activation](x)
     # Each output depends on its own input only, so the gradient of the sum is f'(x).
     y.sum().backward()
-    dy = x.grad
+    dy = x.grad.data
     return ActivationView(
         activation, x.data.copy(), y.data.copy(), dy.copy(), np.abs(dy) < threshold, threshold
     )

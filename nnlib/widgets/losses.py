@@ -90,7 +90,7 @@ def _loss_and_grad(
         )
     # Each loss depends on its own z only, so the gradient of the sum is dL/dz elementwise.
     loss.sum().backward()
-    return loss.data.copy(), zt.grad.copy()
+    return loss.data.copy(), zt.grad.data.copy()
 
 
 def loss_view(

@@ -106,8 +106,8 @@ def neuron_step(
     w = nnlib.tensor([w1, w2], dtype=nnlib.float64, requires_grad=True)
     bias = nnlib.tensor(float(b), dtype=nnlib.float64, requires_grad=True)
     neuron_loss(X, y, w, bias).backward()
-    new_w = w.data - lr * w.grad
-    return float(new_w[0]), float(new_w[1]), float(bias.data - lr * bias.grad)
+    new_w = w.data - lr * w.grad.data
+    return float(new_w[0]), float(new_w[1]), float(bias.data - lr * bias.grad.data)
 
 
 @dataclass

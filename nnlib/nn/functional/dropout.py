@@ -77,4 +77,4 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         keep = default_generator().random(x.shape, dtype=dtype) >= p
         mask = keep * np.asarray(1 / (1 - p), dtype=dtype)
     out = x * mask
-    return from_op(out, (input,), lambda g: (g * mask,), "DropoutBackward")
+    return from_op(out, (input,), lambda g: (g * mask,), "DropoutBackward", saved=())

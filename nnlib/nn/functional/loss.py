@@ -224,7 +224,7 @@ def gaussian_nll_loss(
     vd = var.data
     clamped = np.maximum(vd, eps)
     # Clamp outside the graph, as PyTorch does: the gradient passes through unchanged.
-    var_c = from_op(clamped, (var,), lambda g: (g,), "ClampBackward")
+    var_c = from_op(clamped, (var,), lambda g: (g,), "ClampBackward", saved=())
     diff = P.sub(input, target)
     loss = P.mul(P.add(P.log(var_c), P.div(P.mul(diff, diff), var_c)), 0.5)
     if full:

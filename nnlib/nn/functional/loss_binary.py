@@ -29,9 +29,18 @@ __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid_
 # ------------------------------------------------------------------------------- binary
 def _check_unit_interval(where: str, name: str, arr: np.ndarray, hint: str) -> None:
     if arr.size and not (np.all(arr >= 0) and np.all(arr <= 1)):
-        lo, hi = np.nanmin(arr), np.nanmax(arr)
-        has_nan = " (and NaN)" if np.isnan(arr).any() else ""
-        error(where, f"{name} in [0, 1]", f"values from {lo:.4g} to {hi:.4g}{has_nan}", hint)
+        n_nan = int(np.isnan(arr).sum())
+        if n_nan:  # NaN is no range problem: something upstream broke, a sigmoid will not fix it
+            error(
+                where,
+                f"{name} in [0, 1]",
+                f"{n_nan} NaN value(s) of {arr.size}",
+                "NaN comes from earlier in the computation, usually a diverging training run "
+                "(learning rate too large: lower lr) or a log/division of 0 in your own code; "
+                "print the loss at each step to see where NaN first appears.",
+            )
+        lo, hi = np.min(arr), np.max(arr)
+        error(where, f"{name} in [0, 1]", f"values from {lo:.4g} to {hi:.4g}", hint)
 
 
 _TARGET_HINT = (

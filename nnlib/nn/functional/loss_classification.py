@@ -9,6 +9,8 @@ Taught in chapter 4 (loss functions).
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 
 from nnlib._checks import check_reduction, error, shape_str
@@ -38,6 +40,21 @@ def _from_rows(rows: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
 def _index_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
     """The shape of class-index targets for scores of ``shape``: all but the class axis."""
     return () if len(shape) == 1 else (shape[0], *shape[2:])
+
+
+def _check_swapped(where: str, input: Any, target: Any) -> None:
+    """Name the swap first when class indices come first and scores second."""
+    x, t = np.asarray(getattr(input, "data", input)), np.asarray(getattr(target, "data", target))
+    if x.dtype.kind in "iub" and t.dtype.kind == "f" and t.ndim == x.ndim + 1:
+        error(
+            where,
+            "(input, target): the scores (logits) first, shape (N, C), then the class "
+            "indices, shape (N,)",
+            f"integer input of shape {shape_str(x.shape)} and float target of shape "
+            f"{shape_str(t.shape)}: the arguments look swapped",
+            f"swap them: {where}(logits, y) (for the module: loss_fn(logits, y)).",
+            TypeError,
+        )
 
 
 def _check_input(where: str, input: Tensor) -> int:
@@ -184,6 +201,7 @@ def cross_entropy(
     where = "cross_entropy"
     check_reduction(where, reduction)
     _check_smoothing(where, label_smoothing)
+    _check_swapped(where, input, target)
     input = floating(where, input)
     target = as_tensor(target)
     c = _check_input(where, input)
@@ -338,6 +356,7 @@ def nll_loss(
     """
     where = "nll_loss"
     check_reduction(where, reduction)
+    _check_swapped(where, input, target)
     input = floating(where, input)
     target = as_tensor(target)
     c = _check_input(where, input)

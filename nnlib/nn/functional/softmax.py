@@ -77,7 +77,7 @@ def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
         return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
 
-    return from_op(s, (input,), backward, "SoftmaxBackward")
+    return from_op(s, (input,), backward, "SoftmaxBackward", saved=())
 
 
 def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
@@ -116,4 +116,4 @@ def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
         return (g - (e / total) * g.sum(axis=axis, keepdims=True),)
 
-    return from_op(out, (input,), backward, "LogSoftmaxBackward")
+    return from_op(out, (input,), backward, "LogSoftmaxBackward", saved=())

@@ -100,7 +100,10 @@ class Linear(Module):
                 "Linear.forward",
                 f"input of dtype {weight.data.dtype} (the layer's dtype)",
                 f"dtype {x.dtype}",
-                f"convert one of them, e.g. x.{_method(weight.data.dtype)}() or "
+                "the input holds integers: convert it to floats, x = x.float() (or build it "
+                "with nnlib.tensor(X, dtype=nnlib.float32)); PyTorch refuses it too."
+                if x.dtype.kind != "f"
+                else f"convert one of them, e.g. x.{_method(weight.data.dtype)}() or "
                 f"layer.{_method(x.dtype)}(); PyTorch refuses mixed dtypes too.",
                 TypeError,
             )

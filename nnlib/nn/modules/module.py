@@ -9,14 +9,45 @@ Taught in chapter 1 (the perceptron).
 from __future__ import annotations
 
 import difflib
+import inspect
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
+from nnlib.nn.modules.hooks import RemovableHandle, add_hook, call_with_backward_hooks
 from nnlib.nn.parameter import Parameter
 from nnlib.tensor import Tensor
+
+# How many tensors each built-in module's forward takes (ReLU 1, CrossEntropyLoss 2), to
+# recognise a module constructed with the data by mistake: nn.ReLU(z).
+_forward_arity: dict[type, int] = {}
+
+
+def _arity(cls: type) -> int:
+    if cls not in _forward_arity:
+        params = list(inspect.signature(cls.forward).parameters.values())[1:]  # type: ignore[attr-defined]
+        _forward_arity[cls] = sum(
+            p.default is inspect.Parameter.empty
+            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
+            for p in params
+        )
+    return _forward_arity[cls]
+
+
+def _refuse_input(module: Module, value: Any) -> None:
+    kind = type(value).__name__
+    shape = f" of shape {np.shape(value)}" if isinstance(value, (np.ndarray, list)) else ""
+    fix = (
+        "nnlib.from_numpy(X).float() (or nnlib.tensor(X, dtype=nnlib.float32))"
+        if isinstance(value, np.ndarray)
+        else "nnlib.tensor(X) (floats become float32, as in PyTorch)"
+    )
+    raise TypeError(
+        f"{type(module).__name__}: expected a Tensor as input, got a {kind}{shape} (PyTorch "
+        f"refuses it too).\nhelp: convert it first: X = {fix}, then call the module on X."
+    )
 
 
 class Module:
@@ -42,11 +73,38 @@ class Module:
     """
 
     training: bool
+    _check_inputs = False  # nnlib's own modules refuse non-tensor inputs (see __call__)
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        cls._check_inputs = cls.__module__.startswith("nnlib.nn.modules")
+
+    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+        # nn.ReLU(z) or nn.CrossEntropyLoss(logits, y): the data passed to the constructor
+        # instead of to the module. Only nnlib's own modules are checked (a learner's module
+        # may well take tensors in __init__).
+        if cls.__module__.startswith("nnlib.nn.modules"):
+            data = [a for a in args if isinstance(a, (Tensor, np.ndarray))]
+            n = _arity(cls)
+            if data and len(data) >= n > 0:
+                shapes = ", ".join(str(tuple(d.shape)) for d in data)
+                call = "(" + ", ".join(["x", "y"][:n] if n <= 2 else ["..."]) + ")"
+                raise TypeError(
+                    f"nn.{cls.__name__}: expected its options (a module is built first, then "
+                    f"called on data), got tensor(s) of shape {shapes}.\nhelp: build the "
+                    f"module, then call it: nn.{cls.__name__}(){call}; e.g. "
+                    f"fn = nn.{cls.__name__}() once, then fn{call} (or use the "
+                    "function in nnlib.nn.functional)."
+                )
+        return super().__new__(cls)
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
         object.__setattr__(self, "_modules", OrderedDict())
+        object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
+        object.__setattr__(self, "_forward_hooks", OrderedDict())
+        object.__setattr__(self, "_backward_hooks", OrderedDict())
         object.__setattr__(self, "training", True)
 
     # ------------------------------------------------------------------ registration
@@ -55,6 +113,19 @@ class Module:
             raise AttributeError(
                 f"{type(self).__name__}: cannot assign {name!r} before Module.__init__() ran."
                 "\nhelp: call super().__init__() first thing in your __init__."
+            )
+        if (
+            name in self._parameters
+            and value is not None
+            and not isinstance(value, Parameter)
+            and isinstance(value, (Tensor, np.ndarray))
+        ):
+            raise TypeError(
+                f"{type(self).__name__}: cannot assign a {type(value).__name__} as parameter "
+                f"{name!r} (nn.Parameter or None expected): it would silently stop being "
+                "trained.\nhelp: wrap it, "
+                f"module.{name} = nn.Parameter(t), or copy the values in: "
+                f"module.{name}.data[...] = t.data."
             )
         for store in (self._parameters, self._buffers, self._modules):
             store.pop(name, None)
@@ -115,7 +186,94 @@ class Module:
         )
 
     def __call__(self, *args: Any, **kwargs: Any) -> Any:
-        return self.forward(*args, **kwargs)
+        if self._check_inputs:
+            for a in args:
+                if not isinstance(a, (Tensor, int, float)):  # numbers: GaussianNLLLoss's var
+                    _refuse_input(self, a)
+        if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks):
+            return self.forward(*args, **kwargs)  # the fast path: no hooks
+        for hook in list(self._forward_pre_hooks.values()):
+            result = hook(self, args)
+            if result is not None:
+                args = result if isinstance(result, tuple) else (result,)
+        if self._backward_hooks:
+            hooks = list(self._backward_hooks.values())
+            out = call_with_backward_hooks(
+                self, hooks, args, lambda *a: self._forward_with_hooks(a, kwargs)
+            )
+        else:
+            out = self._forward_with_hooks(args, kwargs)
+        return out
+
+    def _forward_with_hooks(self, args: tuple[Any, ...], kwargs: dict[str, Any]) -> Any:
+        out = self.forward(*args, **kwargs)
+        for hook in list(self._forward_hooks.values()):
+            result = hook(self, args, out)
+            if result is not None:
+                out = result
+        return out
+
+    # -------------------------------------------------------------------------- hooks
+    def register_forward_pre_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, args)`` before every forward; it may return new ``args``.
+
+        Returns:
+            A handle whose ``remove()`` takes the hook off.
+        """
+        return add_hook("Module.register_forward_pre_hook", self._forward_pre_hooks, hook)
+
+    def register_forward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, args, output)`` after every forward, as PyTorch does.
+
+        The hook may return a replacement output. Use it to record each layer's activations
+        without editing the network.
+
+        Returns:
+            A handle whose ``remove()`` takes the hook off.
+
+        Example:
+            >>> import nnlib
+            >>> from nnlib import nn
+            >>> net = nn.Sequential(nn.Linear(2, 3), nn.ReLU())
+            >>> means = {}
+            >>> def record(module, args, output):
+            ...     means[type(module).__name__] = output.shape
+            >>> handles = [m.register_forward_hook(record) for m in net]
+            >>> _ = net(nnlib.ones(4, 2))
+            >>> means
+            {'Linear': (4, 3), 'ReLU': (4, 3)}
+            >>> for h in handles:
+            ...     h.remove()
+
+        Taught in chapter 8 (vanishing and exploding gradients).
+        """
+        return add_hook("Module.register_forward_hook", self._forward_hooks, hook)
+
+    def register_full_backward_hook(self, hook: Callable[..., Any]) -> RemovableHandle:
+        """Call ``hook(module, grad_input, grad_output)`` when backward reaches this module.
+
+        ``grad_output`` holds the gradient of the loss with respect to the module's output,
+        ``grad_input`` with respect to its tensor inputs (``None`` for an input that needs
+        no gradient, such as the data going into the first layer), as tuples of tensors. The
+        hook may return a replacement ``grad_input`` (for a module with one input).
+
+        Returns:
+            A handle whose ``remove()`` takes the hook off.
+
+        Example:
+            >>> import nnlib
+            >>> from nnlib import nn
+            >>> layer, norms = nn.Linear(2, 1), []
+            >>> h = layer.register_full_backward_hook(
+            ...     lambda m, gin, gout: norms.append(gout[0].shape))
+            >>> layer(nnlib.ones(4, 2)).sum().backward()
+            >>> norms
+            [(4, 1)]
+            >>> h.remove()
+
+        Taught in chapter 8 (vanishing and exploding gradients).
+        """
+        return add_hook("Module.register_full_backward_hook", self._backward_hooks, hook)
 
     # ---------------------------------------------------------------------- traversal
     def named_children(self) -> Iterator[tuple[str, Module]]:
@@ -204,8 +362,8 @@ class Module:
         for p in self.parameters():
             if set_to_none:
                 p.grad = None
-            elif p.grad is not None:
-                p.grad = np.zeros_like(p.data)
+            elif p._grad is not None:
+                p._grad = Tensor._wrap(np.zeros_like(p.data))
 
     def requires_grad_(self, requires_grad: bool = True) -> Module:
         """Freeze (``False``) or unfreeze every parameter."""
@@ -218,8 +376,8 @@ class Module:
         dtype = np.dtype(dtype)
         for p in self.parameters():
             p.data = p.data.astype(dtype)
-            if p.grad is not None:
-                p.grad = p.grad.astype(dtype)
+            if p._grad is not None:
+                p._grad = Tensor._wrap(p._grad.data.astype(dtype))
         for b in self.buffers():
             if b.data.dtype.kind == "f":
                 b.data = b.data.astype(dtype)
@@ -250,6 +408,12 @@ class Module:
         Raises a ``KeyError`` naming missing and unexpected keys when ``strict``, and a
         ``ValueError`` for a shape mismatch; nothing is changed when it raises.
         """
+        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
+            raise TypeError(
+                f"{type(self).__name__}.load_state_dict: expected a dict from "
+                f"model.state_dict(), got {type(state_dict).__name__}.\nhelp: "
+                "model.load_state_dict(saved) where saved = other_model.state_dict()."
+            )
         own = {}
         for mod_name, m in self.named_modules():
             for store in (m._parameters, m._buffers):

@@ -33,6 +33,23 @@ def _positive_int(where: str, name: str, value: Any) -> int:
     return int(value)
 
 
+def _check_dtype(module: Module, input: Tensor) -> None:
+    """Refuse input whose dtype differs from the layer's, as PyTorch does (and Linear here)."""
+    own = next((t for t in (*module._parameters.values(), *module._buffers.values())
+                if t is not None and t.data.dtype.kind == "f"), None)  # fmt: skip
+    if own is not None and input.data.dtype != own.data.dtype:
+        name = type(module).__name__
+        fix = {"float32": "float", "float64": "double"}.get(str(own.data.dtype), "float")
+        error(
+            f"{name}.forward",
+            f"input of dtype {own.data.dtype} (the layer's dtype)",
+            f"dtype {input.data.dtype}",
+            f"convert the input, x.{fix}(), or the whole model, model.double() for float64; "
+            "PyTorch refuses mixed dtypes too.",
+            TypeError,
+        )
+
+
 class BatchNorm1d(Module):
     r"""Batch normalisation over ``(N, C)`` or ``(N, C, L)`` input, one statistic per channel.
 
@@ -131,6 +148,7 @@ class BatchNorm1d(Module):
         )
 
     def forward(self, input: Tensor) -> Tensor:
+        _check_dtype(self, input)
         c = self.num_features
         shape = input.data.shape
         if input.data.ndim not in (2, 3) or shape[1] != c:
@@ -251,6 +269,7 @@ class LayerNorm(Module):
         )
 
     def forward(self, input: Tensor) -> Tensor:
+        _check_dtype(self, input)
         shape, k = input.data.shape, len(self.normalized_shape)
         if tuple(shape[len(shape) - k :]) != self.normalized_shape or len(shape) < k:
             error(
@@ -338,6 +357,7 @@ class GroupNorm(Module):
         )
 
     def forward(self, input: Tensor) -> Tensor:
+        _check_dtype(self, input)
         shape = input.data.shape
         if len(shape) < 2 or shape[1] != self.num_channels:
             error(

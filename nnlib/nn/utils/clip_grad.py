@@ -12,7 +12,9 @@ Taught in chapter 8 (vanishing and exploding gradients).
 from __future__ import annotations
 
 import math
+import warnings
 from collections.abc import Iterable
+from typing import Any
 
 import numpy as np
 
@@ -35,7 +37,25 @@ def _grads(where: str, parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
         if not isinstance(p, Tensor):
             error(where, "tensors (parameters)", f"a {type(p).__name__} among them",
                   "pass model.parameters().", TypeError)  # fmt: skip
-    return [p for p in params if p.grad is not None]
+    if not params:
+        warnings.warn(
+            f"{where}: expected parameters, got an empty iterable, so nothing was clipped "
+            "(PyTorch warns too).\nhelp: a generator such as "
+            "model.parameters() is used up after one pass; call model.parameters() again "
+            "for each use.",
+            UserWarning,
+            stacklevel=3,
+        )
+    return [p for p in params if p._grad is not None]
+
+
+def _number(where: str, name: str, value: Any) -> float:
+    """A hyper-parameter as a float, as PyTorch reads it (``float(value)``)."""
+    try:
+        return float(value)
+    except (TypeError, ValueError):
+        error(where, f"{name} to be a number", f"{type(value).__name__} {value!r}",
+              f"pass a plain number, e.g. {name}=1.0.", TypeError)  # fmt: skip
 
 
 def _norm(g: np.ndarray, norm_type: float) -> float:
@@ -84,20 +104,22 @@ def clip_grad_norm_(
         >>> import nnlib
         >>> from nnlib import nn
         >>> w = nn.Parameter([3.0, 4.0])
-        >>> w.grad = w.data.copy()
+        >>> w.grad = w.detach().clone()
         >>> nn.utils.clip_grad_norm_([w], max_norm=1.0)
         tensor(5.)
-        >>> w.grad.round(4)
-        array([0.6, 0.8], dtype=float32)
+        >>> w.grad
+        tensor([0.6, 0.8])
 
     Taught in chapter 8 (vanishing and exploding gradients).
     """
     params = _grads("clip_grad_norm_", parameters)
-    max_norm, norm_type = float(max_norm), float(norm_type)
+    max_norm = _number("clip_grad_norm_", "max_norm", max_norm)
+    norm_type = _number("clip_grad_norm_", "norm_type", norm_type)
     if not params:
         return Tensor._wrap(np.asarray(0.0, dtype=np.float32))
-    dtype = np.result_type(*[p.grad.dtype for p in params])
-    norms = [_norm(p.grad, norm_type) for p in params]
+    grads = [p._grad for p in params]
+    dtype = np.result_type(*[g.data.dtype for g in grads])
+    norms = [_norm(g.data, norm_type) for g in grads]
     total = _norm(np.asarray(norms), norm_type)
     if error_if_nonfinite and not math.isfinite(total):
         raise RuntimeError(
@@ -107,11 +129,12 @@ def clip_grad_norm_(
         )
     coef = max_norm / (total + 1e-6)
     if not coef >= 1:  # only ever shrink (a nan norm spreads nan, as in PyTorch)
-        for p in params:
-            if p.grad.flags.writeable:
-                p.grad *= coef
+        for p, g in zip(params, grads, strict=True):
+            if g.data.flags.writeable:
+                g.data *= coef
+                g._vc[0] += 1
             else:
-                p.grad = p.grad * coef
+                p._grad = Tensor._wrap(g.data * coef)
     return Tensor._wrap(np.asarray(total, dtype=dtype))
 
 
@@ -129,17 +152,19 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
         >>> import nnlib
         >>> from nnlib import nn
         >>> w = nn.Parameter([3.0, -0.5])
-        >>> w.grad = w.data.copy()
+        >>> w.grad = w.detach().clone()
         >>> nn.utils.clip_grad_value_([w], clip_value=1.0)
         >>> w.grad
-        array([ 1. , -0.5], dtype=float32)
+        tensor([ 1. , -0.5])
 
     Taught in chapter 8 (vanishing and exploding gradients).
     """
     params = _grads("clip_grad_value_", parameters)
-    clip_value = float(clip_value)
+    clip_value = _number("clip_grad_value_", "clip_value", clip_value)
     for p in params:
-        if p.grad.flags.writeable:
-            np.clip(p.grad, -clip_value, clip_value, out=p.grad)
+        g = p._grad
+        if g.data.flags.writeable:
+            np.clip(g.data, -clip_value, clip_value, out=g.data)
+            g._vc[0] += 1
         else:
-            p.grad = np.clip(p.grad, -clip_value, clip_value)
+            p._grad = Tensor._wrap(np.clip(g.data, -clip_value, clip_value))
