@@ -63,3 +63,54 @@ def test_licences_are_stated_in_the_repository_the_readme_and_the_site_footer() 
     built = ROOT / "_build" / "html" / "book" / "01_perceptron.html"
     if built.exists():  # after `make site`: the footer is on the page itself
         assert "CC BY 4.0" in built.read_text(encoding="utf-8")
+
+
+# Import names of the packages chapters use, and the distribution that provides each.
+DISTRIBUTIONS = {"sklearn": "scikit-learn"}
+# nnlib functions that need an optional package the chapters then use without importing it.
+INDIRECT = {"load_digits": "scikit-learn"}
+
+
+def chapter_packages() -> set[str]:
+    """Distributions the notebooks in book/ import (directly or through INDIRECT)."""
+    import ast
+    import json
+    import sys
+
+    found: set[str] = set()
+    for path in sorted((ROOT / "book").glob("*.ipynb")):
+        for cell in json.loads(path.read_text(encoding="utf-8"))["cells"]:
+            if cell["cell_type"] != "code":
+                continue
+            source = "".join(cell["source"])
+            code = "\n".join(
+                line for line in source.splitlines() if not line.lstrip().startswith(("%", "!"))
+            )
+            for node in ast.walk(ast.parse(code)):
+                names = []
+                if isinstance(node, ast.Import):
+                    names = [alias.name for alias in node.names]
+                elif isinstance(node, ast.ImportFrom) and node.level == 0 and node.module:
+                    names = [node.module]
+                for name in names:
+                    top = name.split(".")[0]
+                    if top not in sys.stdlib_module_names and top not in {"nnlib", "IPython"}:
+                        found.add(DISTRIBUTIONS.get(top, top))
+            found.update(dist for name, dist in INDIRECT.items() if name in source)
+    return found
+
+
+def test_the_readiness_check_and_binder_cover_every_package_a_chapter_uses() -> None:
+    import json
+
+    packages = chapter_packages()
+    assert {"numpy", "torch", "matplotlib", "ipywidgets", "scikit-learn"} <= packages
+    setup = json.loads((ROOT / "book" / "00_setup.ipynb").read_text(encoding="utf-8"))
+    check = next(
+        "".join(c["source"]) for c in setup["cells"] if "requirements = [" in "".join(c["source"])
+    )
+    missing = sorted(p for p in packages if f'installed_version("{p}")' not in check)
+    assert not missing, f"the setup page's readiness check does not look for {missing}"
+    binder = (ROOT / "binder" / "requirements.txt").read_text(encoding="utf-8")
+    pinned = set(re.findall(r"^([A-Za-z0-9_.-]+)==", binder, re.MULTILINE))
+    assert not sorted(packages - pinned), f"binder/requirements.txt lacks {packages - pinned}"

@@ -16,12 +16,18 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
 import notebook_rules as rules  # noqa: E402
-from setup_cell import MARKER, setup_cell_source  # noqa: E402
+from setup_cell import MARKER, fold, setup_cell_source  # noqa: E402
 
 from nnlib.exercises import notebook as nbtools  # noqa: E402
 
 WIDGET = {"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2,
           "version_minor": 0}, "text/plain": "HBox()"}  # fmt: skip
+
+
+def folded(cell):
+    """The setup cell as chapters carry it: folded on the site, in Jupyter and in Colab."""
+    fold(cell)
+    return cell
 
 
 def stream(text: str):
@@ -42,7 +48,7 @@ def good_notebook():
     nbtools.mark_solution(solution)
     cells = [
         new_markdown_cell("# 3. Activations\n\nWhat you will be able to do."),
-        new_code_cell(setup_cell_source()),
+        folded(new_code_cell(setup_cell_source())),
         new_code_cell(
             "import numpy as np\nimport nnlib\nfrom nnlib.exercises import check_softmax\n\n"
             "nnlib.manual_seed(0)  # before the first random draw\nX = nnlib.randn(4, 3)"
@@ -82,6 +88,14 @@ def replace_setup(nb):
 
 def stale_setup(nb):
     code(nb)[0].source = MARKER + "\nprint('old')"
+
+
+def unfold_setup(nb):
+    del code(nb)[0].metadata["cellView"]
+
+
+def setup_before_title(nb):
+    nb.cells[0], nb.cells[1] = nb.cells[1], nb.cells[0]
 
 
 def skip_count(nb):
@@ -184,6 +198,8 @@ def renumber(nb):
 VIOLATIONS = {
     "not-the-setup-cell": ("setup-cell", replace_setup),
     "stale-setup-cell": ("setup-cell", stale_setup),
+    "unfolded-setup-cell": ("setup-cell", unfold_setup),
+    "setup-cell-before-title": ("setup-cell", setup_before_title),
     "count-skips": ("clean-run", skip_count),
     "count-missing": ("clean-run", missing_count),
     "error-output": ("no-errors", error_output),

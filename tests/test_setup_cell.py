@@ -33,12 +33,68 @@ def test_repository_is_named_in_one_place() -> None:
     assert not offenders, f"these files spell the repository address: {offenders}"
 
 
-def test_setup_cell_installs_from_the_configured_repository() -> None:
+def test_setup_cell_installs_this_release_from_the_configured_repository() -> None:
     repository = setup_cell.read_repository()
+    version = setup_cell.release_version()
     source = setup_cell.setup_cell_source()
-    assert f'"git+{repository["url"]}@{repository["branch"]}"' in source
+    # A release tag, not a branch: Colab keeps installing the nnlib the notebook was run with.
+    assert f'"git+{repository["url"]}@v{version}"' in source
+    assert "@main" not in source
     assert source.startswith(setup_cell.MARKER)
     compile(source, "<setup cell>", "exec")
+
+
+def test_the_release_is_the_same_in_pyproject_changelog_and_setup_cell() -> None:
+    version = setup_cell.release_version()
+    changelog = (ROOT / "CHANGELOG.md").read_text(encoding="utf-8")
+    releases = re.findall(r"^## v(\S+)", changelog, re.MULTILINE)
+    assert releases, "CHANGELOG.md lists no release"
+    assert releases[0] == version, (
+        f"pyproject.toml says {version}, the newest CHANGELOG.md entry is {releases[0]}"
+    )
+    assert f"v{version}" in setup_cell.setup_cell_source()
+
+
+def test_every_chapter_opens_with_its_title_then_the_folded_setup_cell() -> None:
+    chapters = sorted(ROOT.glob("book/[0-9][0-9]_*.ipynb"))
+    for path in chapters:
+        notebook = json.loads(path.read_text(encoding="utf-8"))
+        assert setup_cell.after_title(notebook), (
+            f"{path.name}: the first cell must be the title (# ...), the second the setup "
+            "cell; run `python tools/setup_cell.py --write`"
+        )
+        assert setup_cell.is_folded(notebook["cells"][1]), f"{path.name}: fold the setup cell"
+
+
+def _run_setup_cell_without_nnlib(monkeypatch: pytest.MonkeyPatch, source: str) -> None:
+    """Run the setup cell in this process as if nnlib were not installed."""
+    import importlib.util
+
+    real_find_spec = importlib.util.find_spec
+    monkeypatch.setattr(
+        importlib.util,
+        "find_spec",
+        lambda name, *args: None if name == "nnlib" else real_find_spec(name, *args),
+    )
+    monkeypatch.setenv("NNLIB_SOURCE", source)
+    exec(setup_cell.setup_cell_source(), {"__name__": "__setup_cell__"})
+
+
+def test_a_failed_install_is_explained_in_one_line(
+    monkeypatch: pytest.MonkeyPatch, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    missing = tmp_path / "no-such-checkout"
+    with pytest.raises(Exception) as info:
+        _run_setup_cell_without_nnlib(monkeypatch, str(missing))
+    printed = capsys.readouterr().out
+    assert printed.startswith(f"Installing nnlib from {missing} (about 30 s)..."), printed
+    # IPython shows _render_traceback_'s lines instead of a traceback: two short lines.
+    shown = info.value._render_traceback_()
+    assert len(shown) == 1 and len(shown[0].splitlines()) == 2, shown
+    first, second = shown[0].splitlines()
+    assert first.startswith(f"Could not install nnlib from {missing}: ")
+    assert str(missing) in first.split(": ", 1)[1] or "ERROR" in first, first
+    assert "run this cell again" in second
 
 
 def test_every_chapter_starts_with_the_current_setup_cell() -> None:
@@ -101,4 +157,7 @@ def test_setup_cell_installs_nnlib_from_nnlib_source(tmp_path: Path) -> None:
         [python, "-c", cell], capture_output=True, text=True, env=env, timeout=600, cwd=tmp_path
     )
     assert result.returncode == 0, result.stdout + result.stderr
-    assert result.stdout.strip().endswith("imported nnlib")
+    lines = result.stdout.strip().splitlines()
+    assert lines[0] == f"Installing nnlib from {checkout} (about 30 s)..."
+    assert re.fullmatch(r"nnlib installed in \d+ s\.", lines[1]), lines
+    assert lines[-1] == "imported nnlib"

@@ -45,7 +45,7 @@ BOOK = ROOT / "book"
 if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
 
-from setup_cell import MARKER, setup_cell_source  # noqa: E402
+from setup_cell import MARKER, after_title, is_folded, setup_cell_source  # noqa: E402
 
 from nnlib.exercises.notebook import (  # noqa: E402
     EXERCISE_TAG,
@@ -105,6 +105,20 @@ def rule_setup_cell(nb: Notebook, path: Path) -> Iterator[Problem]:
     index, cell = first
     text = cell_source(cell)
     if text == setup_cell_source():
+        if not after_title(nb):
+            yield Problem(
+                "setup-cell",
+                index,
+                "a chapter opens with its title (a markdown `# ...` cell) and the setup cell "
+                "comes right after it; run `python tools/setup_cell.py --write`",
+            )
+        if not is_folded(cell):
+            yield Problem(
+                "setup-cell",
+                index,
+                "fold the setup cell (hide-input tag, source_hidden, cellView: form); run "
+                "`python tools/setup_cell.py --write`",
+            )
         return
     if text.startswith(MARKER):
         yield Problem(
