@@ -231,16 +231,16 @@ _CE = Checker(
             "you applied softmax twice: cross-entropy on logits already contains the "
             "softmax, so pass the logits in directly (this is exactly what happens when "
             "softmax outputs go into CrossEntropyLoss).",
-            same_as(lambda x, t: ref.cross_entropy_numpy(ref.softmax_numpy(x), t)),
+            same_as(lambda x, t: ref.cross_entropy(ref.softmax(x), t)),
         ),
         Mistake(
             "normalise over the classes (axis=-1, along each row), not over the examples.",
-            same_as(lambda x, t: -np.mean(_picked(ref.log_softmax_numpy(x, axis=0), t))),
+            same_as(lambda x, t: -np.mean(_picked(ref.log_softmax(x, axis=0), t))),
         ),
         Mistake(
             "pick ONE entry per row, `logp[np.arange(m), target]`; `logp[:, target]` picks "
             "an m × m block.",
-            same_as(lambda x, t: -np.mean(ref.log_softmax_numpy(x)[:, t])),
+            same_as(lambda x, t: -np.mean(ref.log_softmax(x)[:, t])),
         ),
         Mistake(
             "your result has nan/inf: exp(1000) overflows. Compute log_softmax stably, "
