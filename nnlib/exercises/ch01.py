@@ -12,12 +12,16 @@ from typing import Any
 import numpy as np
 
 import nnlib
-from nnlib.exercises import _reference as ref
 from nnlib.exercises.core import Case, Checker, Mistake, same_as, scaled_by
 
 _FORGOT_BIAS = (
     "your output matches σ(X·w) without the bias: did you forget to add b before the sigmoid?"
 )
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, without overflow (nnlib's ``sigmoid``)."""
+    return nnlib.sigmoid(nnlib.tensor(np.asarray(z, dtype=np.float64))).data
 
 
 def _neuron_cases() -> list[Case]:
@@ -42,7 +46,7 @@ _NEURON = Checker(
     cases=_neuron_cases,
     reference=_neuron_reference,
     mistakes=(
-        Mistake(_FORGOT_BIAS, same_as(lambda X, w, b: ref.sigmoid(X @ w))),
+        Mistake(_FORGOT_BIAS, same_as(lambda X, w, b: _sigmoid(X @ w))),
         Mistake(
             "your output is z = X·w + b itself: pass it through the sigmoid "
             "σ(z) = 1 / (1 + exp(−z)).",
@@ -54,7 +58,7 @@ _NEURON = Checker(
         ),
         Mistake(
             "the bias is added, not subtracted: z = X·w + b.",
-            same_as(lambda X, w, b: ref.sigmoid(X @ w - b)),
+            same_as(lambda X, w, b: _sigmoid(X @ w - b)),
         ),
     ),
     default_hint="compute z = X @ w + b (one number per example), then σ(z).",
@@ -226,7 +230,7 @@ def _cost_numpy(
     scale: float = 1.0,
 ) -> tuple[Any, Any]:
     z = X @ w + b
-    err = (ref.sigmoid(z) if act else z) - y
+    err = (_sigmoid(z) if act else z) - y
     dw = (X.T @ err if transpose else X @ err) / len(y)
     return scale * dw, scale * err.mean()
 
