@@ -322,12 +322,9 @@ def check_cross_entropy(fn: Callable[..., Any]) -> None:
 
 # --------------------------------------------------------------- Gaussian NLL
 def _gaussian_nll_reference(mu: np.ndarray, log_var: np.ndarray, y: np.ndarray) -> np.ndarray:
-    import nnlib
-    from nnlib.nn import functional as F
-
-    t = nnlib.tensor(np.asarray(mu, dtype=np.float64))
+    t = _t(mu)
     var = nnlib.tensor(np.exp(np.asarray(log_var, dtype=np.float64)))
-    return F.gaussian_nll_loss(t, nnlib.tensor(np.asarray(y, dtype=np.float64)), var).data
+    return F.gaussian_nll_loss(t, _t(y), var).data
 
 
 def _gaussian_nll_cases() -> list[Case]:
@@ -434,11 +431,8 @@ def check_gaussian_nll(fn: Callable[..., Any]) -> None:
 
 # --------------------------------------------------------------- KL divergence
 def _kl_reference(p: np.ndarray, q: np.ndarray) -> np.ndarray:
-    import nnlib
-    from nnlib.nn import functional as F
-
     log_q = nnlib.tensor(np.log(np.asarray(q, dtype=np.float64)))
-    return F.kl_div(log_q, nnlib.tensor(np.asarray(p, dtype=np.float64)), reduction="sum").data
+    return F.kl_div(log_q, _t(p), reduction="sum").data
 
 
 def _kl_cases() -> list[Case]:

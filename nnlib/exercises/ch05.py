@@ -417,9 +417,6 @@ def _rmsprop_reference(
     eps: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One step of :class:`nnlib.optim.RMSprop` from the running average ``square_avg``."""
-    from nnlib import optim
-    from nnlib.nn import Parameter
-
     p = Parameter(np.array(param, dtype=np.float64))
     p.grad = np.array(grad, dtype=np.float64)
     opt = optim.RMSprop([p], lr=lr, alpha=alpha, eps=eps)
