@@ -56,12 +56,12 @@ from nnlib.exercises.report import (
     ATOL,
     RTOL,
     SHOW_MAX,
-    _as_outputs,
-    _quiet,
+    as_outputs,
     close,
     describe_error,
     first_difference,
     fmt,
+    quiet,
     to_array,
 )
 
@@ -184,8 +184,8 @@ class Checker:
         """Each case with its reference answer (computed once, then cached)."""
         if not self._cache:
             for case in self.cases():
-                with _quiet():
-                    out = _as_outputs(self.reference(*copy.deepcopy(case.args)), self.n_outputs)
+                with quiet():
+                    out = as_outputs(self.reference(*copy.deepcopy(case.args)), self.n_outputs)
                 self._cache.append((case, out))
         return self._cache
 
@@ -215,7 +215,7 @@ class Checker:
     ) -> Verdict | None:
         args = copy.deepcopy(case.args)
         try:
-            with _quiet():
+            with quiet():
                 result = fn(*args)
         except NotImplementedError:
             return Verdict(

@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.exercises.report import _as_outputs, _quiet, close
+from nnlib.exercises.report import as_outputs, close, quiet
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,8 @@ def same_as(wrong: Callable[..., Any], output: int | None = None) -> Detector:
             return False
         k = attempt.index if output is None else output
         try:
-            with _quiet():
-                made = _as_outputs(wrong(*copy.deepcopy(attempt.case.args)), len(attempt.expected))
+            with quiet():
+                made = as_outputs(wrong(*copy.deepcopy(attempt.case.args)), len(attempt.expected))
         except Exception:
             return False
         if made is None:

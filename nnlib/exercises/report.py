@@ -157,8 +157,14 @@ def first_difference(got: np.ndarray, expected: np.ndarray) -> str:
     return f"first difference at {at}: expected {fmt(e[tuple(where)])}, got {fmt(g[tuple(where)])}"
 
 
-class _quiet:
-    """Silence NumPy floating-point warnings, whose text would vary the cell's output."""
+class quiet:
+    """Silence NumPy floating-point warnings, whose text would vary the cell's output.
+
+    Example:
+        >>> with quiet():
+        ...     print(np.float64(1.0) / 0.0)
+        inf
+    """
 
     def __enter__(self) -> None:
         self._err = np.seterr(all="ignore")
@@ -171,7 +177,20 @@ class _quiet:
         np.seterr(**self._err)
 
 
-def _as_outputs(value: Any, n: int) -> tuple[np.ndarray, ...] | None:
+def as_outputs(value: Any, n: int) -> tuple[np.ndarray, ...] | None:
+    """A function's result as a tuple of ``n`` arrays (``None`` stays ``None``).
+
+    Args:
+        value: One value when ``n`` is 1, else a sequence of ``n`` values.
+        n: How many outputs the function has.
+
+    Returns:
+        The outputs as NumPy arrays, or ``None`` when ``value`` is ``None``.
+
+    Example:
+        >>> as_outputs((1.0, [2.0, 3.0]), 2)
+        (array(1.), array([2., 3.]))
+    """
     if value is None:
         return None
     if n == 1:
