@@ -59,10 +59,10 @@ lint: $(VENV_STAMP)
 	$(BIN)/ruff format --check $(LINT_PATHS)
 	$(BIN)/python tools/setup_cell.py --check
 
-# Unit tests (with the nbval self-test), then the doctests in nnlib's docstrings.
+# Unit tests (with the nbval self-test), then the doctests in nnlib's and the tools' docstrings.
 unit: $(VENV_STAMP)
 	$(BIN)/pytest -m "not browser" tests
-	$(BIN)/pytest --doctest-modules nnlib
+	$(BIN)/pytest --doctest-modules nnlib tools/mark_solutions.py
 
 # Every notebook, re-run and compared output by output with what is stored in it.
 nbval: $(VENV_STAMP)

@@ -15,10 +15,9 @@ from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook, new_outp
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT / "tools"))
 
+import mark_solutions as nbtools  # noqa: E402
 import notebook_rules as rules  # noqa: E402
 from setup_cell import MARKER, setup_cell_source  # noqa: E402
-
-from nnlib.exercises import notebook as nbtools  # noqa: E402
 
 WIDGET = {"application/vnd.jupyter.widget-view+json": {"model_id": "abc", "version_major": 2,
           "version_minor": 0}, "text/plain": "HBox()"}  # fmt: skip

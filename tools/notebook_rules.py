@@ -45,15 +45,14 @@ BOOK = ROOT / "book"
 if str(TOOLS) not in sys.path:
     sys.path.insert(0, str(TOOLS))
 
-from setup_cell import MARKER, setup_cell_source  # noqa: E402
-
-from nnlib.exercises.notebook import (  # noqa: E402
+from mark_solutions import (  # noqa: E402
     EXERCISE_TAG,
     cell_source,
     is_solution,
     solution_problems,
     tags,
 )
+from setup_cell import MARKER, setup_cell_source  # noqa: E402
 
 MAX_BYTES = 5 * 1024 * 1024
 MAX_ESCAPES = 2
@@ -172,7 +171,7 @@ def rule_hidden_solutions(nb: Notebook, path: Path) -> Iterator[Problem]:
                     "hidden-solutions",
                     index,
                     "solution not hidden: " + "; ".join(missing) + ". Fix with "
-                    f"`python -m nnlib.exercises.notebook {path.name}`",
+                    f"`python tools/mark_solutions.py book/{path.name}`",
                 )
 
 
