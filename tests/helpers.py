@@ -87,18 +87,6 @@ def check_parity(
     return out, xs
 
 
-def assert_raises_help(exc: type[Exception], call: Callable[..., Any], *args: Any,
-                       **kwargs: Any) -> str:  # fmt: skip
-    """Check that ``call`` raises ``exc`` with a message that carries a ``help:`` line."""
-    import pytest
-
-    with pytest.raises(exc) as info:
-        call(*args, **kwargs)
-    message = str(info.value)
-    assert "help:" in message, message
-    return message
-
-
 # ------------------------------------------------- activations, layers, init, clip_grad
 def to_torch(x: Any, requires_grad: bool = False) -> torch.Tensor:
     """A float64 (or the array's own dtype) torch copy of an nnlib tensor or an array."""
@@ -114,16 +102,26 @@ def copy_params_to_torch(module: Any, torch_module: torch.nn.Module) -> torch.nn
     return torch_module
 
 
-def assert_bad_input(exc: type[Exception], where: str, call: Callable[..., Any], *args: Any,
-                     **kwargs: Any) -> str:  # fmt: skip
-    """Check nnlib's three-part error: names ``where``, says what it got, has ``help:``."""
+def assert_bad_input(exc: type[Exception], where: str | None, call: Callable[..., Any],
+                     *args: Any, **kwargs: Any) -> str:  # fmt: skip
+    """Check that ``call(*args, **kwargs)`` raises ``exc`` with nnlib's three-part message.
+
+    The message starts with ``where`` and what was expected (``"matmul: expected ..."``),
+    says what it got, and ends with a ``help:`` line. ``where=None`` checks the ``help:``
+    line only, for the few messages that keep PyTorch's own wording.
+
+    Returns:
+        The message, for further checks.
+    """
     import pytest
 
     with pytest.raises(exc) as info:
         call(*args, **kwargs)
     message = str(info.value)
-    assert message.startswith(where + ":"), message
-    assert "got" in message, message
+    if where is not None:
+        assert message.startswith(f"{where}:"), message  # names the function
+        assert message.startswith(f"{where}: expected "), message  # then what it expected
+        assert "got" in message, message
     assert "\nhelp: " in message, message
     return message
 
