@@ -17,7 +17,7 @@ The command marks every cell that is tagged ``solution`` or whose first line is
 ``# @title Solution`` (so typing that line into a new cell is all an author has to do).
 
 Works on plain JSON dicts and ``nbformat`` notebooks alike, with the standard library only.
-Used by the exercises of chapters 1-10.
+Used by every chapter's exercises.
 """
 
 from __future__ import annotations

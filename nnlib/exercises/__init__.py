@@ -13,7 +13,8 @@ Example:
     >>> check_relu_grad(relu_grad)  # doctest: +ELLIPSIS
     ○ relu_grad: not attempted yet. ...
 
-Taught from chapter 1 on: every chapter's exercises call these checkers.
+Taught from chapter 1 (the perceptron and the artificial neuron) on: every chapter's
+exercises call these checkers.
 """
 
 from nnlib.exercises.ch01 import (

@@ -22,7 +22,8 @@ formatting), :mod:`nnlib.exercises.detectors` (:class:`Case`, :class:`Mistake` a
 detectors) and this one (:class:`Checker`, :class:`Verdict`); every name is importable from
 here.
 
-Taught in chapter 1 (the perceptron), where the first exercise appears; used by chapters 1-10.
+Taught in chapter 1 (the perceptron and the artificial neuron), where the first exercise
+appears; used by every chapter's checkers.
 """
 
 from __future__ import annotations

@@ -3,7 +3,7 @@
 A :class:`Mistake` pairs a detector, a function of an :class:`Attempt` (one case, the right
 answer, the learner's answer or exception) that returns True when the attempt shows the
 mistake, with the hint that fixes it. The factories below build the usual detectors; a
-chapter module combines them declaratively. Used by the checkers of chapters 1-10.
+chapter module combines them declaratively. Used by every chapter's checkers.
 """
 
 from __future__ import annotations

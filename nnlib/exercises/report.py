@@ -2,7 +2,7 @@
 
 Everything here is deterministic: floats with five significant digits, arrays on one line,
 exception messages without memory addresses, the learner's line without the (temporary)
-file name. Used by :mod:`nnlib.exercises.core` for the checkers of chapters 1-10.
+file name. Used by :mod:`nnlib.exercises.core` for every chapter's checkers.
 """
 
 from __future__ import annotations

@@ -6,7 +6,7 @@ small handle whose ``update(...)`` changes only the data of the artists it made.
 demos draw once and call ``update`` on every change, which is several times faster than
 drawing a new figure. Inputs may be nnlib ``Tensor`` objects or NumPy arrays.
 
-Taught from chapter 1 on.
+Taught from chapter 1 (the perceptron and the artificial neuron) on.
 """
 
 from __future__ import annotations
@@ -198,7 +198,7 @@ def decision_boundary(
         >>> db = plot.decision_boundary(ax, lambda P: nnlib.sigmoid(3 * P[:, 0]), X, y)
         >>> db.update(lambda P: nnlib.sigmoid(3 * P[:, 1]))
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
     X, y = as_array(X), as_array(y).astype(int)
     with style():
@@ -320,7 +320,7 @@ def function_and_derivative(
         >>> fig, ax = plot.figure()
         >>> h = plot.function_and_derivative(ax, x, np.tanh(x), 1 - np.tanh(x) ** 2, name="tanh")
 
-    Taught in chapter 3 (activation functions).
+    Taught in chapter 3 (activation functions and output heads).
     """
     with style():
         shading = PolyCollection(
@@ -402,7 +402,7 @@ def learning_curves(
         >>> sorted(lc.lines)
         ['train', 'validation']
 
-    Taught in chapter 5 (optimizers) and chapter 7 (regularization).
+    Taught in chapter 5 (optimizers).
     """
     with style():
         lines = {}

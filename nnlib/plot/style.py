@@ -11,7 +11,7 @@ form of colour blindness; classes also differ by marker shape, so a figure still
 greyscale. The figure face is opaque and light, so a figure stays readable when the book is
 shown in dark mode.
 
-Taught in chapter 1 (the perceptron) and used in every chapter.
+Taught in chapter 1 (the perceptron and the artificial neuron) and used in every chapter.
 """
 
 from __future__ import annotations
@@ -161,7 +161,7 @@ def figure(
         >>> plot.to_png(fig)[:4]
         b'\\x89PNG'
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
     with style():
         fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
@@ -262,7 +262,7 @@ def show(fig: Figure, dpi: int | None = None) -> Any:
         >>> type(plot.show(fig)).__name__
         'Image'
 
-    Taught in chapter 1 (the perceptron) and used in every chapter.
+    Taught in chapter 1 (the perceptron and the artificial neuron) and used in every chapter.
     """
     from IPython.display import Image
 
