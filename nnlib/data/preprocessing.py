@@ -173,8 +173,10 @@ def standardize(train: ArrayOrTensor, *others: ArrayOrTensor) -> tuple[ArrayOrTe
         >>> train.tolist(), test.tolist()
         ([[-1.0], [1.0]], [[3.0]])
     """
-    scaler = Standardizer().fit(train)
-    return (scaler.transform(train), *(scaler.transform(X) for X in others))
+    scaler: Standardizer = Standardizer().fit(train)
+    scaled = [scaler.transform(train)]
+    scaled += [scaler.transform(X) for X in others]
+    return tuple(scaled)
 
 
 def _check_inputs(where: str, X: Any) -> np.ndarray:

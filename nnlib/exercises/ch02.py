@@ -62,7 +62,8 @@ def _net_reference(X: Any, y: Any, W1: Any, b1: Any, W2: Any, b2: Any) -> tuple[
     H = nnlib.tanh(linear(nnlib.tensor(X), params[0], params[1]))
     z = linear(H, params[2], params[3])
     # Mean binary cross-entropy of σ(z) against y, in the stable form.
-    loss = (nnlib.relu(z) - z * nnlib.tensor(y) + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()
+    # mypy cannot see Tensor's operators: they are attached to the class at import.
+    loss = (nnlib.relu(z) - z * nnlib.tensor(y) + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()  # type: ignore[operator, arg-type]
     loss.backward()
     return tuple(p.grad for p in params)
 
@@ -100,7 +101,10 @@ def _net_numpy(
 
 def _bias_wrong_axis(attempt: Attempt) -> bool:
     m = len(attempt.case.args[0])
-    return attempt.index in (1, 3) and attempt.got[attempt.index].shape in ((m,), (m, 1))
+    got = attempt.got
+    return (
+        got is not None and attempt.index in (1, 3) and got[attempt.index].shape in ((m,), (m, 1))
+    )
 
 
 _TWO_LAYER = Checker(
@@ -209,7 +213,8 @@ def _neuron_cases() -> list[Case]:
 def _neuron_reference(w: Any, x: Any, b: float, y: float) -> tuple[Any, Any]:
     wt = nnlib.tensor(w, requires_grad=True)
     bt = nnlib.tensor(np.float64(b), requires_grad=True)
-    loss = ((wt * nnlib.tensor(x)).sum() + bt - y) ** 2
+    # mypy cannot see Tensor's operators: they are attached to the class at import.
+    loss = ((wt * nnlib.tensor(x)).sum() + bt - y) ** 2  # type: ignore[operator]
     loss.backward()
     return wt.grad, bt.grad
 

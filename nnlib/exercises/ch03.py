@@ -134,8 +134,10 @@ def _relu_grad_cases() -> list[Case]:
 def _relu_grad_reference(x: np.ndarray) -> np.ndarray:
     """The derivative of ReLU at each element, by nnlib's autograd (0 at x = 0)."""
     xt = _t(x, requires_grad=True)
-    nnlib.relu(xt).sum().backward()
-    return xt.grad
+    # mypy cannot see Tensor's methods: they are attached to the class at import.
+    nnlib.relu(xt).sum().backward()  # type: ignore[attr-defined]
+    grad: np.ndarray = xt.grad  # type: ignore[assignment]  # backward() has set it
+    return grad
 
 
 _RELU_GRAD = Checker(

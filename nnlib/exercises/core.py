@@ -187,6 +187,10 @@ class Checker:
             for case in self.cases():
                 with quiet():
                     out = as_outputs(self.reference(*copy.deepcopy(case.args)), self.n_outputs)
+                if out is None:
+                    raise TypeError(
+                        f"{self.title}: the reference returned None for {case.label!r}"
+                    )
                 self._cache.append((case, out))
         return self._cache
 

@@ -122,7 +122,7 @@ def fmt(value: Any) -> str:
         arr,
         separator=" ",
         max_line_width=10_000,
-        formatter={"float_kind": _fmt_float, "bool": lambda b: str(bool(b))},
+        formatter={"float_kind": _fmt_float, "bool": _fmt_bool},
     )
     return re.sub(r"\]\n\s*\[", "] [", text)  # one line: [[1. 2.] [3. 4.]]
 
@@ -131,7 +131,11 @@ def _is_numeric_sequence(value: Sequence[Any]) -> bool:
     return all(isinstance(v, (int, float, np.number)) for v in value)
 
 
-def _fmt_float(x: float) -> str:
+def _fmt_bool(b: np.bool) -> str:
+    return str(bool(b))
+
+
+def _fmt_float(x: float | np.floating) -> str:
     if math.isnan(x) or math.isinf(x):
         return str(x)
     if x == 0:
@@ -172,7 +176,7 @@ class quiet:
         self._warn.__enter__()
         warnings.simplefilter("ignore")
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._warn.__exit__(*exc)
         np.seterr(**self._err)
 

@@ -72,7 +72,7 @@ def _level_line(
     xs = np.linspace(*xlim, values.shape[1])
     ys = np.linspace(*ylim, values.shape[0])
     pieces = contourpy.contour_generator(xs, ys, values).lines(level)
-    joined = np.concatenate([np.vstack([p, [[np.nan, np.nan]]]) for p in pieces])
+    joined = np.concatenate([np.vstack([np.asarray(p), [[np.nan, np.nan]]]) for p in pieces])
     return joined[:, 0], joined[:, 1]
 
 
@@ -202,7 +202,9 @@ def decision_boundary(
     """
     X, y = as_array(X), as_array(y).astype(int)
     with style():
-        handle = DecisionBoundary(ax, tuple(xlim), tuple(ylim), int(resolution), animated)
+        x_range = (float(xlim[0]), float(xlim[1]))
+        y_range = (float(ylim[0]), float(ylim[1]))
+        handle = DecisionBoundary(ax, x_range, y_range, int(resolution), animated)
         handle.update(predict)
         for k in range(int(y.max()) + 1 if y.size else 0):
             name = class_names[k] if class_names else f"class {k}"

@@ -24,6 +24,7 @@ from typing import Any
 import matplotlib
 import numpy as np
 import PIL.Image
+from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
@@ -69,7 +70,7 @@ CLASS_CMAP = LinearSegmentedColormap.from_list(
 )
 
 #: Matplotlib settings of the house style; :func:`style` applies them temporarily.
-RC: dict[str, Any] = {
+RC: dict[Any, Any] = {  # rcParams names (matplotlib types them as literals)
     "figure.facecolor": FACE,
     "axes.facecolor": FACE,
     "savefig.facecolor": FACE,
@@ -86,7 +87,7 @@ RC: dict[str, Any] = {
     "ytick.labelsize": 9,
     "legend.fontsize": 9,
     "legend.frameon": False,
-    "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -218,7 +219,8 @@ def to_png(fig: Figure, dpi: int | None = None, compress_level: int = 6) -> byte
                 fig.dpi = dpi or own_dpi
                 canvas.draw()  # skips the animated artists
                 background = None if other_dpi else canvas.copy_from_bbox(fig.bbox)
-                fig._nnlib_background = background
+                # The cached picture lives on its figure (matplotlib has no slot for it).
+                fig._nnlib_background = background  # type: ignore[attr-defined]
                 animated = _animated_artists(fig)
                 if animated and fig.get_layout_engine() is not None:
                     # Solve the layout once, at the first frame: later frames, incremental
@@ -236,7 +238,7 @@ def to_png(fig: Figure, dpi: int | None = None, compress_level: int = 6) -> byte
     finally:
         if other_dpi:
             fig.dpi = own_dpi
-            fig._nnlib_background = None
+            fig._nnlib_background = None  # type: ignore[attr-defined]
     buffer = io.BytesIO()
     PIL.Image.fromarray(rgb).save(buffer, format="png", compress_level=compress_level)
     return buffer.getvalue()
