@@ -20,6 +20,8 @@ ASSETS_STAMP := _build/assets/.staged
 JUPYTERLAB_VERSION := 4.6.6
 
 LINT_PATHS := $(wildcard nnlib tests tools benchmarks book)
+# Type-checked with mypy (pyproject.toml); the rest of nnlib joins as it passes.
+MYPY_PATHS := nnlib/exercises nnlib/plot nnlib/data
 NBVAL := --nbval book/ --nbval-sanitize-with tests/nbval_sanitize.cfg
 JB_BUILD := $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
@@ -57,6 +59,7 @@ book: site
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy --follow-imports=silent $(MYPY_PATHS)
 	$(BIN)/python tools/setup_cell.py --check
 
 # Unit tests (with the nbval self-test), then the doctests in nnlib's and the tools' docstrings.
