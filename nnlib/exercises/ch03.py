@@ -20,14 +20,10 @@ from nnlib.exercises.core import (
     non_finite,
     raised,
     same_as,
+    to_tensor,
     when,
 )
 from nnlib.nn import functional as F
-
-
-def _t(x: Any, requires_grad: bool = False) -> nnlib.Tensor:
-    return nnlib.tensor(np.asarray(x, dtype=np.float64), requires_grad=requires_grad)
-
 
 # ------------------------------------------------------------------------- softmax
 _OVERFLOW_HINT = (
@@ -53,7 +49,7 @@ def _softmax_cases() -> list[Case]:
 
 def _softmax_reference(x: np.ndarray, axis: int = -1) -> np.ndarray:
     """Softmax along ``axis`` (the last one by default)."""
-    return F.softmax(_t(x), dim=axis).data
+    return F.softmax(to_tensor(x), dim=axis).data
 
 
 _SOFTMAX = Checker(
@@ -133,7 +129,7 @@ def _relu_grad_cases() -> list[Case]:
 
 def _relu_grad_reference(x: np.ndarray) -> np.ndarray:
     """The derivative of ReLU at each element, by nnlib's autograd (0 at x = 0)."""
-    xt = _t(x, requires_grad=True)
+    xt = to_tensor(x, requires_grad=True)
     # mypy cannot see Tensor's methods: they are attached to the class at import.
     nnlib.relu(xt).sum().backward()  # type: ignore[attr-defined]
     grad: np.ndarray = xt.grad  # type: ignore[assignment]  # backward() has set it
@@ -202,7 +198,7 @@ def _leaky_cases() -> list[Case]:
 
 def _leaky_relu_reference(x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
     """Leaky ReLU with PyTorch's default slope."""
-    return F.leaky_relu(_t(x), negative_slope).data
+    return F.leaky_relu(to_tensor(x), negative_slope).data
 
 
 _LEAKY = Checker(
@@ -275,7 +271,7 @@ def _interleaved(z: np.ndarray, pieces: int) -> np.ndarray:
 
 def _maxout_reference(z: np.ndarray, pieces: int) -> np.ndarray:
     """Maximum over consecutive groups of ``pieces`` units of the last axis."""
-    return F.maxout(_t(z), pieces).data
+    return F.maxout(to_tensor(z), pieces).data
 
 
 _MAXOUT = Checker(

@@ -23,14 +23,10 @@ from nnlib.exercises.core import (
     same_as,
     scaled_by,
     shape_is,
+    to_tensor,
     when,
 )
 from nnlib.nn import functional as F
-
-
-def _t(x: Any, requires_grad: bool = False) -> nnlib.Tensor:
-    return nnlib.tensor(np.asarray(x, dtype=np.float64), requires_grad=requires_grad)
-
 
 _SUM_HINT = (
     "your loss is exactly {n} times too large: that is the SUM of the per-{unit} losses. "
@@ -51,7 +47,7 @@ def _mse_cases() -> list[Case]:
 
 def _mse_reference(y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Mean squared error over all elements."""
-    return F.mse_loss(_t(y_hat), _t(y)).data
+    return F.mse_loss(to_tensor(y_hat), to_tensor(y)).data
 
 
 _MSE = Checker(
@@ -143,7 +139,7 @@ def _finite_but_wrong(attempt: Attempt) -> bool:
 
 def _bce_reference(z: np.ndarray, y: np.ndarray) -> np.ndarray:
     """Binary cross-entropy on logits, mean over elements, stable at any logit."""
-    return F.binary_cross_entropy_with_logits(_t(z), _t(y)).data
+    return F.binary_cross_entropy_with_logits(to_tensor(z), to_tensor(y)).data
 
 
 _BCE = Checker(
@@ -232,12 +228,14 @@ def _picked(matrix: np.ndarray, target: np.ndarray) -> np.ndarray:
 
 def _log_softmax(x: np.ndarray, axis: int = -1) -> np.ndarray:
     """Log-softmax along ``axis`` (the last one by default)."""
-    return F.log_softmax(_t(x), dim=axis).data
+    return F.log_softmax(to_tensor(x), dim=axis).data
 
 
 def _cross_entropy_reference(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Cross-entropy of logits ``(m, C)`` against class indices ``(m,)``, mean over examples."""
-    return F.cross_entropy(_t(logits), nnlib.tensor(np.asarray(target, dtype=np.int64))).data
+    return F.cross_entropy(
+        to_tensor(logits), nnlib.tensor(np.asarray(target, dtype=np.int64))
+    ).data
 
 
 _CE = Checker(
@@ -322,9 +320,9 @@ def check_cross_entropy(fn: Callable[..., Any]) -> None:
 
 # --------------------------------------------------------------- Gaussian NLL
 def _gaussian_nll_reference(mu: np.ndarray, log_var: np.ndarray, y: np.ndarray) -> np.ndarray:
-    t = _t(mu)
+    t = to_tensor(mu)
     var = nnlib.tensor(np.exp(np.asarray(log_var, dtype=np.float64)))
-    return F.gaussian_nll_loss(t, _t(y), var).data
+    return F.gaussian_nll_loss(t, to_tensor(y), var).data
 
 
 def _gaussian_nll_cases() -> list[Case]:
@@ -432,7 +430,7 @@ def check_gaussian_nll(fn: Callable[..., Any]) -> None:
 # --------------------------------------------------------------- KL divergence
 def _kl_reference(p: np.ndarray, q: np.ndarray) -> np.ndarray:
     log_q = nnlib.tensor(np.log(np.asarray(q, dtype=np.float64)))
-    return F.kl_div(log_q, _t(p), reduction="sum").data
+    return F.kl_div(log_q, to_tensor(p), reduction="sum").data
 
 
 def _kl_cases() -> list[Case]:

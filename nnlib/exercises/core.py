@@ -64,6 +64,7 @@ from nnlib.exercises.report import (
     fmt,
     quiet,
     to_array,
+    to_tensor,
 )
 
 __all__ = [
@@ -95,6 +96,7 @@ __all__ = [
     "scaled_by",
     "shape_is",
     "to_array",
+    "to_tensor",
     "transposed",
     "when",
 ]

@@ -18,6 +18,8 @@ from typing import Any
 
 import numpy as np
 
+import nnlib
+
 # How close is close enough: the learner may compute in float32 (nnlib's default dtype).
 RTOL, ATOL = 1e-4, 1e-6
 # Arrays with more elements than this are shown by shape plus their first difference.
@@ -52,6 +54,23 @@ def to_array(value: Any) -> np.ndarray:
     if isinstance(value, (list, tuple)):
         value = [to_array(v) for v in value]
     return np.asarray(value)
+
+
+def to_tensor(value: Any, requires_grad: bool = False) -> nnlib.Tensor:
+    """A case's argument as a float64 nnlib tensor, for a reference computed by nnlib.
+
+    Args:
+        value: An array, a number or a nested list.
+        requires_grad: Whether autograd should track it (for a reference gradient).
+
+    Returns:
+        A new float64 tensor.
+
+    Example:
+        >>> str(to_tensor([1, 2]).dtype)
+        'float64'
+    """
+    return nnlib.tensor(np.asarray(value, dtype=np.float64), requires_grad=requires_grad)
 
 
 def close(
