@@ -3,6 +3,7 @@
 #   make book     set up .venv and node_modules, build the site into _build/html
 #   make test     set up, then lint, unit tests + doctests, strict nbval, site build, browser check
 #   make execute  re-run every notebook in book/ in place from a clean kernel
+#   make check-kernels  strict nbval under other BLAS/ATen/NumPy kernels (before storing outputs)
 #   make lab      open the notebooks in JupyterLab
 #   make clean    remove _build (keeps .venv and node_modules)
 
@@ -19,13 +20,13 @@ NPM_STAMP := node_modules/.installed
 ASSETS_STAMP := _build/assets/.staged
 JUPYTERLAB_VERSION := 4.6.6
 
-LINT_PATHS := $(wildcard nnlib tests tools benchmarks book)
+LINT_PATHS := $(wildcard nnlib tests tools benchmarks book conftest.py)
 # Type-checked with mypy (pyproject.toml); the rest of nnlib joins as it passes.
 MYPY_PATHS := nnlib/exercises nnlib/plot nnlib/data
 NBVAL := --nbval book/ --nbval-sanitize-with tests/nbval_sanitize.cfg
 JB_BUILD := $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
-.PHONY: help setup book test lint unit nbval site browser chromium execute lab clean
+.PHONY: help setup book test lint unit nbval site browser chromium execute check-kernels lab clean
 
 help:
 	@sed -n '2,9p' Makefile | sed 's/^# \{0,1\}//'
@@ -84,12 +85,31 @@ chromium:
 browser: chromium $(VENV_STAMP)
 	$(BIN)/pytest -m browser tests/test_site.py
 
-test: lint unit nbval site browser
+# The stages of `make test`, each timed; the times and the total are printed at the end
+# (and the time of a failing stage when one fails).
+TEST_STAGES := setup lint unit nbval site chromium browser
+
+test:
+	@times=""; begin=$$(date +%s); \
+	for stage in $(TEST_STAGES); do \
+	  start=$$(date +%s); \
+	  if ! $(MAKE) --no-print-directory $$stage; then \
+	    echo "make test: stage '$$stage' failed after $$(( $$(date +%s) - start )) s"; exit 1; \
+	  fi; \
+	  times="$$times$$(printf '  %-9s %5d s' $$stage $$(( $$(date +%s) - start )))\n"; \
+	done; \
+	printf "\nTime per stage:\n$$times  %-9s %5d s\n" total $$(( $$(date +%s) - begin ))
 	@echo
 	@echo "All checks passed. Screenshots of every page: $(CURDIR)/_build/screenshots/"
 
 execute: $(VENV_STAMP)
 	$(BIN)/python tools/execute_notebooks.py
+
+# By hand, before storing a chapter's outputs (never in `make test` or CI): strict nbval once
+# per kernel family this CPU can run. `make check-kernels NB=book/05_optimizers.ipynb`.
+NB ?= book/
+check-kernels: $(VENV_STAMP)
+	$(BIN)/python tools/check_kernels.py $(NB)
 
 lab: $(VENV_STAMP)
 	$(BIN)/python -c "import jupyterlab" 2>/dev/null || \

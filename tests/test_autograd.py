@@ -400,6 +400,33 @@ def test_gradcheck_report_names_the_wrong_input():
     assert "backward gave 7" in report and "finite differences give 2" in report
 
 
+class TransposedGradient(Function):
+    """sum(A * C) for a fixed matrix C, whose backward wrongly returns C transposed."""
+
+    @staticmethod
+    def forward(ctx, a, c):
+        ctx.c = c
+        return (a * c).sum()
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * ctx.c.T, None
+
+
+def test_gradcheck_lists_equal_errors_in_index_order():
+    # A transposed gradient makes pairs of entries wrong by exactly the same amount; which
+    # of a pair comes first must not depend on the CPU's rounding (the report is printed in
+    # a chapter and compared by nbval), so ties are listed in index order.
+    c = nnlib.tensor([[0.0, 1.0, 2.0], [4.0, 0.0, 8.0], [16.0, 32.0, 0.0]], dtype=nnlib.float64)
+    a = _leaf(np.zeros((3, 3)))
+    with pytest.raises(GradcheckError) as info:
+        gradcheck(lambda t: TransposedGradient.apply(t, c), (a,))
+    listed = [line.split("/ d x")[1].split(":")[0] for line in str(info.value).splitlines()
+              if "/ d x" in line]  # fmt: skip
+    # |error| is 24 at [1, 2] and [2, 1], 14 at [0, 2] and [2, 0], 3 at [0, 1] and [1, 0].
+    assert listed == ["[1, 2]", "[2, 1]", "[0, 2]", "[2, 0]", "[0, 1]"]
+
+
 def test_gradcheck_without_raising_returns_false_and_prints(capsys):
     x = _leaf([1.0, 2.0])
     assert gradcheck(lambda t: WrongSquare.apply(t), (x,), raise_exception=False) is False

@@ -49,3 +49,17 @@ def test_requirements_are_exact_pins_with_cpu_torch() -> None:
     loose = [line for line in lines if not re.fullmatch(r"[A-Za-z0-9_.\-\[\]]+==[\w.+]+", line)]
     assert not loose, f"requirements.txt must pin exactly: {loose}"
     assert "torch==2.13.0" in lines
+
+
+def test_licences_are_stated_in_the_repository_the_readme_and_the_site_footer() -> None:
+    code, content = ROOT / "LICENSE", ROOT / "LICENSE-CONTENT.md"
+    assert "MIT License" in code.read_text(encoding="utf-8")
+    assert "CC BY 4.0" in content.read_text(encoding="utf-8")
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    assert "MIT" in readme and "CC BY 4.0" in readme
+    config = (ROOT / "_config.yml").read_text(encoding="utf-8")
+    footer = config.split("extra_footer:", 1)[1].split("use_repository_button", 1)[0]
+    assert "MIT" in footer and "CC BY 4.0" in footer
+    built = ROOT / "_build" / "html" / "book" / "01_perceptron.html"
+    if built.exists():  # after `make site`: the footer is on the page itself
+        assert "CC BY 4.0" in built.read_text(encoding="utf-8")

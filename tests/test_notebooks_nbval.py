@@ -8,6 +8,7 @@ stored outputs exist and a changed output fails it; these tests prove both.
 from __future__ import annotations
 
 import json
+import os
 import shutil
 import subprocess
 import sys
@@ -108,3 +109,95 @@ def test_strict_nbval_fails_on_a_tampered_output(tmp_path: Path) -> None:
     assert result.returncode == 1, f"nbval should fail on a changed output:\n{result.stdout}"
     assert "1 failed" in result.stdout, result.stdout
     assert "NNLIB" in result.stdout or "OK?" in result.stdout, result.stdout
+
+
+# The thread-count pin (tools/threads.py, applied by the repository's conftest.py and by
+# tools/execute_notebooks.py): a kernel must run with one BLAS/OpenMP thread whatever the
+# caller's environment asks for, because the thread count changes rounding.
+# Two threads: OpenBLAS caps a request at the number of cores, and CI has two.
+HOSTILE_THREADS = {
+    "OMP_NUM_THREADS": "2",
+    "OPENBLAS_NUM_THREADS": "2",
+    "MKL_NUM_THREADS": "2",
+}
+THREAD_PROBE = """\
+import threadpoolctl
+import torch
+
+pools = {}
+for pool in threadpoolctl.threadpool_info():
+    pools[pool["user_api"]] = max(pools.get(pool["user_api"], 0), pool["num_threads"])
+print("blas", pools.get("blas"), "openmp", pools.get("openmp"), "torch", torch.get_num_threads())
+"""
+PINNED_OUTPUT = "blas 1 openmp 1 torch 1\n"
+
+
+def probe_notebook(path: Path, stored_output: str | None) -> Path:
+    """A one-cell notebook that prints the kernel's thread counts (optionally stored)."""
+    import nbformat
+
+    cell = nbformat.v4.new_code_cell(THREAD_PROBE, execution_count=1)
+    if stored_output is not None:
+        cell.outputs = [nbformat.v4.new_output("stream", name="stdout", text=stored_output)]
+    notebook = nbformat.v4.new_notebook(cells=[cell])
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3"}
+    path.parent.mkdir(parents=True, exist_ok=True)
+    nbformat.write(notebook, path)
+    return path
+
+
+@pytest.fixture
+def probe_dir() -> Path:
+    # Inside the repository, so that pytest loads its conftest.py as it does for book/.
+    folder = ROOT / "_build" / "thread-pin-test"
+    shutil.rmtree(folder, ignore_errors=True)
+    yield folder
+    shutil.rmtree(folder, ignore_errors=True)
+
+
+@pytest.mark.skipif((os.cpu_count() or 1) < 2, reason="one core: every count is 1")
+def test_the_probe_sees_the_callers_thread_count_without_the_pin() -> None:
+    """Without the pin a process uses the threads it is asked for: the probe can fail."""
+    env = {**os.environ, **HOSTILE_THREADS}
+    run = subprocess.run(
+        [sys.executable, "-c", THREAD_PROBE], env=env, capture_output=True, text=True
+    )
+    assert run.returncode == 0, run.stderr
+    assert run.stdout == "blas 2 openmp 2 torch 2\n"
+
+
+@pytest.mark.slow
+def test_nbval_kernels_use_one_thread_whatever_the_caller_asks(probe_dir: Path) -> None:
+    notebook = probe_notebook(probe_dir / "probe.ipynb", PINNED_OUTPUT)
+    env = {**os.environ, **HOSTILE_THREADS}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval",
+         str(notebook)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    assert result.returncode == 0, f"the kernel did not run with one thread:\n{result.stdout}"
+    assert "1 passed" in result.stdout
+
+
+@pytest.mark.slow
+def test_make_execute_kernels_use_one_thread_whatever_the_caller_asks(probe_dir: Path) -> None:
+    notebook = probe_notebook(probe_dir / "probe.ipynb", None)
+    env = {**os.environ, **HOSTILE_THREADS}
+    subprocess.run(
+        [sys.executable, str(ROOT / "tools" / "execute_notebooks.py"), str(notebook)],
+        cwd=ROOT, env=env, check=True, capture_output=True, text=True, timeout=300,
+    )  # fmt: skip
+    stored = json.loads(notebook.read_text(encoding="utf-8"))["cells"][0]["outputs"]
+    assert "".join(stored[0]["text"]) == PINNED_OUTPUT
+
+
+@pytest.mark.slow
+def test_every_notebook_passes_whatever_thread_count_the_caller_asks() -> None:
+    """The regression guard for the pin: the whole suite, with a caller asking for 3 threads."""
+    env = {**os.environ, **HOSTILE_THREADS}
+    result = subprocess.run(
+        [sys.executable, "-m", "pytest", "-p", "no:cacheprovider", "-q", "--nbval",
+         "book/", "--nbval-sanitize-with", str(SANITIZE)],
+        cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
+    )  # fmt: skip
+    assert result.returncode == 0, result.stdout[-5000:]

@@ -249,7 +249,7 @@ def test_page_renders_offline(page_path: str, server: str, browser) -> None:
                     problems.append(f"{unrendered} widget placeholder(s) left unrendered")
 
         SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-        page.screenshot(path=str(screenshot_name(page_path)), full_page=True)
+        page.screenshot(path=str(screenshot_name(page_path)), full_page=True, timeout=120_000)
         problems.extend(f"image did not load: {src}" for src in broken_images(page))
 
         notebook = notebook_pages().get(page_path)
@@ -258,7 +258,9 @@ def test_page_renders_offline(page_path: str, server: str, browser) -> None:
             # The same page in dark mode, to look at (the pydata theme reads data-theme).
             page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; }")
             page.wait_for_timeout(300)
-            page.screenshot(path=str(screenshot_name(page_path, "-dark")), full_page=True)
+            page.screenshot(
+                path=str(screenshot_name(page_path, "-dark")), full_page=True, timeout=120_000
+            )
     finally:
         context.close()
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)

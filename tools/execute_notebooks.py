@@ -23,12 +23,17 @@ from pathlib import Path
 
 import nbformat
 from nbclient import NotebookClient
+from threads import pin_threads
 
 ROOT = Path(__file__).resolve().parent.parent
 
 
 def execute(path: Path, timeout: int = 600) -> None:
-    """Execute one notebook in its own folder and write it back in place."""
+    """Execute one notebook in its own folder and write it back in place.
+
+    The kernel runs with one BLAS/OpenMP thread (``tools/threads.py``), as under nbval.
+    """
+    pin_threads()
     notebook = nbformat.read(path, as_version=4)
     client = NotebookClient(
         notebook,
