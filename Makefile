@@ -21,6 +21,8 @@ ASSETS_STAMP := _build/assets/.staged
 JUPYTERLAB_VERSION := 4.6.6
 
 LINT_PATHS := $(wildcard nnlib tests tools benchmarks book conftest.py)
+# Type-checked with mypy (pyproject.toml); the rest of nnlib joins as it passes.
+MYPY_PATHS := nnlib/exercises nnlib/plot nnlib/data
 NBVAL := --nbval book/ --nbval-sanitize-with tests/nbval_sanitize.cfg
 JB_BUILD := $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
@@ -58,12 +60,13 @@ book: site
 lint: $(VENV_STAMP)
 	$(BIN)/ruff check $(LINT_PATHS)
 	$(BIN)/ruff format --check $(LINT_PATHS)
+	$(BIN)/mypy --follow-imports=silent $(MYPY_PATHS)
 	$(BIN)/python tools/setup_cell.py --check
 
-# Unit tests (with the nbval self-test), then the doctests in nnlib's docstrings.
+# Unit tests (with the nbval self-test), then the doctests in nnlib's and the tools' docstrings.
 unit: $(VENV_STAMP)
 	$(BIN)/pytest -m "not browser" tests
-	$(BIN)/pytest --doctest-modules nnlib
+	$(BIN)/pytest --doctest-modules nnlib tools/mark_solutions.py
 
 # Every notebook, re-run and compared output by output with what is stored in it.
 nbval: $(VENV_STAMP)

@@ -3,7 +3,7 @@
 They mirror PyTorch's factory functions. Random ones draw from nnlib's seeded generator
 (:func:`nnlib.manual_seed`).
 
-Taught in chapter 1 (the perceptron).
+Taught in chapter 1 (the perceptron and the artificial neuron).
 """
 
 from __future__ import annotations

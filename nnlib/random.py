@@ -31,7 +31,7 @@ def manual_seed(seed: int) -> np.random.Generator:
         >>> bool((a.data == b.data).all())
         True
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
     global _generator
     if not isinstance(seed, (int, np.integer)) or isinstance(seed, bool) or seed < 0:
@@ -66,7 +66,7 @@ def fork_rng() -> Iterator[None]:
         >>> bool((nnlib.randn(2).data == a.data).all())
         True
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
     global _generator
     saved = _generator

@@ -10,8 +10,25 @@ from __future__ import annotations
 
 import os
 
+import pytest
 from hypothesis import settings
+
+# Plain `assert`s in the shared helpers report their values like those in test files.
+pytest.register_assert_rewrite("tests.helpers")
 
 settings.register_profile("ci", derandomize=True, deadline=None, print_blob=True)
 if os.environ.get("CI"):
     settings.load_profile("ci")
+
+
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Parametrize the checker-battery tests over the ``BATTERY`` table of their class."""
+    battery = getattr(metafunc.cls, "BATTERY", None)
+    if not battery:
+        return
+    from tests.helpers import battery_params
+
+    argnames = [name for name in ("checker", "wrong", "hint", "status", "stub")
+                if name in metafunc.fixturenames]  # fmt: skip
+    params, ids = battery_params(battery, argnames)
+    metafunc.parametrize(",".join(argnames), params, ids=ids)

@@ -87,18 +87,6 @@ def check_parity(
     return out, xs
 
 
-def assert_raises_help(exc: type[Exception], call: Callable[..., Any], *args: Any,
-                       **kwargs: Any) -> str:  # fmt: skip
-    """Check that ``call`` raises ``exc`` with a message that carries a ``help:`` line."""
-    import pytest
-
-    with pytest.raises(exc) as info:
-        call(*args, **kwargs)
-    message = str(info.value)
-    assert "help:" in message, message
-    return message
-
-
 # ------------------------------------------------- activations, layers, init, clip_grad
 def to_torch(x: Any, requires_grad: bool = False) -> torch.Tensor:
     """A float64 (or the array's own dtype) torch copy of an nnlib tensor or an array."""
@@ -114,15 +102,144 @@ def copy_params_to_torch(module: Any, torch_module: torch.nn.Module) -> torch.nn
     return torch_module
 
 
-def assert_bad_input(exc: type[Exception], where: str, call: Callable[..., Any], *args: Any,
-                     **kwargs: Any) -> str:  # fmt: skip
-    """Check nnlib's three-part error: names ``where``, says what it got, has ``help:``."""
+def assert_bad_input(exc: type[Exception], where: str | None, call: Callable[..., Any],
+                     *args: Any, **kwargs: Any) -> str:  # fmt: skip
+    """Check that ``call(*args, **kwargs)`` raises ``exc`` with nnlib's three-part message.
+
+    The message starts with ``where`` and what was expected (``"matmul: expected ..."``),
+    says what it got, and ends with a ``help:`` line. ``where=None`` checks the ``help:``
+    line only, for the few messages that keep PyTorch's own wording.
+
+    Returns:
+        The message, for further checks.
+    """
     import pytest
 
     with pytest.raises(exc) as info:
         call(*args, **kwargs)
     message = str(info.value)
-    assert message.startswith(where + ":"), message
-    assert "got" in message, message
+    if where is not None:
+        assert message.startswith(f"{where}:"), message  # names the function
+        assert message.startswith(f"{where}: expected "), message  # then what it expected
+        assert "got" in message, message
     assert "\nhelp: " in message, message
     return message
+
+
+# ------------------------------------------------------------------ exercise checkers
+#: A test file's table of checkers: each ``Checker`` maps to its public ``check_*`` function,
+#: a right implementation and the wrong ones, each ``(wrong, hint)`` (the verdict fails with
+#: that hint) or ``(wrong, hint, "error")`` (the wrong code raises; the hint explains it).
+Battery = dict[Any, tuple[Callable[..., None], Callable[..., Any], list[tuple[Any, ...]]]]
+
+
+def stub_ellipsis(*args: Any) -> None: ...
+
+
+def stub_pass(*args: Any) -> None:
+    pass
+
+
+def stub_raises(*args: Any) -> None:
+    raise NotImplementedError
+
+
+def stub_lambda(*args: Any) -> Any:
+    return ...
+
+
+#: The shapes an untouched exercise stub takes: ``...``, ``pass``, ``raise
+#: NotImplementedError``, and a ``lambda *args: ...`` (which returns Ellipsis, not None).
+STUBS = (stub_ellipsis, stub_pass, stub_raises, stub_lambda)
+
+
+def crashing(*args: Any) -> None:
+    values = [np.asarray(a) for a in args]
+    raise ValueError(f"boom with {len(values)} arguments")
+
+
+def battery_params(battery: Battery, argnames: Sequence[str]) -> tuple[list[Any], list[str]]:
+    """Parameters and ids for one ``CheckerBattery`` test, from the fixtures it asks for."""
+    import pytest
+
+    if "wrong" in argnames:
+        params, ids = [], []
+        for checker, (_, _, wrongs) in battery.items():
+            for i, (wrong, hint, *status) in enumerate(wrongs):
+                expected_status = status[0] if status else "failed"
+                params.append(pytest.param(checker, wrong, hint, expected_status))
+                ids.append(f"{checker.title}-{i}")
+        return params, ids
+    checkers = list(battery)
+    if "stub" in argnames:
+        pairs = [(c, s) for c in checkers for s in STUBS]
+        ids = [f"{c.title}-{s.__name__}" for c, s in pairs]
+        return [pytest.param(c, s) for c, s in pairs], ids
+    return checkers, [c.title for c in checkers]
+
+
+class CheckerBattery:
+    """The tests every exercise checker passes, driven by a test file's ``BATTERY`` table.
+
+    A test file declares its table and subclasses this class::
+
+        class TestCheckers(CheckerBattery):
+            BATTERY = {_MSE: (check_mse, mse_right, [(mse_sum, "times too large"), ...])}
+
+    ``tests/conftest.py`` parametrizes each test over the table (see :func:`battery_params`):
+    the right implementation passes and prints one ✓ line; each wrong one fails (or, marked
+    ``"error"``, crashes) with its hint; every stub is "not attempted yet"; a crash is
+    summarised, never raised; two runs print the same text.
+    """
+
+    BATTERY: Battery = {}  # noqa: RUF012 (each subclass replaces the table)
+
+    def test_right_implementation_is_accepted(self, checker: Any, capsys: Any) -> None:
+        check, right, _ = self.BATTERY[checker]
+        verdict = checker.evaluate(right)
+        assert verdict.passed, verdict.text
+        check(right)
+        out = capsys.readouterr().out
+        assert out.startswith(f"✓ {checker.title}: correct on all")
+        assert out.count("\n") == 1  # one line, one verdict
+
+    def test_wrong_implementation_is_rejected_with_its_hint(
+        self, checker: Any, wrong: Any, hint: str, status: str
+    ) -> None:
+        with np.errstate(divide="ignore", invalid="ignore"):
+            verdict = checker.evaluate(wrong)
+        assert verdict.status == status, verdict.text
+        assert verdict.text.startswith(f"✗ {checker.title}")
+        assert hint in verdict.hint, verdict.text
+        assert "\n  hint: " in verdict.text
+
+    def test_wrong_answers_show_input_expected_and_got(self, checker: Any) -> None:
+        value_mistakes = [w for w, h, *_ in self.BATTERY[checker][2] if "in place" not in h]
+        verdict = checker.evaluate(value_mistakes[0])
+        assert "  input:    " in verdict.text
+        if verdict.status == "failed" and "return 2 values" not in verdict.hint:
+            assert "expected" in verdict.text and "got" in verdict.text
+
+    def test_untouched_stub_is_not_attempted_yet(self, checker: Any, stub: Any, capsys: Any):
+        self.BATTERY[checker][0](stub)
+        out = capsys.readouterr().out
+        assert out.startswith(f"○ {checker.title}: not attempted yet.")
+        assert checker.evaluate(stub).status == "not attempted"
+
+    def test_crash_is_summarised_not_raised(self, checker: Any, capsys: Any) -> None:
+        assert checker.evaluate(crashing).status == "error"
+        self.BATTERY[checker][0](crashing)  # must not raise
+        out = capsys.readouterr().out
+        assert out.startswith(f"✗ {checker.title}: your code raised an error on case 1")
+        assert "error:    ValueError: boom with" in out
+        assert "line" in out and "of your code, in crashing: raise ValueError(" in out
+
+    def test_output_is_deterministic(self, checker: Any, capsys: Any) -> None:
+        check, right, battery = self.BATTERY[checker]
+        texts = []
+        for _ in range(2):
+            for fn in (right, battery[0][0], stub_ellipsis, crashing):
+                check(fn)
+            texts.append(capsys.readouterr().out)
+        assert texts[0] == texts[1]
+        assert "0x" not in texts[0]

@@ -29,19 +29,9 @@ from nnlib.data import (
     standardize,
     train_test_split,
 )
+from tests.helpers import assert_bad_input
 
 TOY_SETS = [make_circles, make_xor, make_gaussians, make_spirals, make_moons]
-
-
-def _bad_input(exc: type[Exception], where: str, call, *args, **kwargs) -> str:
-    """Call and check nnlib's three-part message: where, expected/got, help."""
-    with pytest.raises(exc) as info:
-        call(*args, **kwargs)
-    message = str(info.value)
-    assert message.startswith(where + ":"), message
-    assert "expected" in message and "got" in message, message
-    assert "\nhelp: " in message, message
-    return message
 
 
 def _dataset(n: int = 10, d: int = 3) -> tuple[np.ndarray, np.ndarray]:
@@ -86,13 +76,13 @@ def test_tensor_dataset_accepts_arrays() -> None:
 
 
 def test_tensor_dataset_errors() -> None:
-    message = _bad_input(
+    message = assert_bad_input(
         ValueError, "TensorDataset", TensorDataset, Tensor(np.zeros((5, 2))), Tensor(np.zeros(4))
     )
     assert "(5, 2)" in message and "(4,)" in message
-    _bad_input(ValueError, "TensorDataset", TensorDataset)
-    _bad_input(ValueError, "TensorDataset", TensorDataset, Tensor(np.float64(1.0)))
-    _bad_input(TypeError, "TensorDataset", TensorDataset, [[1.0, 2.0]])
+    assert_bad_input(ValueError, "TensorDataset", TensorDataset)
+    assert_bad_input(ValueError, "TensorDataset", TensorDataset, Tensor(np.float64(1.0)))
+    assert_bad_input(TypeError, "TensorDataset", TensorDataset, [[1.0, 2.0]])
 
 
 def test_dataset_base_class_says_what_to_define() -> None:
@@ -244,17 +234,17 @@ def test_loader_refuses_ragged_examples() -> None:
         def __getitem__(self, i: int):
             return np.zeros(i + 1)
 
-    _bad_input(ValueError, "DataLoader", list, DataLoader(Ragged(), batch_size=2))
+    assert_bad_input(ValueError, "DataLoader", list, DataLoader(Ragged(), batch_size=2))
 
 
 def test_loader_bad_arguments() -> None:
     ds = TensorDataset(*_dataset())
-    _bad_input(ValueError, "DataLoader", DataLoader, ds, batch_size=0)
-    _bad_input(TypeError, "DataLoader", DataLoader, ds, batch_size=2.5)
-    _bad_input(TypeError, "DataLoader", DataLoader, ds, batch_size=True)
-    _bad_input(TypeError, "DataLoader", DataLoader, ds, shuffle="yes")
-    _bad_input(ValueError, "DataLoader", DataLoader, ds, seed=-1)
-    _bad_input(TypeError, "DataLoader", DataLoader, 42)
+    assert_bad_input(ValueError, "DataLoader", DataLoader, ds, batch_size=0)
+    assert_bad_input(TypeError, "DataLoader", DataLoader, ds, batch_size=2.5)
+    assert_bad_input(TypeError, "DataLoader", DataLoader, ds, batch_size=True)
+    assert_bad_input(TypeError, "DataLoader", DataLoader, ds, shuffle="yes")
+    assert_bad_input(ValueError, "DataLoader", DataLoader, ds, seed=-1)
+    assert_bad_input(TypeError, "DataLoader", DataLoader, 42)
 
 
 @settings(max_examples=60, deadline=None)
@@ -318,9 +308,9 @@ def _collate_by_hand(dataset, indices) -> list[np.ndarray]:
 
 def test_subset_errors() -> None:
     ds = TensorDataset(*_dataset(5))
-    _bad_input(IndexError, "Subset", Subset, ds, [0, 5])
-    _bad_input(TypeError, "Subset", Subset, ds, [0.5])
-    _bad_input(TypeError, "Subset", Subset, ds, [[0, 1]])
+    assert_bad_input(IndexError, "Subset", Subset, ds, [0, 5])
+    assert_bad_input(TypeError, "Subset", Subset, ds, [0.5])
+    assert_bad_input(TypeError, "Subset", Subset, ds, [[0, 1]])
 
 
 @pytest.mark.parametrize("lengths", [[7, 3], [0.8, 0.2], [0.34, 0.33, 0.33], [10], [0, 10]])
@@ -340,11 +330,11 @@ def test_random_split_sizes_match_torch_and_cover(lengths) -> None:
 
 def test_random_split_errors() -> None:
     ds = TensorDataset(*_dataset(10))
-    _bad_input(ValueError, "random_split", random_split, ds, [5, 4])
-    _bad_input(ValueError, "random_split", random_split, ds, [0.5, 0.4])
-    _bad_input(ValueError, "random_split", random_split, ds, [12, -2])
-    _bad_input(TypeError, "random_split", random_split, ds, [])
-    _bad_input(TypeError, "random_split", random_split, ds, ["a"])
+    assert_bad_input(ValueError, "random_split", random_split, ds, [5, 4])
+    assert_bad_input(ValueError, "random_split", random_split, ds, [0.5, 0.4])
+    assert_bad_input(ValueError, "random_split", random_split, ds, [12, -2])
+    assert_bad_input(TypeError, "random_split", random_split, ds, [])
+    assert_bad_input(TypeError, "random_split", random_split, ds, ["a"])
 
 
 def test_train_test_split_pairs_rows_and_stratifies() -> None:
@@ -381,7 +371,7 @@ def test_train_test_split_sizes_match_sklearn(
     labels = X % n_classes
     expected_test = int(np.ceil(test_size * n - 1e-9))
     if not 0 < expected_test < n:
-        _bad_input(ValueError, "train_test_split", train_test_split, X, test_size=test_size)
+        assert_bad_input(ValueError, "train_test_split", train_test_split, X, test_size=test_size)
         return
     train, test, l_train, l_test = train_test_split(
         X, labels, test_size=test_size, seed=0, stratify=labels if stratified else None
@@ -399,11 +389,11 @@ def test_train_test_split_sizes_match_sklearn(
 
 def test_train_test_split_errors() -> None:
     X, y = _dataset(10)
-    _bad_input(ValueError, "train_test_split", train_test_split, X, y[:5])
-    _bad_input(ValueError, "train_test_split", train_test_split, X, test_size=1.0)
-    _bad_input(ValueError, "train_test_split", train_test_split, X, stratify=y[:3])
-    _bad_input(ValueError, "train_test_split", train_test_split)
-    _bad_input(TypeError, "train_test_split", train_test_split, [1, 2])
+    assert_bad_input(ValueError, "train_test_split", train_test_split, X, y[:5])
+    assert_bad_input(ValueError, "train_test_split", train_test_split, X, test_size=1.0)
+    assert_bad_input(ValueError, "train_test_split", train_test_split, X, stratify=y[:3])
+    assert_bad_input(ValueError, "train_test_split", train_test_split)
+    assert_bad_input(TypeError, "train_test_split", train_test_split, [1, 2])
 
 
 # ------------------------------------------------------------------------ toy 2-D sets
@@ -501,15 +491,15 @@ def test_noise_changes_points_but_not_labels() -> None:
 
 
 @pytest.mark.parametrize("make", TOY_SETS)
-def test_toy_bad_input(make) -> None:
+def test_toyassert_bad_input(make) -> None:
     name = make.__name__
-    _bad_input(ValueError, name, make, 1)
-    _bad_input(TypeError, name, make, 10.5)
-    _bad_input(ValueError, name, make, 10, noise=-0.1)
-    _bad_input(ValueError, name, make, 10, noise=float("nan"))
-    _bad_input(TypeError, name, make, 10, noise="big")
-    _bad_input(ValueError, name, make, 10, seed=-3)
-    _bad_input(TypeError, name, make, 10, seed="zero")
+    assert_bad_input(ValueError, name, make, 1)
+    assert_bad_input(TypeError, name, make, 10.5)
+    assert_bad_input(ValueError, name, make, 10, noise=-0.1)
+    assert_bad_input(ValueError, name, make, 10, noise=float("nan"))
+    assert_bad_input(TypeError, name, make, 10, noise="big")
+    assert_bad_input(ValueError, name, make, 10, seed=-3)
+    assert_bad_input(TypeError, name, make, 10, seed="zero")
 
 
 # ------------------------------------------------------------------ 1-D regression sets
@@ -551,12 +541,12 @@ def test_heteroscedastic_noise_grows_with_x() -> None:
     np.testing.assert_allclose(heteroscedastic_std(Tensor(np.array([-1.0, 1.0]))), [0.02, 0.18])
 
 
-def test_regression_bad_input() -> None:
-    message = _bad_input(ValueError, "make_regression_1d", make_regression_1d, fn="sin")
+def test_regressionassert_bad_input() -> None:
+    message = assert_bad_input(ValueError, "make_regression_1d", make_regression_1d, fn="sin")
     assert "'sine'" in message
-    _bad_input(ValueError, "make_regression_1d", make_regression_1d, fn=lambda t: t.sum())
-    _bad_input(ValueError, "make_regression_1d", make_regression_1d, 0)
-    _bad_input(ValueError, "make_heteroscedastic", make_heteroscedastic, noise=-1.0)
+    assert_bad_input(ValueError, "make_regression_1d", make_regression_1d, fn=lambda t: t.sum())
+    assert_bad_input(ValueError, "make_regression_1d", make_regression_1d, 0)
+    assert_bad_input(ValueError, "make_heteroscedastic", make_heteroscedastic, noise=-1.0)
 
 
 # ------------------------------------------------------------------------ standardize
@@ -612,13 +602,15 @@ def test_standardizer_types_and_dtypes() -> None:
 
 def test_standardizer_errors() -> None:
     s = Standardizer().fit(np.zeros((4, 3)))
-    message = _bad_input(ValueError, "Standardizer.transform", s.transform, np.zeros((2, 5)))
+    message = assert_bad_input(ValueError, "Standardizer.transform", s.transform, np.zeros((2, 5)))
     assert "(M, 3)" in message and "(2, 5)" in message
-    _bad_input(ValueError, "Standardizer.fit", Standardizer().fit, np.zeros(4))
-    _bad_input(ValueError, "Standardizer.fit", Standardizer().fit, np.zeros((0, 3)))
-    _bad_input(TypeError, "Standardizer.fit", Standardizer().fit, [[1.0, 2.0]])
-    _bad_input(RuntimeError, "Standardizer.transform", Standardizer().transform, np.zeros((2, 3)))
-    _bad_input(ValueError, "Standardizer.fit", standardize, np.zeros(3), np.zeros(3))
+    assert_bad_input(ValueError, "Standardizer.fit", Standardizer().fit, np.zeros(4))
+    assert_bad_input(ValueError, "Standardizer.fit", Standardizer().fit, np.zeros((0, 3)))
+    assert_bad_input(TypeError, "Standardizer.fit", Standardizer().fit, [[1.0, 2.0]])
+    assert_bad_input(
+        RuntimeError, "Standardizer.transform", Standardizer().transform, np.zeros((2, 3))
+    )
+    assert_bad_input(ValueError, "Standardizer.fit", standardize, np.zeros(3), np.zeros(3))
 
 
 # ---------------------------------------------------------------------------- digits
@@ -675,9 +667,9 @@ def test_digits_standardize_uses_train_statistics() -> None:
     np.testing.assert_array_equal(std.X_train.data[:, constant], 0.0)
 
 
-def test_digits_bad_input() -> None:
+def test_digitsassert_bad_input() -> None:
     for bad in (0.0, 1.0, -0.2, 1.5, "half", True):
-        _bad_input(ValueError, "load_digits", load_digits, test_size=bad)
+        assert_bad_input(ValueError, "load_digits", load_digits, test_size=bad)
 
 
 def test_digits_without_sklearn(monkeypatch: pytest.MonkeyPatch) -> None:

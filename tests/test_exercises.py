@@ -12,9 +12,9 @@ import pytest
 
 import nnlib
 from nnlib import exercises
-from nnlib.exercises import _reference as ref
 from nnlib.exercises import ch01, ch02, ch03, ch04, ch05
 from nnlib.exercises.core import Case, Checker, describe_error, fmt
+from tests.helpers import CheckerBattery, crashing, stub_ellipsis
 
 
 def sigmoid(z):
@@ -177,7 +177,8 @@ def ewa_variant(**switches):
 
 
 # -------------------------------------------------------------- the battery
-# checker -> (public check function, right implementation, [(wrong, hint substring)])
+# checker -> (public check function, right implementation, [(wrong, hint substring)]);
+# the tests are the shared ones of tests/helpers.py (CheckerBattery).
 BATTERY = {
     ch01._NEURON: (ch01.check_neuron_forward, neuron_right, [
         (lambda X, w, b: sigmoid(X @ w), "did you forget to add b"),
@@ -202,7 +203,8 @@ BATTERY = {
         (lambda X, y, w, b: tuple(-g for g in cost_right(X, y, w, b)), "sign is flipped"),
         (lambda X, y, w, b: (X.T @ (X @ w + b - y) / len(y), np.mean(X @ w + b - y)),
          "use the prediction a = σ(z)"),
-        (lambda X, y, w, b: (X @ (sigmoid(X @ w + b) - y) / len(y), 0.0), "transpose"),
+        (lambda X, y, w, b: (X @ (sigmoid(X @ w + b) - y) / len(y), 0.0), "transpose",
+         "error"),
     ]),
     ch02._TWO_LAYER: (ch02.check_two_layer_backward, two_layer, [
         (with_(two_layer, transpose=True), "you have the transpose"),
@@ -217,8 +219,9 @@ BATTERY = {
         (lambda x: np.exp(x) / np.exp(x).sum(axis=0, keepdims=True), "normalise each row"),
         (lambda x: np.exp(x - x.max()) / np.exp(x - x.max()).sum(), "by its own sum"),
         (np.exp, "you returned exp(x)"),
-        (lambda x: np.exp(x) / np.exp(x).sum(axis=-1), "keep the summed axis"),
-        (lambda x: np.exp(x) / np.exp(x).sum(axis=1, keepdims=True), "write `axis=-1`"),
+        (lambda x: np.exp(x) / np.exp(x).sum(axis=-1), "keep the summed axis", "error"),
+        (lambda x: np.exp(x) / np.exp(x).sum(axis=1, keepdims=True), "write `axis=-1`",
+         "error"),
         (softmax_naive, "Subtract each row's maximum first"),
         (softmax_global_max, "subtract each row's OWN maximum"),
         (softmax_inplace, "changed its input logits in place"),
@@ -241,7 +244,7 @@ BATTERY = {
         (lambda z, p: z.reshape(*z.shape[:-1], -1, p).sum(-1), "not their sum"),
         (lambda z, p: z.reshape(*z.shape[:-1], -1, p).mean(-1), "not their mean"),
         (lambda z, p: z.reshape(*z.shape[:-1], -1, p).min(-1), "not the minimum"),
-        (maxout_2d_only, "leading dimensions kept"),
+        (maxout_2d_only, "leading dimensions kept", "error"),
     ]),
     ch04._MSE: (ch04.check_mse, lambda y_hat, y: np.mean((y_hat - y) ** 2), [
         (lambda y_hat, y: np.sum((y_hat - y) ** 2), "times too large"),
@@ -300,88 +303,9 @@ BATTERY = {
     ]),
 }  # fmt: skip
 
-CHECKERS = list(BATTERY)
-IDS = [c.title for c in CHECKERS]
-WRONG = [
-    pytest.param(checker, wrong, hint, id=f"{checker.title}-{i}")
-    for checker, (_, _, battery) in BATTERY.items()
-    for i, (wrong, hint) in enumerate(battery)
-]
 
-
-@pytest.mark.parametrize("checker", CHECKERS, ids=IDS)
-def test_right_implementation_is_accepted(checker: Checker, capsys) -> None:
-    check, right, _ = BATTERY[checker]
-    verdict = checker.evaluate(right)
-    assert verdict.passed, verdict.text
-    check(right)
-    out = capsys.readouterr().out
-    assert out.startswith(f"✓ {checker.title}: correct on all")
-    assert out.count("\n") == 1  # one line, one verdict
-
-
-@pytest.mark.parametrize(("checker", "wrong", "hint"), WRONG)
-def test_wrong_implementation_is_rejected_with_its_hint(checker: Checker, wrong, hint) -> None:
-    verdict = checker.evaluate(wrong)
-    assert not verdict.passed
-    assert verdict.text.startswith(f"✗ {checker.title}")
-    assert hint in verdict.hint, verdict.text
-    assert "\n  hint: " in verdict.text
-
-
-@pytest.mark.parametrize("checker", CHECKERS, ids=IDS)
-def test_wrong_answers_show_input_expected_and_got(checker: Checker) -> None:
-    value_mistakes = [w for w, h in BATTERY[checker][2] if "in place" not in h]
-    verdict = checker.evaluate(value_mistakes[0])
-    assert "  input:    " in verdict.text
-    if verdict.status == "failed" and "return 2 values" not in verdict.hint:
-        assert "expected" in verdict.text and "got" in verdict.text
-
-
-def stub_ellipsis(*args): ...
-
-
-def stub_pass(*args):
-    pass
-
-
-def stub_raises(*args):
-    raise NotImplementedError
-
-
-@pytest.mark.parametrize("stub", [stub_ellipsis, stub_pass, stub_raises])
-@pytest.mark.parametrize("checker", CHECKERS, ids=IDS)
-def test_untouched_stub_is_not_attempted_yet(checker: Checker, stub, capsys) -> None:
-    BATTERY[checker][0](stub)
-    out = capsys.readouterr().out
-    assert out.startswith(f"○ {checker.title}: not attempted yet.")
-    assert checker.evaluate(stub).status == "not attempted"
-
-
-def crashing(*args):
-    values = [np.asarray(a) for a in args]
-    raise ValueError(f"boom with {len(values)} arguments")
-
-
-@pytest.mark.parametrize("checker", CHECKERS, ids=IDS)
-def test_crash_is_summarised_not_raised(checker: Checker, capsys) -> None:
-    BATTERY[checker][0](crashing)  # must not raise
-    out = capsys.readouterr().out
-    assert out.startswith(f"✗ {checker.title}: your code raised an error on case 1")
-    assert "error:    ValueError: boom with" in out
-    assert "line" in out and "of your code, in crashing: raise ValueError(" in out
-
-
-@pytest.mark.parametrize("checker", CHECKERS, ids=IDS)
-def test_output_is_deterministic(checker: Checker, capsys) -> None:
-    check, right, battery = BATTERY[checker]
-    texts = []
-    for _ in range(2):
-        for fn in (right, battery[0][0], stub_ellipsis, crashing):
-            check(fn)
-        texts.append(capsys.readouterr().out)
-    assert texts[0] == texts[1]
-    assert "0x" not in texts[0]
+class TestCheckers(CheckerBattery):
+    BATTERY = BATTERY
 
 
 def test_results_may_be_nnlib_or_torch_tensors() -> None:
@@ -548,20 +472,22 @@ def test_backward_rule_is_deterministic(capsys) -> None:
 
 
 # --------------------------------------------- the references agree with nnlib
+def maxout_right(z, pieces):
+    return z.reshape(*z.shape[:-1], -1, pieces).max(axis=-1)
+
+
 def test_numpy_twins_agree_with_nnlib_functional() -> None:
     F = pytest.importorskip("nnlib.nn.functional")
     rng = np.random.default_rng(0)
     x = rng.normal(size=(4, 5)) * 10
     t = np.array([0, 4, 2, 1])
     T = nnlib.tensor
-    np.testing.assert_allclose(ref.softmax_numpy(x), F.softmax(T(x), dim=-1).data)
-    np.testing.assert_allclose(ref.maxout_numpy(x[:, :4], 2), F.maxout(T(x[:, :4]), 2).data)
-    np.testing.assert_allclose(
-        ref.cross_entropy_numpy(x, t), F.cross_entropy(T(x), nnlib.tensor(t)).data
-    )
+    np.testing.assert_allclose(softmax_right(x), F.softmax(T(x), dim=-1).data)
+    np.testing.assert_allclose(maxout_right(x[:, :4], 2), F.maxout(T(x[:, :4]), 2).data)
+    np.testing.assert_allclose(ce_right(x, t), F.cross_entropy(T(x), nnlib.tensor(t)).data)
     y = (rng.random((4, 5)) < 0.5).astype(float)
     np.testing.assert_allclose(
-        ref.bce_with_logits_numpy(x * 50, y),
+        bce_right(x * 50, y),
         F.binary_cross_entropy_with_logits(T(x * 50), T(y)).data,
     )
 
@@ -580,7 +506,7 @@ def test_optimizer_steps_agree_with_nnlib_optim() -> None:
     for g in grads:
         w.grad = nnlib.tensor(g.copy())
         opt.step()
-        p, v = ref.sgd_momentum_step_numpy(p, g, v, 0.1, 0.9)
+        p, v = sgd_right(p, g, v, 0.1, 0.9)
     np.testing.assert_allclose(w.data, p)
 
     w = Parameter(start.copy())
@@ -589,13 +515,13 @@ def test_optimizer_steps_agree_with_nnlib_optim() -> None:
     for t, g in enumerate(grads, start=1):
         w.grad = nnlib.tensor(g.copy())
         opt.step()
-        p, m, v = ref.adam_step_numpy(p, g, m, v, t, 0.01, (0.8, 0.99), 1e-6)
+        p, m, v = adam_variant()(p, g, m, v, t, 0.01, (0.8, 0.99), 1e-6)
     np.testing.assert_allclose(w.data, p)
 
 
 @pytest.mark.parametrize(
     ("checker", "twin"),
-    [(ch05._SGD, ref.sgd_momentum_step_numpy), (ch05._ADAM, ref.adam_step_numpy)],
+    [(ch05._SGD, sgd_right), (ch05._ADAM, adam_variant())],
     ids=["sgd", "adam"],
 )
 def test_optimizer_references_agree_with_their_numpy_twins(checker, twin) -> None:

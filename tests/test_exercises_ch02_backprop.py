@@ -1,44 +1,17 @@
 """Chapter 2's checkers for the neuron's chain rule and for finite differences: the right
-answer passes, each usual mistake is rejected with its own hint, and nothing raises."""
+answer passes, each usual mistake is rejected with its own hint, and nothing raises (the
+shared checker battery of tests/helpers.py on this file's table)."""
 
 import numpy as np
-import pytest
 
+from nnlib.exercises import check_neuron_backward, check_numerical_gradient
 from nnlib.exercises.ch02 import _FD, _NEURON
+from tests.helpers import CheckerBattery
 
 
 def neuron_right(w, x, b, y):
     r = w @ x + b - y
     return 2 * r * x, 2 * r
-
-
-def test_neuron_right_answer_passes():
-    verdict = _NEURON.evaluate(neuron_right)
-    assert verdict.passed, verdict.text
-
-
-@pytest.mark.parametrize(
-    ("wrong", "hint"),
-    [
-        (lambda w, x, b, y: ((w @ x + b - y) * x, w @ x + b - y), "factor 2"),
-        (lambda w, x, b, y: (2 * (y - w @ x - b) * x, 2 * (y - w @ x - b)), "sign is flipped"),
-        (lambda w, x, b, y: (2 * (w @ x + b - y) * w, 2 * (w @ x + b - y)), "not by the weight"),
-        (
-            lambda w, x, b, y: (2 * (w @ x + b - y) * np.ones_like(x), 2 * (w @ x + b - y)),
-            "last link",
-        ),
-    ],
-    ids=["no factor 2", "flipped sign", "times w", "forgot x"],
-)
-def test_neuron_mistakes_get_their_hint(wrong, hint):
-    verdict = _NEURON.evaluate(wrong)
-    assert verdict.status == "failed" and hint in verdict.hint, verdict.text
-
-
-def test_neuron_stub_and_crash():
-    assert _NEURON.evaluate(lambda w, x, b, y: None).status == "not attempted"
-    verdict = _NEURON.evaluate(lambda w, x, b, y: (w.T @ x.reshape(1, -1), 1.0))
-    assert verdict.status in ("failed", "error")
 
 
 def fd(f, x, eps=1e-6, kind="central", restore=True, flat=False, inplace=False):
@@ -62,31 +35,9 @@ def fd(f, x, eps=1e-6, kind="central", restore=True, flat=False, inplace=False):
     return grad.ravel() if flat else grad
 
 
-def test_numerical_gradient_right_answer_passes():
-    verdict = _FD.evaluate(fd)
-    assert verdict.passed, verdict.text
-
-
-@pytest.mark.parametrize(
-    ("kwargs", "hint"),
-    [
-        ({"kind": "forward"}, "forward difference"),
-        ({"kind": "half"}, "divide by 2ε"),
-        ({"restore": False}, "put each element back"),
-        ({"flat": True}, "shape of x"),
-        ({"inplace": True, "restore": False}, "in place"),
-    ],
-    ids=["forward", "divide by eps", "no restore", "flattened", "changes x"],
-)
-def test_numerical_gradient_mistakes_get_their_hint(kwargs, hint):
-    verdict = _FD.evaluate(lambda f, x, eps: fd(f, x, eps, **kwargs))
-    assert verdict.status == "failed" and hint in verdict.hint, verdict.text
-
-
 def test_numerical_gradient_verdicts_are_readable():
     verdict = _FD.evaluate(lambda f, x, eps: fd(f, x, eps, kind="forward"))
     assert "0x" not in verdict.text and "f(x) = (Σ x)³" in verdict.text
-    assert _FD.evaluate(lambda f, x, eps: ...).status == "not attempted"
 
 
 def fd_nudged(f, x, eps=1e-6):
@@ -102,7 +53,30 @@ def fd_nudged(f, x, eps=1e-6):
     return grad
 
 
-def test_numerical_gradient_restored_by_arithmetic_gets_the_rounding_hint():
-    verdict = _FD.evaluate(fd_nudged)
-    assert verdict.status == "failed" and "rounding error only" in verdict.hint, verdict.text
-    assert "x[i] = old" in verdict.hint
+def fd_with(**kwargs):
+    return lambda f, x, eps: fd(f, x, eps, **kwargs)
+
+
+BATTERY = {
+    _NEURON: (check_neuron_backward, neuron_right, [
+        (lambda w, x, b, y: ((w @ x + b - y) * x, w @ x + b - y), "factor 2"),
+        (lambda w, x, b, y: (2 * (y - w @ x - b) * x, 2 * (y - w @ x - b)), "sign is flipped"),
+        (lambda w, x, b, y: (2 * (w @ x + b - y) * w, 2 * (w @ x + b - y)), "not by the weight"),
+        (lambda w, x, b, y: (2 * (w @ x + b - y) * np.ones_like(x), 2 * (w @ x + b - y)),
+         "last link"),
+        (lambda w, x, b, y: (w.T @ x.reshape(1, -1), 1.0), "a shape mismatch", "error"),
+    ]),
+    _FD: (check_numerical_gradient, fd, [
+        (fd_with(kind="forward"), "forward difference"),
+        (fd_with(kind="half"), "divide by 2ε"),
+        (fd_with(restore=False), "put each element back"),
+        (fd_with(flat=True), "shape of x"),
+        (fd_with(inplace=True, restore=False), "in place"),
+        (fd_nudged, "rounding error only"),
+        (fd_nudged, "x[i] = old"),
+    ]),
+}  # fmt: skip
+
+
+class TestChapter2Checkers(CheckerBattery):
+    BATTERY = BATTERY

@@ -1,11 +1,13 @@
 """Chapter 4's checkers for the Gaussian NLL and the KL divergence: the right answer passes,
 each usual mistake is rejected with its own hint, a stub is "not attempted", a crash is
-summarised without raising, and two runs print the same text."""
+summarised without raising, and two runs print the same text (the shared checker battery of
+tests/helpers.py on this file's table)."""
 
 import numpy as np
-import pytest
 
+from nnlib.exercises import check_gaussian_nll, check_kl_divergence
 from nnlib.exercises.ch04 import _GAUSSIAN_NLL, _KL
+from tests.helpers import CheckerBattery
 
 
 def nll_right(mu, log_var, y):
@@ -22,7 +24,7 @@ def kl_swapped(p, q):
 
 
 BATTERY = {
-    "gaussian_nll": (_GAUSSIAN_NLL, nll_right, [
+    _GAUSSIAN_NLL: (check_gaussian_nll, nll_right, [
         (lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 / s)), "LOG of the variance"),
         (lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 / np.exp(s / 2))),
          "not by the standard deviation"),
@@ -33,7 +35,7 @@ BATTERY = {
         (lambda mu, s, y: y.size * nll_right(mu, s, y), "times too large"),
         (lambda mu, s, y: 0.5 * (s + (y - mu) ** 2 * np.exp(-s)), "reduce to ONE number"),
     ]),
-    "kl_divergence": (_KL, kl_right, [
+    _KL: (check_kl_divergence, kl_right, [
         (kl_swapped, "arguments are swapped"),
         (lambda p, q: np.sum(p * np.log(p / q)), "0 · log 0 gives nan"),
         (lambda p, q: kl_right(p, q) / np.log(2), "natural logarithm"),
@@ -44,36 +46,6 @@ BATTERY = {
     ]),
 }  # fmt: skip
 
-CASES = [(name, wrong, hint) for name, (_, _, bad) in BATTERY.items() for wrong, hint in bad]
 
-
-@pytest.mark.parametrize("name", sorted(BATTERY))
-def test_right_answer_passes(name):
-    checker, right, _ = BATTERY[name]
-    verdict = checker.evaluate(right)
-    assert verdict.passed, verdict.text
-
-
-@pytest.mark.parametrize(("name", "wrong", "hint"), CASES, ids=[f"{n}: {h}" for n, _, h in CASES])
-def test_each_mistake_gets_its_hint(name, wrong, hint):
-    checker = BATTERY[name][0]
-    verdict = checker.evaluate(wrong)
-    assert verdict.status == "failed", verdict.text
-    assert hint in verdict.hint, verdict.text
-
-
-@pytest.mark.parametrize("name", sorted(BATTERY))
-def test_stub_crash_and_determinism(name, capsys):
-    checker, right, _ = BATTERY[name]
-    assert checker.evaluate(lambda *args: None).status == "not attempted"
-
-    def crashing(*args):
-        raise ZeroDivisionError("boom")
-
-    assert checker.evaluate(crashing).status == "error"
-    checker(crashing)  # prints, never raises
-    checker(right)
-    first = capsys.readouterr().out
-    checker(crashing)
-    checker(right)
-    assert capsys.readouterr().out == first
+class TestChapter4Checkers(CheckerBattery):
+    BATTERY = BATTERY

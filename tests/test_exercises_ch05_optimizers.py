@@ -1,12 +1,14 @@
 """Chapter 5's RMSprop checker: the right answer passes, each usual mistake is rejected with
 its own hint, a stub is "not attempted", a crash is summarised without raising, an in-place
-update is caught, and two runs print the same text."""
+update is caught, and two runs print the same text (the shared checker battery of
+tests/helpers.py on this file's table)."""
 
 import numpy as np
 import pytest
 
 from nnlib.exercises import check_rmsprop_step
 from nnlib.exercises.ch05 import _RMSPROP
+from tests.helpers import CheckerBattery
 
 
 def rmsprop_right(p, g, s, lr, alpha, eps):
@@ -26,7 +28,7 @@ def rmsprop_no_eps(p, g, s, lr, alpha, eps):
     return p - lr * g / np.sqrt(s), s
 
 
-BATTERY = [
+BATTERY = {_RMSPROP: (check_rmsprop_step, rmsprop_right, [
     (lambda p, g, s, lr, a, eps: rmsprop_right(p, g, s, lr, 1 - a, eps), "swapped α and 1 − α"),
     (lambda p, g, s, lr, a, eps: (
         p - lr * g / (np.sqrt(a * s + (1 - a) * np.abs(g)) + eps), a * s + (1 - a) * np.abs(g)),
@@ -43,39 +45,16 @@ BATTERY = [
         2 * p - rmsprop_right(p, g, s, lr, a, eps)[0], rmsprop_right(p, g, s, lr, a, eps)[1]),
      "step AGAINST the gradient"),
     (rmsprop_inplace, "in place"),
-]  # fmt: skip
+])}  # fmt: skip
 
 
-def test_right_answer_passes(capsys):
-    verdict = _RMSPROP.evaluate(rmsprop_right)
-    assert verdict.passed, verdict.text
+class TestRmspropChecker(CheckerBattery):
+    BATTERY = BATTERY
+
+
+def test_right_answer_is_checked_on_five_cases(capsys):
     check_rmsprop_step(rmsprop_right)
-    out = capsys.readouterr().out
-    assert out.startswith("✓ rmsprop_step: correct on all 5 cases")
-    assert out.count("\n") == 1
-
-
-@pytest.mark.parametrize(("wrong", "hint"), BATTERY, ids=[h for _, h in BATTERY])
-def test_each_mistake_gets_its_hint(wrong, hint):
-    with np.errstate(divide="ignore", invalid="ignore"):
-        verdict = _RMSPROP.evaluate(wrong)
-    assert verdict.status == "failed", verdict.text
-    assert hint in verdict.text, verdict.text
-
-
-def test_stub_crash_and_determinism(capsys):
-    assert _RMSPROP.evaluate(lambda *args: None).status == "not attempted"
-
-    def crashing(*args):
-        raise ZeroDivisionError("boom")
-
-    assert _RMSPROP.evaluate(crashing).status == "error"
-    check_rmsprop_step(crashing)  # prints, never raises
-    check_rmsprop_step(rmsprop_right)
-    first = capsys.readouterr().out
-    check_rmsprop_step(crashing)
-    check_rmsprop_step(rmsprop_right)
-    assert capsys.readouterr().out == first
+    assert capsys.readouterr().out.startswith("✓ rmsprop_step: correct on all 5 cases")
 
 
 def test_reference_matches_torch():

@@ -27,13 +27,6 @@ pytestmark = pytest.mark.filterwarnings("ignore:reduction. 'mean' divides:UserWa
 
 
 # ------------------------------------------------------------------------------ helpers
-def _bad_input(exc: type[Exception], where: str, call: Callable, *args: Any, **kw: Any) -> str:
-    """nnlib's three-part message: where, expected vs got, help."""
-    message = assert_bad_input(exc, where, call, *args, **kw)
-    assert f"{where}: expected " in message, message
-    return message
-
-
 def _inputs(specs: list[tuple[np.ndarray, bool]]) -> tuple[list, list]:
     """nnlib and torch versions of the same arrays (float64 unless integer)."""
     ours, theirs = [], []
@@ -558,13 +551,13 @@ def test_embedding_losses_nonnegative(n: int, d: int, data) -> None:
 
 # --------------------------------------------------------------------------- bad input
 def test_shape_mismatch_is_refused_with_the_fix() -> None:
-    msg = _bad_input(ValueError, "mse_loss", F.mse_loss, nnlib.zeros(64, 1), nnlib.zeros(64))
+    msg = assert_bad_input(ValueError, "mse_loss", F.mse_loss, nnlib.zeros(64, 1), nnlib.zeros(64))
     assert msg.startswith(
         "mse_loss: expected target of the same shape as input (64, 1), got (64,).\nhelp: "
     )
     assert "target.reshape(64, 1)" in msg and "input.squeeze(1)" in msg
     assert "(64, 64)" in msg
-    msg = _bad_input(ValueError, "l1_loss", F.l1_loss, nnlib.zeros(8), nnlib.zeros(8, 1))
+    msg = assert_bad_input(ValueError, "l1_loss", F.l1_loss, nnlib.zeros(8), nnlib.zeros(8, 1))
     assert "target.squeeze(1)" in msg
 
 
@@ -581,21 +574,21 @@ def test_shape_mismatch_is_refused_with_the_fix() -> None:
     ],
 )
 def test_every_pointwise_loss_refuses_broadcasting(fn) -> None:
-    _bad_input(ValueError, fn.__name__, fn, nnlib.full((4, 3), 0.5), nnlib.full((3,), 0.5))
+    assert_bad_input(ValueError, fn.__name__, fn, nnlib.full((4, 3), 0.5), nnlib.full((3,), 0.5))
 
 
 def test_class_index_out_of_range() -> None:
     y = nnlib.tensor([0, 1, 2, 10, 4])
-    msg = _bad_input(ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(5, 10), y)
+    msg = assert_bad_input(ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(5, 10), y)
     assert msg.startswith(
         "cross_entropy: expected class indices in [0, 9] (input has 10 classes), got 10 at "
         "position 3.\nhelp: "
     )
-    msg = _bad_input(
+    msg = assert_bad_input(
         ValueError, "nll_loss", F.nll_loss, nnlib.zeros(3, 3), nnlib.tensor([1, 2, 3])
     )
     assert "1-based" in msg
-    msg = _bad_input(
+    msg = assert_bad_input(
         ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(2, 3), nnlib.tensor([-1, 0])
     )
     assert "ignore_index" in msg
@@ -604,7 +597,7 @@ def test_class_index_out_of_range() -> None:
 
 
 def test_cross_entropy_float_targets_of_shape_n() -> None:
-    msg = _bad_input(
+    msg = assert_bad_input(
         TypeError, "cross_entropy", F.cross_entropy, nnlib.zeros(4, 3), nnlib.zeros(4)
     )
     assert "target.long()" in msg
@@ -612,22 +605,26 @@ def test_cross_entropy_float_targets_of_shape_n() -> None:
 
 def test_cross_entropy_bad_target_shapes() -> None:
     onehot = nnlib.Tensor(np.eye(3, dtype=np.int64)[[0, 1]])
-    msg = _bad_input(ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(2, 3), onehot)
+    msg = assert_bad_input(ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(2, 3), onehot)
     assert "argmax" in msg
-    _bad_input(ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(2, 3), nnlib.zeros(2, 4))
-    _bad_input(ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(2, 3), nnlib.tensor([0]))
-    _bad_input(
+    assert_bad_input(
+        ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(2, 3), nnlib.zeros(2, 4)
+    )
+    assert_bad_input(
+        ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(2, 3), nnlib.tensor([0])
+    )
+    assert_bad_input(
         ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(2, 3), nnlib.tensor([0, 1]),
         weight=nnlib.ones(4),
     )  # fmt: skip
-    _bad_input(
+    assert_bad_input(
         ValueError, "cross_entropy", F.cross_entropy, nnlib.zeros(2, 3), nnlib.tensor([0, 1]),
         label_smoothing=1.5,
     )  # fmt: skip
 
 
 def test_bce_probabilities_outside_unit_interval() -> None:
-    msg = _bad_input(
+    msg = assert_bad_input(
         ValueError,
         "binary_cross_entropy",
         F.binary_cross_entropy,
@@ -635,7 +632,7 @@ def test_bce_probabilities_outside_unit_interval() -> None:
         nnlib.tensor([0.0, 1.0]),
     )
     assert "binary_cross_entropy_with_logits" in msg
-    msg = _bad_input(
+    msg = assert_bad_input(
         ValueError,
         "binary_cross_entropy_with_logits",
         F.binary_cross_entropy_with_logits,
@@ -673,34 +670,36 @@ def test_bad_reduction(call) -> None:
 
 
 def test_other_bad_inputs() -> None:
-    _bad_input(
+    assert_bad_input(
         ValueError, "gaussian_nll_loss", F.gaussian_nll_loss, nnlib.zeros(4, 3), nnlib.zeros(4, 3),
         nnlib.full((4, 3), -1.0),
     )  # fmt: skip
-    _bad_input(
+    assert_bad_input(
         ValueError, "gaussian_nll_loss", F.gaussian_nll_loss, nnlib.zeros(4, 3), nnlib.zeros(4, 3),
         nnlib.ones(2, 2),
     )  # fmt: skip
-    _bad_input(ValueError, "huber_loss", F.huber_loss, nnlib.zeros(2), nnlib.zeros(2), delta=0)
-    msg = _bad_input(
+    assert_bad_input(
+        ValueError, "huber_loss", F.huber_loss, nnlib.zeros(2), nnlib.zeros(2), delta=0
+    )
+    msg = assert_bad_input(
         ValueError, "cosine_embedding_loss", F.cosine_embedding_loss, nnlib.ones(2, 2),
         nnlib.ones(2, 2), nnlib.tensor([1, 0]),
     )  # fmt: skip
     assert "2 * y - 1" in msg
-    _bad_input(
+    assert_bad_input(
         ValueError, "cosine_embedding_loss", F.cosine_embedding_loss, nnlib.ones(2, 2),
         nnlib.ones(2, 2), nnlib.tensor([1, 1, 1]),
     )  # fmt: skip
-    _bad_input(
+    assert_bad_input(
         ValueError, "triplet_margin_loss", F.triplet_margin_loss, nnlib.zeros(2, 3),
         nnlib.zeros(2, 3), nnlib.zeros(2, 4),
     )  # fmt: skip
-    _bad_input(
+    assert_bad_input(
         ValueError, "binary_cross_entropy_with_logits", F.binary_cross_entropy_with_logits,
         nnlib.zeros(2, 3), nnlib.zeros(2, 3), pos_weight=nnlib.ones(4),
     )  # fmt: skip
-    _bad_input(TypeError, "mse_loss", F.mse_loss, nnlib.tensor([1, 2]), nnlib.tensor([1, 2]))
-    _bad_input(
+    assert_bad_input(TypeError, "mse_loss", F.mse_loss, nnlib.tensor([1, 2]), nnlib.tensor([1, 2]))
+    assert_bad_input(
         ValueError, "sigmoid_focal_loss", F.sigmoid_focal_loss, nnlib.zeros(2), nnlib.zeros(2),
         gamma=-1.0,
     )  # fmt: skip
@@ -765,7 +764,7 @@ def test_module_repr_and_buffers() -> None:
     assert repr(nn.L1Loss(reduction="sum")) == "L1Loss(reduction='sum')"
     loss = nn.CrossEntropyLoss(weight=nnlib.ones(3))
     assert "weight" in loss.state_dict() and list(loss.parameters()) == []
-    _bad_input(ValueError, "MSELoss", nn.MSELoss, reduction="avg")
+    assert_bad_input(ValueError, "MSELoss", nn.MSELoss, reduction="avg")
 
 
 @pytest.mark.parametrize("reduction", REDUCTIONS)

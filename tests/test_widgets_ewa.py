@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 
-from nnlib.exercises import _reference as ref
+from nnlib.exercises.ch05 import _ewa_reference
 from nnlib.widgets import DEMOS
 from nnlib.widgets.ewa import LENGTH, SERIES, ewa_explorer, ewa_view
 
@@ -11,8 +11,8 @@ from nnlib.widgets.ewa import LENGTH, SERIES, ewa_explorer, ewa_view
 def test_view_matches_the_reference_ewa():
     for name, values in SERIES.items():
         view = ewa_view(0.8, True, name)
-        np.testing.assert_allclose(view.raw, ref.ewa(values, 0.8))
-        np.testing.assert_allclose(view.corrected, ref.ewa(values, 0.8, True))
+        np.testing.assert_allclose(view.raw, _ewa_reference(values, 0.8))
+        np.testing.assert_allclose(view.corrected, _ewa_reference(values, 0.8, True))
         assert view.t.tolist() == list(range(1, LENGTH + 1))
 
 

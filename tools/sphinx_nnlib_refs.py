@@ -1,23 +1,21 @@
-"""The course's Sphinx extension: nnlib's cross-references, and two fixes to the page head.
+"""The course's Sphinx extension: nnlib's short cross-references, and two fixes to the pages.
 
-It resolves nnlib's cross-references the way a reader means them.
+Most of nnlib's cross-references resolve by Sphinx itself: autodoc marks each class
+documented under a re-export (``nnlib.Tensor``) with its canonical name
+(``nnlib.tensor.Tensor``), so type hints find it, and ``_config.yml`` lists the names that
+are meant to stay plain text (type aliases and undocumented attributes, in
+``nitpick_ignore``). What Sphinx leaves to an extension:
 
-Docstrings and type hints name things as the code sees them: ``Tensor`` (a string
-annotation), ``nnlib.tensor.Tensor`` or ``nnlib.optim.Optimizer`` (a re-export), while the
-reference page documents each object once under its defining module. Sphinx's nitpicky mode
-(``-n``) reports every such name as a broken link. This extension, run when Sphinx could not
-resolve a Python reference, tries in order:
-
-1. the same name inside the modules the reference was written in (``step`` in
-   ``nnlib.optim.lr_scheduler``), then anywhere in nnlib, by its last dotted parts;
-2. for a module (``:mod:`.loss```), the module itself or its nearest documented parent;
-3. for a method or attribute of nnlib that is not documented on its own (instance
-   attributes such as ``last_epoch``), plain code text without a link;
-4. for a type alias or type variable defined in nnlib (``ArrayOrTensor``), plain code text.
+1. A short name written in a docstring (``:data:`GRAPHS```, ``:func:`manual_seed```) for an
+   object documented in another module of nnlib: it is looked up as Sphinx looks up
+   ``.GRAPHS`` (its own fuzzy search), preferring the module the docstring is in; see
+   :func:`resolve`.
+2. A module that is not documented on its own (``:mod:`.loss```, ``nnlib.ops``): it links to
+   the nearest documented parent.
 
 It also documents each object once: a submodule does not repeat what the top-level package
 exports (see :func:`skip_reexports`). Anything else stays a warning, so a reference to
-something that does not exist still breaks the build.
+something that does not exist still breaks the build (``-W -n``).
 
 Finally it removes script tags that Jupyter Book adds twice (see
 :func:`drop_duplicate_scripts`).
@@ -25,13 +23,9 @@ Finally it removes script tags that Jupyter Book adds twice (see
 
 from __future__ import annotations
 
-import builtins
-import importlib
-import inspect
+import importlib.util
 import re
 import sys
-import types
-import typing
 from pathlib import Path
 from typing import Any
 
@@ -39,121 +33,46 @@ from docutils import nodes
 from sphinx.addnodes import pending_xref
 from sphinx.application import Sphinx
 from sphinx.environment import BuildEnvironment
+from sphinx.util.nodes import make_refnode
 
 PACKAGE = "nnlib"
-BUILTIN_NAMES = frozenset(dir(builtins))
 
 
-def _lookup(dotted: str) -> Any:
-    """Import ``a.b.c`` as a module or a module attribute; None if it does not exist."""
-    parts = dotted.split(".")
-    for split in range(len(parts), 0, -1):
-        try:
-            obj = importlib.import_module(".".join(parts[:split]))
-        except Exception:  # a missing module, or one that fails while it is being written
-            continue
-        try:
-            for name in parts[split:]:
-                obj = getattr(obj, name)
-        except Exception:  # AttributeError, or a lazy import that fails
-            return None
-        return obj
-    return None
-
-
-def _candidates(objects: dict[str, Any], target: str) -> list[str]:
-    """Documented nnlib names ending in ``.target``."""
-    suffix = "." + target.lstrip(".")
-    return [
-        name
-        for name in objects
-        if name.startswith(PACKAGE + ".") and (name.endswith(suffix) or name == target)
-    ]
-
-
-def _pick(names: list[str], context: str | None) -> str | None:
-    if not names:
-        return None
-    if context:
-        local = [n for n in names if n.startswith(context + ".")]
-        names = local or names
-    if len({n.rsplit(".", 1)[-1] for n in names}) > 1:
-        return None
-    return sorted(names, key=lambda n: (n.count("."), len(n), n))[0]
+def _exists(module: str) -> bool:
+    try:
+        return importlib.util.find_spec(module) is not None
+    except (ImportError, ValueError):
+        return False
 
 
 def resolve(
     app: Sphinx, env: BuildEnvironment, node: pending_xref, contnode: nodes.Element
 ) -> nodes.Element | None:
-    if node.get("refdomain") != "py":
+    """Resolve an nnlib reference Sphinx could not, as if it had been written ``.name``."""
+    module: str = node.get("py:module") or ""
+    target: str = node["reftarget"].lstrip(".~")
+    ours = PACKAGE in {target.split(".")[0], module.split(".")[0]}
+    if node.get("refdomain") != "py" or not ours:
         return None
-    target: str = node["reftarget"]
-    reftype: str = node["reftype"]
-    module: str | None = node.get("py:module")
-    if not (target.startswith(PACKAGE) or (module or "").startswith(PACKAGE)):
-        return None
-    domain = env.get_domain("py")
-    objects = domain.objects  # type: ignore[attr-defined]
-    modules = domain.modules  # type: ignore[attr-defined]
-
-    def link(name: str) -> nodes.Element | None:
-        return domain.resolve_xref(
-            env,
-            node["refdoc"],
-            app.builder,
-            "obj" if reftype != "mod" else "mod",
-            name,
-            node,
-            contnode,
-        )
-
-    if reftype == "mod":
-        # A relative ``:mod:`.loss``` arrives as ``loss``: try it below the current module.
-        names = [target.lstrip(".")]
-        if module:
-            names.insert(0, f"{module}.{target.lstrip('.')}")
-        for name in names:
-            if _lookup(name) is None:
-                continue
-            while name.startswith(PACKAGE):
-                if name in modules:
-                    return link(name)
+    role = f"py:{node['reftype']}"
+    if any(re.fullmatch(kind, role) and re.fullmatch(name, target)
+           for kind, name in app.config.nitpick_ignore_regex):  # fmt: skip
+        return None  # meant to stay plain text (_config.yml)
+    domain: Any = env.get_domain("py")
+    if node["reftype"] == "mod":  # `.loss` arrives as `loss`: try it below the current module
+        for name in (f"{module}.{target}", target):
+            while name.startswith(PACKAGE) and _exists(name):
+                if name in domain.modules:
+                    return make_refnode(app.builder, node["refdoc"], domain.modules[name].docname,
+                                        f"module-{name}", contnode, name)  # fmt: skip
                 name = name.rpartition(".")[0]
         return None
-
-    # Prefer the module the reference was written in, then the whole package.
-    bare = target.lstrip(".~")
-    if bare in BUILTIN_NAMES or bare.split(".")[0] in {"typing", "collections", "np", "numpy"}:
-        # `bool` in a type hint is the built-in, not `Tensor.bool`.
+    matches = domain.find_obj(env, module, node.get("py:class"), target, node["reftype"], 1)
+    names = sorted({n for n, _ in matches if n.startswith(PACKAGE)},
+                   key=lambda n: (not n.startswith(module + "."), n.count("."), n))  # fmt: skip
+    if not names:
         return None
-    tail = bare.split(".")
-    for start in range(len(tail)):
-        chosen = _pick(_candidates(objects, ".".join(tail[start:])), module)
-        if chosen is not None:
-            return link(chosen)
-
-    full = bare if bare.startswith(PACKAGE) else f"{module}.{bare}" if module else bare
-    if reftype in {"meth", "attr"} and full.startswith(PACKAGE):
-        return contnode
-    if _is_type_alias(full) or any(
-        _is_type_alias(f"{name}.{bare}")
-        for name in list(sys.modules)
-        if name == PACKAGE or name.startswith(PACKAGE + ".")
-    ):
-        return contnode
-    return None
-
-
-def _is_type_alias(dotted: str) -> bool:
-    """True for a type alias or type variable (not a class, function or module)."""
-    obj = _lookup(dotted)
-    if obj is None or inspect.isclass(obj) or inspect.isroutine(obj) or inspect.ismodule(obj):
-        return False
-    return isinstance(obj, (typing.TypeVar, types.UnionType)) or type(obj).__module__ in {
-        "typing",
-        "types",
-        "collections.abc",
-    }
+    return domain.resolve_xref(env, node["refdoc"], app.builder, "obj", names[0], node, contnode)
 
 
 _current_module: list[str] = []

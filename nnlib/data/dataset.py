@@ -148,8 +148,6 @@ class Subset(Dataset):
         >>> sub = Subset(ds, [3, 0])
         >>> len(sub), sub[0]
         (2, (tensor(13),))
-
-    Taught in chapter 6 (training well: train, validation and test sets).
     """
 
     def __init__(self, dataset: Any, indices: Sequence[int] | np.ndarray) -> None:
@@ -207,8 +205,6 @@ def random_split(
         >>> train, val = random_split(ds, [0.8, 0.2], seed=0)
         >>> len(train), len(val)
         (8, 2)
-
-    Taught in chapter 6 (training well: train, validation and test sets).
     """
     where = "random_split"
     n = len(dataset)

@@ -1,6 +1,6 @@
 """scikit-learn's handwritten digits, split and ready for nnlib (nothing is downloaded).
 
-Taught in chapter 10 (a worked project).
+Used in chapter 4 (loss functions) and chapter 5 (optimizers).
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def load_digits(test_size: float = 0.25, seed: Seed = 0, standardize: bool = Fal
         >>> X_train.shape, X_test.shape, y_train.dtype
         ((1347, 64), (450, 64), dtype('int64'))
 
-    Taught in chapter 10 (a worked project).
+    Used in chapter 4 (loss functions) and chapter 5 (optimizers).
     """
     where = "load_digits"
     check_fraction(where, test_size)

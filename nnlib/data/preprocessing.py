@@ -3,8 +3,6 @@ r"""Standardising inputs with statistics of the training set only.
 PyTorch has no class for this (``torchvision.transforms.Normalize`` takes the numbers
 ready-made); the twin is scikit-learn's ``StandardScaler``, whose results
 :class:`Standardizer` matches.
-
-Taught in chapter 6 (training well: input standardisation).
 """
 
 from __future__ import annotations
@@ -53,8 +51,6 @@ class Standardizer:
         >>> s.transform(nnlib.tensor([[2.0, 5.0], [4.0, 6.0]]))
         tensor([[0., 0.],
                 [2., 1.]])
-
-    Taught in chapter 6 (training well: input standardisation).
     """
 
     #: Standard deviations below this count as zero (a constant feature).
@@ -176,11 +172,11 @@ def standardize(train: ArrayOrTensor, *others: ArrayOrTensor) -> tuple[ArrayOrTe
         >>> train, test = standardize(nnlib.tensor([[0.0], [2.0]]), nnlib.tensor([[4.0]]))
         >>> train.tolist(), test.tolist()
         ([[-1.0], [1.0]], [[3.0]])
-
-    Taught in chapter 6 (training well: input standardisation).
     """
-    scaler = Standardizer().fit(train)
-    return (scaler.transform(train), *(scaler.transform(X) for X in others))
+    scaler: Standardizer = Standardizer().fit(train)
+    scaled = [scaler.transform(train)]
+    scaled += [scaler.transform(X) for X in others]
+    return tuple(scaled)
 
 
 def _check_inputs(where: str, X: Any) -> np.ndarray:

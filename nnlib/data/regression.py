@@ -1,6 +1,7 @@
 r"""Toy 1-D regression sets: a curve plus noise, optionally noisier to the right.
 
-Taught in chapter 3 (output heads) and chapter 4 (loss functions: Gaussian NLL).
+Taught in chapter 3 (activation functions and output heads) and chapter 4 (loss functions:
+Gaussian NLL).
 """
 
 from __future__ import annotations
@@ -91,7 +92,7 @@ def make_regression_1d(
         >>> x.shape, y.shape, bool(np.allclose(y.data, x.data**2))
         ((50, 1), (50, 1), True)
 
-    Taught in chapter 3 (output heads) and chapter 4 (loss functions).
+    Taught in chapter 3 (activation functions and output heads) and chapter 4 (loss functions).
     """
     return _make_1d("make_regression_1d", n_samples, noise, seed, fn, heteroscedastic)
 

@@ -1,7 +1,4 @@
-"""Hold out a test (or validation) set: a seeded, optionally stratified split of arrays.
-
-Taught in chapter 6 (training well: train, validation and test sets).
-"""
+"""Hold out a test (or validation) set: a seeded, optionally stratified split of arrays."""
 
 from __future__ import annotations
 
@@ -51,8 +48,6 @@ def train_test_split(
         ...     X, y, test_size=0.2, seed=0, stratify=y)
         >>> X_train.shape, X_test.shape, int(y_test.sum())
         ((80, 3), (20, 3), 10)
-
-    Taught in chapter 6 (training well: train, validation and test sets).
     """
     where = "train_test_split"
     if not tensors:

@@ -12,7 +12,8 @@ Randomness comes from ``seed``: an integer gives the same data in every run, ``N
 (the default) draws from nnlib's generator (so ``nnlib.manual_seed`` makes it repeatable),
 and a ``numpy.random.Generator`` is used as is.
 
-Taught in chapter 1 (the perceptron) and chapter 3 (activation functions).
+Taught in chapter 1 (the perceptron and the artificial neuron) and chapter 3 (activation
+functions and output heads).
 """
 
 from __future__ import annotations
@@ -65,7 +66,8 @@ def make_circles(
         >>> X.shape, X.dtype, y.shape, int(y.sum())
         ((100, 2), dtype('float32'), (100,), 50)
 
-    Taught in chapter 1 (the perceptron) and chapter 3 (activation functions).
+    Taught in chapter 1 (the perceptron and the artificial neuron) and chapter 3 (activation
+    functions and output heads).
     """
     where = "make_circles"
     n0, n1 = _sizes(where, n_samples)
@@ -106,7 +108,7 @@ def make_xor(
         >>> bool(((X.data[:, 0] * X.data[:, 1] < 0) == (y.data == 1)).all())
         True
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
     where = "make_xor"
     n0, n1 = _sizes(where, n_samples)
@@ -145,7 +147,7 @@ def make_gaussians(
         >>> X.data[y.data == 1].mean(axis=0).round(1)
         array([0.5, 0.5], dtype=float32)
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
     where = "make_gaussians"
     n0, n1 = _sizes(where, n_samples)
@@ -180,7 +182,7 @@ def make_spirals(
         >>> bool((abs(X.data) <= 1.0).all())
         True
 
-    Taught in chapter 3 (activation functions).
+    Taught in chapter 3 (activation functions and output heads).
     """
     where = "make_spirals"
     n0, n1 = _sizes(where, n_samples)
@@ -220,7 +222,7 @@ def make_moons(
         >>> y.tolist().count(0), y.tolist().count(1)
         (3, 3)
 
-    Taught in chapter 3 (activation functions).
+    Taught in chapter 3 (activation functions and output heads).
     """
     where = "make_moons"
     n0, n1 = _sizes(where, n_samples)

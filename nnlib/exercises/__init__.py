@@ -4,7 +4,7 @@ Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch05``)
 are re-exported here, so a notebook writes ``from nnlib.exercises import check_softmax``.
 A checker takes the learner's function, runs it on several cases against nnlib, and prints
 one verdict (✓, ✗ with what differs and a hint, or ○ not attempted yet). The machinery is in
-:mod:`nnlib.exercises.core`; :mod:`nnlib.exercises.notebook` marks solution cells.
+:mod:`nnlib.exercises.core`; ``tools/mark_solutions.py`` marks solution cells.
 
 Example:
     >>> from nnlib.exercises import check_relu_grad
@@ -13,7 +13,8 @@ Example:
     >>> check_relu_grad(relu_grad)  # doctest: +ELLIPSIS
     ○ relu_grad: not attempted yet. ...
 
-Taught from chapter 1 on: every chapter's exercises call these checkers.
+Taught from chapter 1 (the perceptron and the artificial neuron) on: every chapter's
+exercises call these checkers.
 """
 
 from nnlib.exercises.ch01 import (

@@ -12,12 +12,17 @@ from typing import Any
 import numpy as np
 
 import nnlib
-from nnlib.exercises import _reference as ref
 from nnlib.exercises.core import Case, Checker, Mistake, same_as, scaled_by
+from nnlib.exercises.report import to_array
 
 _FORGOT_BIAS = (
     "your output matches σ(X·w) without the bias: did you forget to add b before the sigmoid?"
 )
+
+
+def _sigmoid(z: np.ndarray) -> np.ndarray:
+    """The logistic function, without overflow (nnlib's ``sigmoid``)."""
+    return nnlib.sigmoid(nnlib.tensor(np.asarray(z, dtype=np.float64))).data
 
 
 def _neuron_cases() -> list[Case]:
@@ -33,7 +38,8 @@ def _neuron_cases() -> list[Case]:
 
 
 def _neuron_reference(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
-    return nnlib.sigmoid(nnlib.tensor(X) @ nnlib.tensor(w) + b).data
+    # mypy cannot see Tensor's operators: they are attached to the class at import.
+    return nnlib.sigmoid(nnlib.tensor(X) @ nnlib.tensor(w) + b).data  # type: ignore[operator]
 
 
 _NEURON = Checker(
@@ -42,7 +48,7 @@ _NEURON = Checker(
     cases=_neuron_cases,
     reference=_neuron_reference,
     mistakes=(
-        Mistake(_FORGOT_BIAS, same_as(lambda X, w, b: ref.sigmoid(X @ w))),
+        Mistake(_FORGOT_BIAS, same_as(lambda X, w, b: _sigmoid(X @ w))),
         Mistake(
             "your output is z = X·w + b itself: pass it through the sigmoid "
             "σ(z) = 1 / (1 + exp(−z)).",
@@ -54,7 +60,7 @@ _NEURON = Checker(
         ),
         Mistake(
             "the bias is added, not subtracted: z = X·w + b.",
-            same_as(lambda X, w, b: ref.sigmoid(X @ w - b)),
+            same_as(lambda X, w, b: _sigmoid(X @ w - b)),
         ),
     ),
     default_hint="compute z = X @ w + b (one number per example), then σ(z).",
@@ -207,12 +213,13 @@ def _cost_cases() -> list[Case]:
 def _cost_reference(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> tuple[Any, Any]:
     wt = nnlib.tensor(w, requires_grad=True)
     bt = nnlib.tensor(np.float64(b), requires_grad=True)
-    z = nnlib.tensor(X) @ wt + bt
+    # mypy cannot see Tensor's operators: they are attached to the class at import.
+    z = nnlib.tensor(X) @ wt + bt  # type: ignore[operator]
     # The binary cross-entropy of σ(z), written stably: max(z, 0) − z·y + log(1 + e^−|z|).
     yt = nnlib.tensor(y)
-    loss = (nnlib.relu(z) - z * yt + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()
+    loss = (nnlib.relu(z) - z * yt + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()  # type: ignore[operator, arg-type]
     loss.backward()
-    return wt.grad.data, bt.grad.data
+    return to_array(wt.grad), to_array(bt.grad)
 
 
 def _cost_numpy(
@@ -226,7 +233,7 @@ def _cost_numpy(
     scale: float = 1.0,
 ) -> tuple[Any, Any]:
     z = X @ w + b
-    err = (ref.sigmoid(z) if act else z) - y
+    err = (_sigmoid(z) if act else z) - y
     dw = (X.T @ err if transpose else X @ err) / len(y)
     return scale * dw, scale * err.mean()
 

@@ -12,7 +12,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.exercises import _reference as ref
+import nnlib
 from nnlib.exercises.core import (
     Case,
     Checker,
@@ -20,8 +20,10 @@ from nnlib.exercises.core import (
     non_finite,
     raised,
     same_as,
+    to_tensor,
     when,
 )
+from nnlib.nn import functional as F
 
 # ------------------------------------------------------------------------- softmax
 _OVERFLOW_HINT = (
@@ -45,16 +47,21 @@ def _softmax_cases() -> list[Case]:
     ]
 
 
+def _softmax_reference(x: np.ndarray, axis: int = -1) -> np.ndarray:
+    """Softmax along ``axis`` (the last one by default)."""
+    return F.softmax(to_tensor(x), dim=axis).data
+
+
 _SOFTMAX = Checker(
     title="softmax",
     arg_names=("logits",),
     cases=_softmax_cases,
-    reference=ref.softmax,
+    reference=_softmax_reference,
     mistakes=(
         Mistake(
             "normalise each row over the classes (axis=-1): your probabilities sum to 1 down "
             "the columns (axis 0), i.e. over the examples.",
-            same_as(lambda x: ref.softmax_numpy(x, axis=0)),
+            same_as(lambda x: _softmax_reference(x, axis=0)),
         ),
         Mistake(
             "divide each row by its own sum, `e.sum(axis=-1, keepdims=True)`, not by the sum "
@@ -120,11 +127,22 @@ def _relu_grad_cases() -> list[Case]:
     ]
 
 
+def _relu_grad_reference(x: np.ndarray) -> np.ndarray:
+    """The derivative of ReLU at each element, by nnlib's autograd (0 at x = 0)."""
+    xt = to_tensor(x, requires_grad=True)
+    # mypy cannot see Tensor's methods: they are attached to the class at import.
+    nnlib.relu(xt).sum().backward()  # type: ignore[attr-defined]
+    if xt.grad is None:  # pragma: no cover - backward() always sets it here
+        raise RuntimeError("relu_grad: backward() left no gradient")
+    grad: np.ndarray = xt.grad.data
+    return grad
+
+
 _RELU_GRAD = Checker(
     title="relu_grad",
     arg_names=("x",),
     cases=_relu_grad_cases,
-    reference=ref.relu_grad,
+    reference=_relu_grad_reference,
     mistakes=(
         Mistake(
             "you returned ReLU(x) itself; its derivative is 1 where x > 0 and 0 elsewhere.",
@@ -180,11 +198,16 @@ def _leaky_cases() -> list[Case]:
     ]
 
 
+def _leaky_relu_reference(x: np.ndarray, negative_slope: float = 0.01) -> np.ndarray:
+    """Leaky ReLU with PyTorch's default slope."""
+    return F.leaky_relu(to_tensor(x), negative_slope).data
+
+
 _LEAKY = Checker(
     title="leaky_relu",
     arg_names=("x", "negative_slope"),
     cases=_leaky_cases,
-    reference=ref.leaky_relu,
+    reference=_leaky_relu_reference,
     mistakes=(
         Mistake(
             "for negative x return negative_slope · x, not 0 (that is the plain ReLU).",
@@ -248,11 +271,16 @@ def _interleaved(z: np.ndarray, pieces: int) -> np.ndarray:
     return z.reshape(*z.shape[:-1], pieces, z.shape[-1] // pieces).max(axis=-2)
 
 
+def _maxout_reference(z: np.ndarray, pieces: int) -> np.ndarray:
+    """Maximum over consecutive groups of ``pieces`` units of the last axis."""
+    return F.maxout(to_tensor(z), pieces).data
+
+
 _MAXOUT = Checker(
     title="maxout",
     arg_names=("z", "pieces"),
     cases=_maxout_cases,
-    reference=ref.maxout,
+    reference=_maxout_reference,
     mistakes=(
         Mistake(
             "group CONSECUTIVE units: reshape to (..., units, pieces) and take the max over "

@@ -15,8 +15,9 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.exercises import _reference as ref
+from nnlib import Tensor, optim
 from nnlib.exercises.core import Case, Checker, Mistake, non_finite, same_as, shape_is, when
+from nnlib.nn import Parameter
 
 
 # -------------------------------------------------------------------- SGD momentum
@@ -34,11 +35,28 @@ def _sgd_cases() -> list[Case]:
     ]
 
 
+def _sgd_reference(
+    param: np.ndarray, grad: np.ndarray, velocity: np.ndarray, lr: float, momentum: float
+) -> tuple[np.ndarray, np.ndarray]:
+    """One step of ``torch.optim.SGD`` with momentum (dampening 0): ``v = μv + g; p -= lr·v``.
+
+    Computed by :class:`nnlib.optim.SGD` with its momentum buffer set to ``velocity``.
+    """
+    p = Parameter(np.array(param, dtype=np.float64))
+    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    opt = optim.SGD([p], lr=lr, momentum=momentum)
+    if momentum != 0:
+        opt.state[p]["momentum_buffer"] = np.array(velocity, dtype=np.float64)
+    opt.step()
+    v = opt.state[p]["momentum_buffer"] if momentum != 0 else p.grad.data.copy()
+    return p.data, v
+
+
 _SGD = Checker(
     title="sgd_momentum_step",
     arg_names=("param", "grad", "velocity", "lr", "momentum"),
     cases=_sgd_cases,
-    reference=ref.sgd_momentum_step,
+    reference=_sgd_reference,
     output_names=("param", "velocity"),
     mistakes=(
         Mistake(
@@ -165,11 +183,39 @@ def _adam(*args: Any, **switches: Any) -> tuple[np.ndarray, np.ndarray, np.ndarr
     return new_p, m, v
 
 
+def _adam_reference(
+    param: np.ndarray,
+    grad: np.ndarray,
+    m: np.ndarray,
+    v: np.ndarray,
+    t: int,
+    lr: float,
+    betas: tuple[float, float],
+    eps: float,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """One step of ``torch.optim.Adam`` at step ``t`` (1 on the first step).
+
+    Computed by :class:`nnlib.optim.Adam` with its state set to step ``t - 1`` and the
+    moments ``m`` and ``v``.
+    """
+    p = Parameter(np.array(param, dtype=np.float64))
+    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    opt = optim.Adam([p], lr=lr, betas=betas, eps=eps)
+    opt.state[p].update(
+        step=t - 1,
+        exp_avg=np.array(m, dtype=np.float64),
+        exp_avg_sq=np.array(v, dtype=np.float64),
+    )
+    opt.step()
+    state = opt.state[p]
+    return p.data, state["exp_avg"].copy(), state["exp_avg_sq"].copy()
+
+
 _ADAM = Checker(
     title="adam_step",
     arg_names=("param", "grad", "m", "v", "t", "lr", "betas", "eps"),
     cases=_adam_cases,
-    reference=ref.adam_step,
+    reference=_adam_reference,
     output_names=("param", "m", "v"),
     mistakes=(
         Mistake(
@@ -281,11 +327,21 @@ def _ewa(
     return np.array(out)
 
 
+def _ewa_reference(values: np.ndarray, beta: float, bias_correction: bool = False) -> np.ndarray:
+    """Exponentially weighted averages ``v_t = β v_{t-1} + (1 - β) θ_t`` from ``v_0 = 0``."""
+    out = np.empty(len(values))
+    v = 0.0
+    for t, theta in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * theta
+        out[t - 1] = v / (1 - beta**t) if bias_correction else v
+    return out
+
+
 _EWA = Checker(
     title="ewa",
     arg_names=("values", "beta", "bias_correction"),
     cases=_ewa_cases,
-    reference=ref.ewa,
+    reference=_ewa_reference,
     mistakes=(
         Mistake(
             "β multiplies the OLD average: v_t = β·v_(t−1) + (1 − β)·θ_t (you swapped β and "
@@ -361,10 +417,6 @@ def _rmsprop_reference(
     eps: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One step of :class:`nnlib.optim.RMSprop` from the running average ``square_avg``."""
-    from nnlib import optim
-    from nnlib.nn import Parameter
-    from nnlib.tensor import Tensor
-
     p = Parameter(np.array(param, dtype=np.float64))
     p.grad = Tensor(np.array(grad, dtype=np.float64))
     opt = optim.RMSprop([p], lr=lr, alpha=alpha, eps=eps)

@@ -22,7 +22,8 @@ formatting), :mod:`nnlib.exercises.detectors` (:class:`Case`, :class:`Mistake` a
 detectors) and this one (:class:`Checker`, :class:`Verdict`); every name is importable from
 here.
 
-Taught in chapter 1 (the perceptron), where the first exercise appears; used by chapters 1-10.
+Taught in chapter 1 (the perceptron and the artificial neuron), where the first exercise
+appears; used by every chapter's checkers.
 """
 
 from __future__ import annotations
@@ -56,13 +57,14 @@ from nnlib.exercises.report import (
     ATOL,
     RTOL,
     SHOW_MAX,
-    _as_outputs,
-    _quiet,
+    as_outputs,
     close,
     describe_error,
     first_difference,
     fmt,
+    quiet,
     to_array,
+    to_tensor,
 )
 
 __all__ = [
@@ -94,6 +96,7 @@ __all__ = [
     "scaled_by",
     "shape_is",
     "to_array",
+    "to_tensor",
     "transposed",
     "when",
 ]
@@ -184,8 +187,12 @@ class Checker:
         """Each case with its reference answer (computed once, then cached)."""
         if not self._cache:
             for case in self.cases():
-                with _quiet():
-                    out = _as_outputs(self.reference(*copy.deepcopy(case.args)), self.n_outputs)
+                with quiet():
+                    out = as_outputs(self.reference(*copy.deepcopy(case.args)), self.n_outputs)
+                if out is None:
+                    raise TypeError(
+                        f"{self.title}: the reference returned None for {case.label!r}"
+                    )
                 self._cache.append((case, out))
         return self._cache
 
@@ -215,7 +222,7 @@ class Checker:
     ) -> Verdict | None:
         args = copy.deepcopy(case.args)
         try:
-            with _quiet():
+            with quiet():
                 result = fn(*args)
         except NotImplementedError:
             return Verdict(

@@ -3,7 +3,7 @@
 A :class:`Mistake` pairs a detector, a function of an :class:`Attempt` (one case, the right
 answer, the learner's answer or exception) that returns True when the attempt shows the
 mistake, with the hint that fixes it. The factories below build the usual detectors; a
-chapter module combines them declaratively. Used by the checkers of chapters 1-10.
+chapter module combines them declaratively. Used by every chapter's checkers.
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.exercises.report import _as_outputs, _quiet, close
+from nnlib.exercises.report import as_outputs, close, quiet
 
 
 @dataclass(frozen=True)
@@ -94,8 +94,8 @@ def same_as(wrong: Callable[..., Any], output: int | None = None) -> Detector:
             return False
         k = attempt.index if output is None else output
         try:
-            with _quiet():
-                made = _as_outputs(wrong(*copy.deepcopy(attempt.case.args)), len(attempt.expected))
+            with quiet():
+                made = as_outputs(wrong(*copy.deepcopy(attempt.case.args)), len(attempt.expected))
         except Exception:
             return False
         if made is None:

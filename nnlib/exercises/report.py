@@ -2,7 +2,7 @@
 
 Everything here is deterministic: floats with five significant digits, arrays on one line,
 exception messages without memory addresses, the learner's line without the (temporary)
-file name. Used by :mod:`nnlib.exercises.core` for the checkers of chapters 1-10.
+file name. Used by :mod:`nnlib.exercises.core` for every chapter's checkers.
 """
 
 from __future__ import annotations
@@ -17,6 +17,8 @@ from pathlib import Path
 from typing import Any
 
 import numpy as np
+
+import nnlib
 
 # How close is close enough: the learner may compute in float32 (nnlib's default dtype).
 RTOL, ATOL = 1e-4, 1e-6
@@ -52,6 +54,23 @@ def to_array(value: Any) -> np.ndarray:
     if isinstance(value, (list, tuple)):
         value = [to_array(v) for v in value]
     return np.asarray(value)
+
+
+def to_tensor(value: Any, requires_grad: bool = False) -> nnlib.Tensor:
+    """A case's argument as a float64 nnlib tensor, for a reference computed by nnlib.
+
+    Args:
+        value: An array, a number or a nested list.
+        requires_grad: Whether autograd should track it (for a reference gradient).
+
+    Returns:
+        A new float64 tensor.
+
+    Example:
+        >>> str(to_tensor([1, 2]).dtype)
+        'float64'
+    """
+    return nnlib.tensor(np.asarray(value, dtype=np.float64), requires_grad=requires_grad)
 
 
 def close(
@@ -122,7 +141,7 @@ def fmt(value: Any) -> str:
         arr,
         separator=" ",
         max_line_width=10_000,
-        formatter={"float_kind": _fmt_float, "bool": lambda b: str(bool(b))},
+        formatter={"float_kind": _fmt_float, "bool": _fmt_bool},
     )
     return re.sub(r"\]\n\s*\[", "] [", text)  # one line: [[1. 2.] [3. 4.]]
 
@@ -131,7 +150,11 @@ def _is_numeric_sequence(value: Sequence[Any]) -> bool:
     return all(isinstance(v, (int, float, np.number)) for v in value)
 
 
-def _fmt_float(x: float) -> str:
+def _fmt_bool(b: np.bool) -> str:
+    return str(bool(b))
+
+
+def _fmt_float(x: float | np.floating) -> str:
     if math.isnan(x) or math.isinf(x):
         return str(x)
     if x == 0:
@@ -157,8 +180,14 @@ def first_difference(got: np.ndarray, expected: np.ndarray) -> str:
     return f"first difference at {at}: expected {fmt(e[tuple(where)])}, got {fmt(g[tuple(where)])}"
 
 
-class _quiet:
-    """Silence NumPy floating-point warnings, whose text would vary the cell's output."""
+class quiet:
+    """Silence NumPy floating-point warnings, whose text would vary the cell's output.
+
+    Example:
+        >>> with quiet():
+        ...     print(np.float64(1.0) / 0.0)
+        inf
+    """
 
     def __enter__(self) -> None:
         self._err = np.seterr(all="ignore")
@@ -166,12 +195,25 @@ class _quiet:
         self._warn.__enter__()
         warnings.simplefilter("ignore")
 
-    def __exit__(self, *exc: object) -> None:
+    def __exit__(self, *exc: Any) -> None:
         self._warn.__exit__(*exc)
         np.seterr(**self._err)
 
 
-def _as_outputs(value: Any, n: int) -> tuple[np.ndarray, ...] | None:
+def as_outputs(value: Any, n: int) -> tuple[np.ndarray, ...] | None:
+    """A function's result as a tuple of ``n`` arrays (``None`` stays ``None``).
+
+    Args:
+        value: One value when ``n`` is 1, else a sequence of ``n`` values.
+        n: How many outputs the function has.
+
+    Returns:
+        The outputs as NumPy arrays, or ``None`` when ``value`` is ``None``.
+
+    Example:
+        >>> as_outputs((1.0, [2.0, 3.0]), 2)
+        (array(1.), array([2., 3.]))
+    """
     if value is None:
         return None
     if n == 1:

@@ -13,7 +13,7 @@ Example:
     >>> h = plot.function_and_derivative(ax, x, np.tanh(x), 1 - np.tanh(x) ** 2, name="tanh")
     >>> png = plot.to_png(fig)
 
-Taught in chapter 1 (the perceptron) and used in every chapter.
+Taught in chapter 1 (the perceptron and the artificial neuron) and used in every chapter.
 """
 
 from nnlib.plot.charts import (

@@ -6,7 +6,7 @@ small handle whose ``update(...)`` changes only the data of the artists it made.
 demos draw once and call ``update`` on every change, which is several times faster than
 drawing a new figure. Inputs may be nnlib ``Tensor`` objects or NumPy arrays.
 
-Taught from chapter 1 on.
+Taught from chapter 1 (the perceptron and the artificial neuron) on.
 """
 
 from __future__ import annotations
@@ -72,7 +72,7 @@ def _level_line(
     xs = np.linspace(*xlim, values.shape[1])
     ys = np.linspace(*ylim, values.shape[0])
     pieces = contourpy.contour_generator(xs, ys, values).lines(level)
-    joined = np.concatenate([np.vstack([p, [[np.nan, np.nan]]]) for p in pieces])
+    joined = np.concatenate([np.vstack([np.asarray(p), [[np.nan, np.nan]]]) for p in pieces])
     return joined[:, 0], joined[:, 1]
 
 
@@ -198,11 +198,13 @@ def decision_boundary(
         >>> db = plot.decision_boundary(ax, lambda P: nnlib.sigmoid(3 * P[:, 0]), X, y)
         >>> db.update(lambda P: nnlib.sigmoid(3 * P[:, 1]))
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
     X, y = as_array(X), as_array(y).astype(int)
     with style():
-        handle = DecisionBoundary(ax, tuple(xlim), tuple(ylim), int(resolution), animated)
+        x_range = (float(xlim[0]), float(xlim[1]))
+        y_range = (float(ylim[0]), float(ylim[1]))
+        handle = DecisionBoundary(ax, x_range, y_range, int(resolution), animated)
         handle.update(predict)
         for k in range(int(y.max()) + 1 if y.size else 0):
             name = class_names[k] if class_names else f"class {k}"
@@ -320,7 +322,7 @@ def function_and_derivative(
         >>> fig, ax = plot.figure()
         >>> h = plot.function_and_derivative(ax, x, np.tanh(x), 1 - np.tanh(x) ** 2, name="tanh")
 
-    Taught in chapter 3 (activation functions).
+    Taught in chapter 3 (activation functions and output heads).
     """
     with style():
         shading = PolyCollection(
@@ -402,7 +404,7 @@ def learning_curves(
         >>> sorted(lc.lines)
         ['train', 'validation']
 
-    Taught in chapter 5 (optimizers) and chapter 7 (regularization).
+    Taught in chapter 5 (optimizers).
     """
     with style():
         lines = {}

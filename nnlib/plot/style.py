@@ -11,7 +11,7 @@ form of colour blindness; classes also differ by marker shape, so a figure still
 greyscale. The figure face is opaque and light, so a figure stays readable when the book is
 shown in dark mode.
 
-Taught in chapter 1 (the perceptron) and used in every chapter.
+Taught in chapter 1 (the perceptron and the artificial neuron) and used in every chapter.
 """
 
 from __future__ import annotations
@@ -24,6 +24,7 @@ from typing import Any
 import matplotlib
 import numpy as np
 import PIL.Image
+from cycler import cycler
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
@@ -69,7 +70,7 @@ CLASS_CMAP = LinearSegmentedColormap.from_list(
 )
 
 #: Matplotlib settings of the house style; :func:`style` applies them temporarily.
-RC: dict[str, Any] = {
+RC: dict[Any, Any] = {  # rcParams names (matplotlib types them as literals)
     "figure.facecolor": FACE,
     "axes.facecolor": FACE,
     "savefig.facecolor": FACE,
@@ -86,7 +87,7 @@ RC: dict[str, Any] = {
     "ytick.labelsize": 9,
     "legend.fontsize": 9,
     "legend.frameon": False,
-    "axes.prop_cycle": matplotlib.cycler(color=list(PALETTE)),
+    "axes.prop_cycle": cycler(color=list(PALETTE)),
     "axes.spines.top": False,
     "axes.spines.right": False,
     "axes.grid": True,
@@ -161,7 +162,7 @@ def figure(
         >>> plot.to_png(fig)[:4]
         b'\\x89PNG'
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
     with style():
         fig = Figure(figsize=(width, height), dpi=dpi, layout="constrained")
@@ -218,7 +219,8 @@ def to_png(fig: Figure, dpi: int | None = None, compress_level: int = 6) -> byte
                 fig.dpi = dpi or own_dpi
                 canvas.draw()  # skips the animated artists
                 background = None if other_dpi else canvas.copy_from_bbox(fig.bbox)
-                fig._nnlib_background = background
+                # The cached picture lives on its figure (matplotlib has no slot for it).
+                fig._nnlib_background = background  # type: ignore[attr-defined]
                 animated = _animated_artists(fig)
                 if animated and fig.get_layout_engine() is not None:
                     # Solve the layout once, at the first frame: later frames, incremental
@@ -236,7 +238,7 @@ def to_png(fig: Figure, dpi: int | None = None, compress_level: int = 6) -> byte
     finally:
         if other_dpi:
             fig.dpi = own_dpi
-            fig._nnlib_background = None
+            fig._nnlib_background = None  # type: ignore[attr-defined]
     buffer = io.BytesIO()
     PIL.Image.fromarray(rgb).save(buffer, format="png", compress_level=compress_level)
     return buffer.getvalue()
@@ -262,7 +264,7 @@ def show(fig: Figure, dpi: int | None = None) -> Any:
         >>> type(plot.show(fig)).__name__
         'Image'
 
-    Taught in chapter 1 (the perceptron) and used in every chapter.
+    Taught in chapter 1 (the perceptron and the artificial neuron) and used in every chapter.
     """
     from IPython.display import Image
 

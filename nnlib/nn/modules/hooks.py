@@ -1,10 +1,8 @@
 """Module hooks: look at (or change) what flows through a layer, as PyTorch's hooks do.
 
 A *forward hook* sees a module's input and output after each call; a *backward hook* sees
-the gradients with respect to the module's input and output during ``backward()``. Chapter 8
-uses them to plot each layer's activations and gradients without editing the network.
-
-Taught in chapter 8 (vanishing and exploding gradients).
+the gradients with respect to the module's input and output during ``backward()``. With
+them you can plot each layer's activations and gradients without editing the network.
 """
 
 from __future__ import annotations
@@ -35,8 +33,6 @@ class RemovableHandle:
         >>> _ = layer(nnlib.zeros(3, 2))
         >>> seen
         [(3, 1)]
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
 
     def __init__(self, hooks: OrderedDict[int, Callable[..., Any]]) -> None:

@@ -10,14 +10,14 @@ A solution is hidden wherever a learner meets it:
 :func:`mark_solution` does all four to a cell; :func:`solution_problems` lists what a cell
 lacks (``tools/notebook_rules.py`` uses it). From the shell::
 
-    python -m nnlib.exercises.notebook book/03_activations.ipynb          # fix in place
-    python -m nnlib.exercises.notebook --check book/*.ipynb               # report, exit 1
+    python tools/mark_solutions.py book/03_activations.ipynb     # fix in place
+    python tools/mark_solutions.py --check book/*.ipynb          # report, exit 1
 
 The command marks every cell that is tagged ``solution`` or whose first line is
 ``# @title Solution`` (so typing that line into a new cell is all an author has to do).
 
 Works on plain JSON dicts and ``nbformat`` notebooks alike, with the standard library only.
-Used by the exercises of chapters 1-10.
+Used by every chapter's exercises.
 """
 
 from __future__ import annotations
