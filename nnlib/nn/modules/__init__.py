@@ -8,6 +8,8 @@ from nnlib.nn.modules.container import *  # noqa: F403
 from nnlib.nn.modules.container import __all__ as _container_all
 from nnlib.nn.modules.dropout import *  # noqa: F403
 from nnlib.nn.modules.dropout import __all__ as _dropout_all
+from nnlib.nn.modules.flatten import *  # noqa: F403
+from nnlib.nn.modules.flatten import __all__ as _flatten_all
 from nnlib.nn.modules.instancenorm import *  # noqa: F403
 from nnlib.nn.modules.instancenorm import __all__ as _instancenorm_all
 from nnlib.nn.modules.linear import *  # noqa: F403
@@ -23,6 +25,7 @@ __all__ = [
     *_activation_all,
     *_container_all,
     *_dropout_all,
+    *_flatten_all,
     *_linear_all,
     *_loss_all,
     *_batchnorm_all,

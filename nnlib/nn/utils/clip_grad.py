@@ -19,6 +19,7 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error
+from nnlib.ops.norms import vector_norm_array
 from nnlib.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -60,16 +61,7 @@ def _number(where: str, name: str, value: Any) -> float:
 
 def _norm(g: np.ndarray, norm_type: float) -> float:
     """The ``norm_type``-norm of all entries of ``g``, as ``torch.linalg.vector_norm``."""
-    a = np.abs(g)
-    if norm_type == math.inf:
-        return float(a.max()) if a.size else 0.0
-    if norm_type == -math.inf:
-        return float(a.min()) if a.size else math.inf
-    if norm_type == 0:
-        return float(np.count_nonzero(a))
-    if norm_type == 2:
-        return math.sqrt(float(np.vdot(a, a)))
-    return float(np.sum(a**norm_type)) ** (1.0 / norm_type)
+    return float(vector_norm_array(g, norm_type))
 
 
 def clip_grad_norm_(
