@@ -163,3 +163,31 @@ def compare_norm_layer(ours: Any, theirs: torch.nn.Module, inputs: Sequence[np.n
         t_buffers = dict(theirs.named_buffers())
         for name, b in ours.named_buffers():
             assert_close(b, t_buffers[name], rtol, atol)
+
+
+# ---------------------------------------------------------- learning-rate schedulers
+def sgd_pair(lrs: Sequence[float] = (0.1, 0.02)) -> tuple[torch.optim.SGD, Any]:
+    """A torch and an nnlib SGD with one parameter group (of one float64 vector) per rate."""
+    from nnlib.nn import Parameter
+    from nnlib.optim import SGD
+
+    t_params = [torch.nn.Parameter(torch.zeros(2, dtype=torch.float64)) for _ in lrs]
+    t_opt = torch.optim.SGD(
+        [{"params": [p], "lr": lr} for p, lr in zip(t_params, lrs, strict=True)]
+    )
+    n_opt = SGD([{"params": [Parameter(np.zeros(2))], "lr": lr} for lr in lrs])
+    return t_opt, n_opt
+
+
+def first_lines_match(make_torch: Callable[[], Any], make_nnlib: Callable[[], Any],
+                      exc: type[Exception] = ValueError) -> None:  # fmt: skip
+    """Both raise ``exc``; nnlib's message is torch's, then one ``help:`` line."""
+    import pytest
+
+    with pytest.raises(exc) as t_err:
+        make_torch()
+    with pytest.raises(exc) as n_err:
+        make_nnlib()
+    first, hint = str(n_err.value).split("\n")
+    assert first == str(t_err.value)
+    assert hint.startswith("help: ")

@@ -15,7 +15,7 @@ import nnlib
 from nnlib.nn import Parameter
 from nnlib.optim import SGD, Adam, RMSprop
 from nnlib.optim import lr_scheduler as nn_sched
-from tests.helpers import assert_bad_input
+from tests.helpers import assert_bad_input, first_lines_match
 
 t_sched = torch.optim.lr_scheduler
 N_STEPS = 60
@@ -293,16 +293,6 @@ def test_triangular_stays_between_the_bounds_and_is_periodic(up, down, t):
 
 
 # --- bad input -------------------------------------------------------------------------
-
-
-def first_lines_match(make_torch, make_nnlib, exc=ValueError):
-    with pytest.raises(exc) as t_err:
-        make_torch()
-    with pytest.raises(exc) as n_err:
-        make_nnlib()
-    first, hint = str(n_err.value).split("\n")
-    assert first == str(t_err.value)
-    assert hint.startswith("help: ")
 
 
 @pytest.mark.parametrize(

@@ -13,23 +13,11 @@ from hypothesis import strategies as st
 
 import nnlib
 from nnlib.nn import Parameter
-from nnlib.optim import SGD
 from nnlib.optim import lr_scheduler as nn_sched
-from tests.helpers import assert_bad_input
+from tests.helpers import assert_bad_input, first_lines_match, sgd_pair
 
 t_sched = torch.optim.lr_scheduler
 N_STEPS = 60
-
-
-def pair(lrs=(0.1, 0.02)):
-    t_opt = torch.optim.SGD(
-        [
-            {"params": [torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))], "lr": lr}
-            for lr in lrs
-        ]
-    )
-    n_opt = SGD([{"params": [Parameter(np.zeros(2))], "lr": lr} for lr in lrs])
-    return t_opt, n_opt
 
 
 def assert_lrs(n_opt, t_opt):
@@ -71,7 +59,7 @@ PLATEAU = [
 @pytest.mark.parametrize("kwargs", PLATEAU, ids=str)
 @pytest.mark.parametrize("seed", [0, 1])
 def test_plateau_trajectory_matches_torch(kwargs, seed):
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     theirs = t_sched.ReduceLROnPlateau(t_opt, **kwargs)
     ours = nn_sched.ReduceLROnPlateau(n_opt, **kwargs)
     cuts = 0
@@ -90,7 +78,7 @@ def test_plateau_trajectory_matches_torch(kwargs, seed):
 
 
 def test_plateau_accepts_a_tensor_metric_and_nan_counts_as_bad():
-    _, opt = pair()
+    _, opt = sgd_pair()
     ours = nn_sched.ReduceLROnPlateau(opt, patience=0)
     ours.step(nnlib.tensor(1.0))
     assert ours.best == 1.0
@@ -100,7 +88,7 @@ def test_plateau_accepts_a_tensor_metric_and_nan_counts_as_bad():
 
 @pytest.mark.parametrize("kwargs", PLATEAU, ids=str)
 def test_plateau_state_dict_round_trip_continues_torchs_trajectory(kwargs):
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     theirs = t_sched.ReduceLROnPlateau(t_opt, **kwargs)
     ours = nn_sched.ReduceLROnPlateau(n_opt, **kwargs)
     values = metric_series(3, kwargs.get("mode", "min"))
@@ -109,7 +97,7 @@ def test_plateau_state_dict_round_trip_continues_torchs_trajectory(kwargs):
         ours.step(value)
     saved_opt, saved = n_opt.state_dict(), ours.state_dict()
     assert "optimizer" not in saved
-    _, n_opt2 = pair(lrs=(7.0, 7.0))
+    _, n_opt2 = sgd_pair(lrs=(7.0, 7.0))
     ours2 = nn_sched.ReduceLROnPlateau(n_opt2, **kwargs)
     n_opt2.load_state_dict(saved_opt)
     ours2.load_state_dict(saved)
@@ -121,7 +109,7 @@ def test_plateau_state_dict_round_trip_continues_torchs_trajectory(kwargs):
 
 
 def test_plateau_epoch_argument_is_deprecated_like_torch():
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     theirs = t_sched.ReduceLROnPlateau(t_opt)
     ours = nn_sched.ReduceLROnPlateau(n_opt)
     with warnings.catch_warnings():
@@ -135,7 +123,7 @@ def test_plateau_epoch_argument_is_deprecated_like_torch():
 @settings(max_examples=40, deadline=None)
 @given(st.lists(st.floats(0, 10), min_size=1, max_size=40), st.integers(0, 4))
 def test_plateau_never_raises_the_rate_nor_goes_below_min_lr(values, patience):
-    _, opt = pair(lrs=(0.1,))
+    _, opt = sgd_pair(lrs=(0.1,))
     ours = nn_sched.ReduceLROnPlateau(opt, patience=patience, factor=0.5, min_lr=1e-3)
     last = 0.1
     for value in values:
@@ -143,16 +131,6 @@ def test_plateau_never_raises_the_rate_nor_goes_below_min_lr(values, patience):
         lr = ours.get_last_lr()[0]
         assert 1e-3 <= lr <= last
         last = lr
-
-
-def first_lines_match(make_torch, make_nnlib, exc=ValueError):
-    with pytest.raises(exc) as t_err:
-        make_torch()
-    with pytest.raises(exc) as n_err:
-        make_nnlib()
-    first, hint = str(n_err.value).split("\n")
-    assert first == str(t_err.value)
-    assert hint.startswith("help: ")
 
 
 @pytest.mark.parametrize(
@@ -167,7 +145,7 @@ def first_lines_match(make_torch, make_nnlib, exc=ValueError):
     ids=str,
 )
 def test_plateau_bad_arguments_have_torchs_message(kwargs):
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     first_lines_match(
         lambda: t_sched.ReduceLROnPlateau(t_opt, **kwargs),
         lambda: nn_sched.ReduceLROnPlateau(n_opt, **kwargs),
@@ -176,12 +154,12 @@ def test_plateau_bad_arguments_have_torchs_message(kwargs):
 
 @pytest.mark.parametrize("kwargs", [{"patience": -1}, {"cooldown": 1.5}], ids=str)
 def test_plateau_bad_counts_are_refused(kwargs):
-    _, opt = pair()
+    _, opt = sgd_pair()
     assert_bad_input(ValueError, "ReduceLROnPlateau", nn_sched.ReduceLROnPlateau, opt, **kwargs)
 
 
 def test_plateau_min_lrs_must_follow_new_groups_like_torch():
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     theirs = t_sched.ReduceLROnPlateau(t_opt, patience=0, min_lr=[0.0, 0.0])
     ours = nn_sched.ReduceLROnPlateau(n_opt, patience=0, min_lr=[0.0, 0.0])
     t_opt.add_param_group({"params": [torch.nn.Parameter(torch.zeros(1))]})
@@ -230,7 +208,7 @@ SEQUENCES = ["warmup-exp", "three", "one", "lambda-cyclic", "nested"]
 @pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step")  # both warn (nested)
 @pytest.mark.parametrize("which", SEQUENCES)
 def test_sequential_trajectory_matches_torch(which):
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     theirs = build_sequence(t_sched, t_opt, which)
     ours = build_sequence(nn_sched, n_opt, which)
     for _ in range(N_STEPS):
@@ -246,7 +224,7 @@ def test_sequential_trajectory_matches_torch(which):
 @pytest.mark.filterwarnings("ignore:Detected call of `lr_scheduler.step")
 @pytest.mark.parametrize("which", ["warmup-exp", "three", "nested"])
 def test_sequential_state_dict_round_trip_continues_torchs_trajectory(which):
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     theirs = build_sequence(t_sched, t_opt, which)
     ours = build_sequence(nn_sched, n_opt, which)
     for _ in range(9):
@@ -256,7 +234,7 @@ def test_sequential_state_dict_round_trip_continues_torchs_trajectory(which):
     saved_opt, saved = n_opt.state_dict(), ours.state_dict()
     assert "optimizer" not in saved
     assert len(saved["_schedulers"]) == len(ours._schedulers)
-    _, n_opt2 = pair()
+    _, n_opt2 = sgd_pair()
     ours2 = build_sequence(nn_sched, n_opt2, which)
     n_opt2.load_state_dict(saved_opt)
     ours2.load_state_dict(saved)
@@ -270,8 +248,8 @@ def test_sequential_state_dict_round_trip_continues_torchs_trajectory(which):
 
 
 def test_sequential_bad_arguments_have_torchs_message():
-    t_opt, n_opt = pair()
-    t_other, n_other = pair()
+    t_opt, n_opt = sgd_pair()
+    t_other, n_other = sgd_pair()
     cases = [
         (lambda m, o, o2: m.SequentialLR(o, [], milestones=[]), ValueError),
         (

@@ -76,3 +76,9 @@ def _check_param(where: str, name: str, t: Tensor | None, shape: tuple[int, ...]
 
 def _parents(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> tuple[Tensor, ...]:
     return (input, *(t for t in (weight, bias) if t is not None))
+
+
+def _check_channel_params(where: str, c: int, *tensors: Tensor | None) -> None:
+    """Check running mean, running variance, weight and bias: each ``None`` or ``(C,)``."""
+    for name, t in zip(("running_mean", "running_var", "weight", "bias"), tensors, strict=True):
+        _check_param(where, name, t, (c,))

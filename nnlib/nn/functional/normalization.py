@@ -25,6 +25,7 @@ import numpy as np
 from nnlib._checks import error, shape_str
 from nnlib.nn.functional._norm_common import (
     _affine,
+    _check_channel_params,
     _check_param,
     _input_grad,
     _normalize,
@@ -166,10 +167,7 @@ def batch_norm(
         )
     c = x.shape[1]
     shape = (1, c) + (1,) * (x.ndim - 2)
-    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
-        _check_param(where, name, t, (c,))
-    _check_param(where, "weight", weight, (c,))
-    _check_param(where, "bias", bias, (c,))
+    _check_channel_params(where, c, running_mean, running_var, weight, bias)
     axes = (0, *range(2, x.ndim))
     n = x.size // c if c else 0
     if training and n <= 1:
@@ -344,10 +342,7 @@ def instance_norm(
             "layer_norm or batch_norm.",
         )
     n, c = x.shape[0], x.shape[1]
-    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
-        _check_param(where, name, t, (c,))
-    _check_param(where, "weight", weight, (c,))
-    _check_param(where, "bias", bias, (c,))
+    _check_channel_params(where, c, running_mean, running_var, weight, bias)
     if not use_input_stats:
         if running_mean is None or running_var is None:
             error(

@@ -6,8 +6,6 @@ running estimates in evaluation mode; the maths is :func:`nnlib.nn.functional.ba
 
 from __future__ import annotations
 
-from typing import Any
-
 from nnlib._checks import error, shape_str
 from nnlib.nn.functional import normalization as NF
 from nnlib.nn.modules._norm_base import _check_dtype, _NormBase
@@ -18,21 +16,6 @@ __all__ = ["BatchNorm1d", "BatchNorm2d"]
 
 class _BatchNorm(_NormBase):
     """Batch normalisation for any layout; subclasses check the number of dimensions."""
-
-    def __init__(
-        self,
-        num_features: int,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        dtype: Any = None,
-        *,
-        bias: bool = True,
-    ) -> None:
-        super().__init__(
-            num_features, eps, momentum, affine, track_running_stats, dtype, bias=bias
-        )
 
     def _check_input_dim(self, input: Tensor) -> None:
         raise NotImplementedError
@@ -160,23 +143,9 @@ class BatchNorm2d(_BatchNorm):
     ``momentum=None``), running estimates in evaluation mode, unless
     ``track_running_stats=False``.
 
-    Args:
-        num_features: The number of channels ``C``.
-        eps: Added to the variance.
-        momentum: :math:`m`, the weight of each new batch in the running averages; ``None``
-            for a plain cumulative average over all batches seen.
-        affine: Learn :math:`\gamma` (``weight``, ones) and :math:`\beta` (``bias``, zeros).
-        track_running_stats: Keep running estimates; if ``False``, batch statistics are
-            used in evaluation mode too.
-        dtype: The dtype of parameters and buffers (float32 by default).
-        bias: With ``affine``, learn :math:`\beta` too (keyword only, default ``True``).
-
-    Attributes:
-        weight: :math:`\gamma`, a parameter of shape ``(C,)`` (``None`` without ``affine``).
-        bias: :math:`\beta`, a parameter of shape ``(C,)`` (``None`` without ``affine``).
-        running_mean: Buffer of shape ``(C,)``, zeros at first.
-        running_var: Buffer of shape ``(C,)``, ones at first.
-        num_batches_tracked: Buffer counting the training batches seen.
+    It takes the same arguments as :class:`BatchNorm1d` (``num_features``, ``eps``,
+    ``momentum``, ``affine``, ``track_running_stats``, ``dtype`` and keyword-only
+    ``bias``) and has the same parameters and buffers, each of shape ``(C,)``.
 
     Shape:
         - Input: ``(N, C, H, W)``.

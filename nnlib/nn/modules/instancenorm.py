@@ -129,16 +129,10 @@ class InstanceNorm2d(_InstanceNorm):
 
     with the mean and (biased) variance over the ``H × W`` positions of channel ``c`` of
     image ``n`` (the contrast of each feature map, removed: the layer of style transfer).
-    Running statistics and ``affine`` work as in :class:`InstanceNorm1d`.
 
-    Args:
-        num_features: The number of channels ``C``.
-        eps: Added to the variance.
-        momentum: :math:`m`, the weight of each new batch in the running averages.
-        affine: Learn :math:`\gamma` (ones) and :math:`\beta` (zeros); default ``False``.
-        track_running_stats: Keep running statistics for evaluation; default ``False``.
-        dtype: The dtype of parameters and buffers (float32 by default).
-        bias: With ``affine``, learn :math:`\beta` too (keyword only, default ``True``).
+    It takes the same arguments as :class:`InstanceNorm1d` (``num_features``, ``eps``,
+    ``momentum``, ``affine``, ``track_running_stats``, ``dtype`` and keyword-only
+    ``bias``), with the same defaults.
 
     Shape:
         - Input: ``(N, C, H, W)`` or ``(C, H, W)``.

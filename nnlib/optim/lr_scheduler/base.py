@@ -41,6 +41,16 @@ def _mark_steps(optimizer: Optimizer) -> None:
     optimizer.step = wrapper
 
 
+def _warn_epoch_deprecated() -> None:
+    """PyTorch's warning for ``scheduler.step(epoch)``, pointing at the caller's line."""
+    warnings.warn(
+        "The epoch parameter in `scheduler.step()` was not necessary and is being "
+        "deprecated where possible. Please use `scheduler.step()` to step the scheduler.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
 def _per_group(where: str, name: str, optimizer: Optimizer, value: Any) -> list[Any]:
     """One value per parameter group: a list is checked for length, a scalar repeated."""
     n = len(optimizer.param_groups)
@@ -192,13 +202,7 @@ class LRScheduler:
             )
         self._step_count += 1
         if epoch is not None:
-            warnings.warn(
-                "The epoch parameter in `scheduler.step()` was not necessary and is being "
-                "deprecated where possible. Please use `scheduler.step()` to step the "
-                "scheduler.",
-                UserWarning,
-                stacklevel=2,
-            )
+            _warn_epoch_deprecated()
         self._update_lr(epoch)
 
     def _update_lr(self, epoch: int | None = None) -> None:
@@ -228,7 +232,7 @@ class LRScheduler:
         Returns:
             A dict to pass to :meth:`load_state_dict` when resuming.
         """
-        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
+        return self._state_without()
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a state saved by :meth:`state_dict`.
@@ -237,6 +241,11 @@ class LRScheduler:
             state_dict: The dict :meth:`state_dict` returned.
         """
         self.__dict__.update(state_dict)
+
+    def _state_without(self, *keys: str) -> dict[str, Any]:
+        """Every attribute except the optimizer and ``keys`` (saved separately)."""
+        skip = ("optimizer", *keys)
+        return {key: value for key, value in self.__dict__.items() if key not in skip}
 
     def _current_lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]

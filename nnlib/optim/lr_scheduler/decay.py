@@ -79,11 +79,7 @@ class LambdaLR(LRScheduler):
         Returns:
             A dict to pass to :meth:`load_state_dict`.
         """
-        state = {
-            key: value
-            for key, value in self.__dict__.items()
-            if key not in ("optimizer", "lr_lambdas")
-        }
+        state = self._state_without("lr_lambdas")
         state["lr_lambdas"] = [_callable_state(fn) for fn in self.lr_lambdas]
         return state
 

@@ -6,11 +6,10 @@ Import it from :mod:`nnlib.optim.lr_scheduler`.
 from __future__ import annotations
 
 import math
-import warnings
 from typing import Any, SupportsFloat
 
 from nnlib._checks import error
-from nnlib.optim.lr_scheduler.base import LRScheduler
+from nnlib.optim.lr_scheduler.base import LRScheduler, _warn_epoch_deprecated
 from nnlib.optim.optimizer import Optimizer
 
 
@@ -161,13 +160,7 @@ class ReduceLROnPlateau(LRScheduler):
         if epoch is None:
             epoch = self.last_epoch + 1
         else:
-            warnings.warn(
-                "The epoch parameter in `scheduler.step()` was not necessary and is being "
-                "deprecated where possible. Please use `scheduler.step()` to step the "
-                "scheduler.",
-                UserWarning,
-                stacklevel=2,
-            )
+            _warn_epoch_deprecated()
         self.last_epoch = epoch
         if self.is_better(current, self.best):
             self.best = current

@@ -139,11 +139,7 @@ class SequentialLR(LRScheduler):
         Returns:
             A dict to pass to :meth:`load_state_dict`.
         """
-        state = {
-            key: value
-            for key, value in self.__dict__.items()
-            if key not in ("optimizer", "_schedulers")
-        }
+        state = self._state_without("_schedulers")
         state["_schedulers"] = [s.state_dict() for s in self._schedulers]
         return state
 
