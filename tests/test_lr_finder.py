@@ -136,6 +136,25 @@ def test_the_model_optimizer_rng_and_loader_are_left_as_they_were():
     assert nnlib.random.default_generator().bit_generator.state == rng_state
 
 
+class CountCalls(nn.Module):
+    """Counts its calls in a non-persistent buffer (left out of state_dict)."""
+
+    def __init__(self):
+        super().__init__()
+        self.register_buffer("calls", nnlib.zeros(1, dtype=nnlib.float64), persistent=False)
+
+    def forward(self, x):
+        self.calls.data += 1
+        return x
+
+
+def test_non_persistent_buffers_are_restored_too():
+    nnlib.manual_seed(0)
+    net = nn.Sequential(nn.Linear(4, 1), CountCalls()).double()
+    lr_range_test(net, nn.MSELoss(), make_loader(), SGD, 1e-4, 1.0, num_steps=5)
+    assert net[1].calls.item() == 0
+
+
 def test_it_is_deterministic_even_with_dropout_and_shuffling():
     def run():
         nnlib.manual_seed(0)

@@ -194,7 +194,7 @@ def lr_range_test(
         0.215
     """
     _check_args(start_lr, end_lr, num_steps, mode, beta, diverge_threshold)
-    if not all(hasattr(model, a) for a in ("parameters", "state_dict", "modules")):
+    if not all(hasattr(model, a) for a in ("parameters", "buffers", "modules")):
         error(
             "lr_range_test",
             "an nn.Module as model",
@@ -212,7 +212,9 @@ def lr_range_test(
             TypeError,
         )
     params = list(model.parameters())
-    saved_model = model.state_dict()
+    # Every parameter and buffer (non-persistent ones too, which state_dict leaves out).
+    tensors = [*params, *model.buffers()]
+    saved_values = [t.data.copy() for t in tensors]
     saved_grads = [p._grad for p in params]
     saved_modes = [(m, m.training) for m in model.modules()]
     saved_epoch = getattr(loader, "epoch", None)
@@ -228,7 +230,8 @@ def lr_range_test(
             model.train()
             result = _sweep(model, loss_fn, loader, opt, lrs, beta, diverge_threshold)
     finally:
-        model.load_state_dict(saved_model)
+        for t, value in zip(tensors, saved_values, strict=True):
+            t.data[...] = value
         for p, g in zip(params, saved_grads, strict=True):
             p._grad = g
         for m, mode_was in saved_modes:
