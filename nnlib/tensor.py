@@ -162,7 +162,7 @@ class Tensor:
     # ------------------------------------------------------------------- gradient
     @property
     def grad(self) -> Tensor | None:
-        """The gradient the backward passes accumulated here: a tensor shaped like this one.
+        """The gradient the backward passes accumulated here, a tensor shaped like this one.
 
         ``None`` until a backward pass reaches the tensor. Only leaves (tensors you made,
         parameters) get one, unless :meth:`retain_grad` was called on a non-leaf; reading
