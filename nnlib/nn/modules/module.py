@@ -274,21 +274,21 @@ class Module:
             yield m
 
     def named_modules(
-        self, memo: set[int] | None = None, prefix: str = "", remove_duplicate: bool = True
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Module]]:
         """This module and every sub-module below it, depth first, with dotted names.
 
         Args:
-            memo: Ids of modules already yielded (used by the recursion).
+            memo: Modules already yielded, which are skipped (used by the recursion).
             prefix: Prepended to every name.
             remove_duplicate: Yield a module reachable by two paths only once (default).
         """
         if memo is None:
             memo = set()
         if remove_duplicate:
-            if id(self) in memo:
+            if self in memo:
                 return
-            memo.add(id(self))
+            memo.add(self)
         yield prefix, self
         for name, child in self._modules.items():
             if child is not None:

@@ -139,7 +139,7 @@ class ReduceLROnPlateau(LRScheduler):
         """Whether the scheduler is still waiting after a cut."""
         return self.cooldown_counter > 0
 
-    def is_better(self, a: float, best: float) -> bool:
+    def _is_better(self, a: float, best: float) -> bool:
         """Whether the metric value ``a`` improves on ``best`` by more than the threshold."""
         if self.threshold_mode == "rel":
             if self.mode == "min":
@@ -162,7 +162,7 @@ class ReduceLROnPlateau(LRScheduler):
         else:
             _warn_epoch_deprecated()
         self.last_epoch = epoch
-        if self.is_better(current, self.best):
+        if self._is_better(current, self.best):
             self.best = current
             self.num_bad_epochs = 0
         else:
