@@ -4,6 +4,7 @@ rate and momentum trajectories against torch's, state_dict round trips, and bad 
 from __future__ import annotations
 
 import itertools
+import warnings
 
 import numpy as np
 import pytest
@@ -382,3 +383,33 @@ def test_a_non_optimizer_is_refused():
     ):
         with pytest.raises(TypeError, match=r"^list is not an Optimizer\nhelp: "):
             make()
+
+
+@pytest.mark.parametrize(
+    ("name", "kind", "kwargs"),
+    [
+        ("OneCycleLR", "sgd", {"max_lr": 0.5, "total_steps": N_STEPS}),
+        ("OneCycleLR", "adam", {"max_lr": 0.01, "total_steps": N_STEPS, "three_phase": True}),
+        ("CyclicLR", "sgd", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 4}),
+        ("CyclicLR", "adam", {"base_lr": 1e-4, "max_lr": 1e-2, "step_size_up": 8}),
+    ],
+    ids=lambda v: str(v),
+)
+def test_resuming_with_last_epoch_matches_torch(name, kind, kwargs):
+    # PyTorch's resume pattern: rebuild the scheduler on the optimizer with last_epoch=k.
+    t_opt, n_opt = pair(kind)
+    for opt, mod in ((t_opt, t_sched), (n_opt, nn_sched)):
+        scheduler = getattr(mod, name)(opt, **kwargs)
+        for _ in range(10):
+            opt.step()
+            scheduler.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        theirs = getattr(t_sched, name)(t_opt, **kwargs, last_epoch=10)
+    ours = getattr(nn_sched, name)(n_opt, **kwargs, last_epoch=10)
+    for _ in range(N_STEPS - 12):
+        assert_same_state(n_opt, t_opt, ours, theirs)
+        t_opt.step()
+        n_opt.step()
+        theirs.step()
+        ours.step()
