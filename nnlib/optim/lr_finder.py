@@ -28,6 +28,12 @@ class LRRangeTestResult:
         losses: The smoothed losses (bias-corrected exponential moving average).
         raw_losses: The loss of each step's batch, unsmoothed.
         stopped_early: Whether the test stopped because the loss diverged.
+
+    Example:
+        >>> from nnlib.optim import LRRangeTestResult
+        >>> result = LRRangeTestResult([0.01, 0.1, 1.0], [2.0, 1.0, 5.0], [2.0, 1.0, 5.0], True)
+        >>> result.lrs[result.losses.index(min(result.losses))]  # where the loss was lowest
+        0.1
     """
 
     lrs: list[float]

@@ -25,6 +25,14 @@ class IncompatibleKeys(NamedTuple):
     Attributes:
         missing_keys: Keys of the model that the state dict did not have.
         unexpected_keys: Keys of the state dict that the model does not have.
+
+    Example:
+        >>> from nnlib import nn
+        >>> layer = nn.Linear(2, 1)
+        >>> layer.load_state_dict(layer.state_dict())
+        <All keys matched successfully>
+        >>> layer.load_state_dict({"weight": layer.weight.data}, strict=False)
+        IncompatibleKeys(missing_keys=['bias'], unexpected_keys=[])
     """
 
     missing_keys: list[str]

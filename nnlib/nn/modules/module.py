@@ -148,6 +148,15 @@ class Module:
         Raises:
             TypeError: if ``name`` is not a string or ``tensor`` neither a Tensor nor None.
             KeyError: for an empty name, a dotted name or one that is already an attribute.
+
+        Example:
+            >>> import nnlib
+            >>> from nnlib import nn
+            >>> m = nn.Module()
+            >>> m.register_buffer("count", nnlib.zeros(1))
+            >>> m.register_buffer("scratch", nnlib.zeros(3), persistent=False)
+            >>> list(m.state_dict()), [name for name, _ in m.named_buffers()]
+            (['count'], ['count', 'scratch'])
         """
         check_new_buffer(self, name, tensor)
         self.__dict__.pop(name, None)
@@ -342,6 +351,12 @@ class Module:
 
         Raises:
             AttributeError: if a step of the path is missing or not a module.
+
+        Example:
+            >>> from nnlib import nn
+            >>> net = nn.Sequential(nn.Linear(2, 4), nn.Sequential(nn.ReLU(), nn.Linear(4, 1)))
+            >>> net.get_submodule("1.0")
+            ReLU()
         """
         module = self
         for step in target.split(".") if target else []:
