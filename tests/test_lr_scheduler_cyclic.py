@@ -53,10 +53,12 @@ def assert_same_state(n_opt, t_opt, ours, theirs):
         ]
 
 
-def run_both(name, kind, kwargs, steps=N_STEPS):
-    t_opt, n_opt = pair(kind)
-    theirs = getattr(t_sched, name)(t_opt, **kwargs)
-    ours = getattr(nn_sched, name)(n_opt, **kwargs)
+def follow(n_opt, t_opt, ours, theirs, steps):
+    """Step both optimizers and schedulers ``steps`` times, comparing before and after each.
+
+    Returns:
+        nnlib's learning rates before each step.
+    """
     history = []
     for _ in range(steps):
         assert_same_state(n_opt, t_opt, ours, theirs)
@@ -66,6 +68,14 @@ def run_both(name, kind, kwargs, steps=N_STEPS):
         theirs.step()
         ours.step()
     assert_same_state(n_opt, t_opt, ours, theirs)
+    return history
+
+
+def run_both(name, kind, kwargs, steps=N_STEPS):
+    t_opt, n_opt = pair(kind)
+    theirs = getattr(t_sched, name)(t_opt, **kwargs)
+    ours = getattr(nn_sched, name)(n_opt, **kwargs)
+    history = follow(n_opt, t_opt, ours, theirs, steps)
     assert ours.last_epoch == theirs.last_epoch == steps
     return n_opt, ours, history
 
@@ -256,13 +266,7 @@ def test_state_dict_round_trip_continues_torchs_trajectory(name, kind, kwargs):
     ours2.load_state_dict(saved_sched)
     if isinstance(kwargs.get("scale_fn"), Decay):
         assert saved_sched["_scale_fn_custom"] == {"rate": 0.8}
-    for _ in range(N_STEPS - 23):
-        assert_same_state(n_opt2, t_opt, ours2, theirs)
-        t_opt.step()
-        n_opt2.step()
-        theirs.step()
-        ours2.step()
-    assert_same_state(n_opt2, t_opt, ours2, theirs)
+    follow(n_opt2, t_opt, ours2, theirs, N_STEPS - 23)
 
 
 def test_a_callable_scale_fn_gets_its_attributes_back():
@@ -407,9 +411,4 @@ def test_resuming_with_last_epoch_matches_torch(name, kind, kwargs):
         warnings.simplefilter("ignore", UserWarning)
         theirs = getattr(t_sched, name)(t_opt, **kwargs, last_epoch=10)
     ours = getattr(nn_sched, name)(n_opt, **kwargs, last_epoch=10)
-    for _ in range(N_STEPS - 12):
-        assert_same_state(n_opt, t_opt, ours, theirs)
-        t_opt.step()
-        n_opt.step()
-        theirs.step()
-        ours.step()
+    follow(n_opt, t_opt, ours, theirs, N_STEPS - 12)
