@@ -44,6 +44,7 @@ from nnlib.ops import (
     maximum,
     mean,
     relu,
+    renorm,
     sigmoid,
     sqrt,
     stack,
@@ -59,8 +60,8 @@ __all__ = [
     "Tensor", "abs", "arange", "bool_", "cat", "clamp", "clip", "enable_grad", "exp", "eye",
     "float32", "float64", "from_numpy", "full", "int32", "int64", "is_grad_enabled",
     "linspace", "log", "logsumexp", "manual_seed", "matmul", "maximum", "mean", "no_grad",
-    "ones", "ones_like", "rand", "randint", "randn", "relu", "set_grad_enabled", "sigmoid",
-    "sqrt", "stack", "tanh", "tensor", "where", "zeros", "zeros_like",
+    "ones", "ones_like", "rand", "randint", "randn", "relu", "renorm", "set_grad_enabled",
+    "sigmoid", "sqrt", "stack", "tanh", "tensor", "where", "zeros", "zeros_like",
 ]  # fmt: skip
 
 

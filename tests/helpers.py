@@ -243,3 +243,68 @@ class CheckerBattery:
             texts.append(capsys.readouterr().out)
         assert texts[0] == texts[1]
         assert "0x" not in texts[0]
+
+
+# ------------------------------------------------ normalisation layers (BatchNorm2d, ...)
+def randomize_affine(module: Any, rng: np.random.Generator) -> None:
+    """Give a norm layer's weight and bias (where it has them) random values."""
+    for p in module.parameters():
+        p.data[...] = rng.standard_normal(p.data.shape)
+
+
+def compare_norm_layer(ours: Any, theirs: torch.nn.Module, inputs: Sequence[np.ndarray],
+                       rtol: float = RTOL, atol: float = ATOL, seed: int = 0) -> None:  # fmt: skip
+    """Feed the same inputs to an nnlib and a torch layer (float64) one call at a time.
+
+    ``theirs`` gets ``ours``'s parameters and buffers first. After every call it compares
+    the output, the gradients of the input and of every parameter for the same random
+    upstream gradient, and every buffer (running statistics included).
+    """
+    copy_params_to_torch(ours, theirs)
+    rng = np.random.default_rng(seed)
+    for arr in inputs:
+        x = nnlib.tensor(np.asarray(arr, dtype=np.float64), requires_grad=True)
+        tx = torch.tensor(np.asarray(arr, dtype=np.float64), requires_grad=True)
+        ours.zero_grad()
+        theirs.zero_grad()
+        out, tout = ours(x), theirs(tx)
+        assert out.shape == tuple(tout.shape), (out.shape, tuple(tout.shape))
+        assert_close(out, tout, rtol, atol)
+        g = rng.standard_normal(out.shape)
+        out.backward(g)
+        tout.backward(torch.tensor(g))
+        assert_close(x.grad, tx.grad, rtol, atol)
+        t_params = dict(theirs.named_parameters())
+        for name, p in ours.named_parameters():
+            assert_close(p.grad, t_params[name].grad, rtol, atol)
+        t_buffers = dict(theirs.named_buffers())
+        for name, b in ours.named_buffers():
+            assert_close(b, t_buffers[name], rtol, atol)
+
+
+# ---------------------------------------------------------- learning-rate schedulers
+def sgd_pair(lrs: Sequence[float] = (0.1, 0.02)) -> tuple[torch.optim.SGD, Any]:
+    """A torch and an nnlib SGD with one parameter group (of one float64 vector) per rate."""
+    from nnlib.nn import Parameter
+    from nnlib.optim import SGD
+
+    t_params = [torch.nn.Parameter(torch.zeros(2, dtype=torch.float64)) for _ in lrs]
+    t_opt = torch.optim.SGD(
+        [{"params": [p], "lr": lr} for p, lr in zip(t_params, lrs, strict=True)]
+    )
+    n_opt = SGD([{"params": [Parameter(np.zeros(2))], "lr": lr} for lr in lrs])
+    return t_opt, n_opt
+
+
+def first_lines_match(make_torch: Callable[[], Any], make_nnlib: Callable[[], Any],
+                      exc: type[Exception] = ValueError) -> None:  # fmt: skip
+    """Both raise ``exc``; nnlib's message is torch's, then one ``help:`` line."""
+    import pytest
+
+    with pytest.raises(exc) as t_err:
+        make_torch()
+    with pytest.raises(exc) as n_err:
+        make_nnlib()
+    first, hint = str(n_err.value).split("\n")
+    assert first == str(t_err.value)
+    assert hint.startswith("help: ")

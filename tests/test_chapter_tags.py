@@ -38,23 +38,9 @@ def chapter_titles() -> dict[int, str]:
 
 TITLES = chapter_titles()
 
-#: Tags still wrong in the modules being rewritten on other branches (the core's nn package
-#: and the demo framework), which this change does not touch: (file, tag) -> how many. Fix
-#: them there and delete their line here; a new wrong tag anywhere fails at once.
+#: Tags still wrong in the demo framework, being rewritten on another branch: (file, tag)
+#: -> how many. Fix them there and delete their line here; a new wrong tag fails at once.
 NOT_YET_FIXED = {
-    ("nnlib/nn/__init__.py", "chapter 1"): 1,
-    ("nnlib/nn/functional/dropout.py", "chapter 7 (dropout and regularization)"): 2,
-    ("nnlib/nn/functional/normalization.py", "chapter 6 (normalization)"): 4,
-    ("nnlib/nn/init.py", "chapter 8 (vanishing and exploding gradients)"): 11,
-    ("nnlib/nn/modules/container.py", "chapter 1 (the perceptron)"): 2,
-    ("nnlib/nn/modules/container.py", "chapter 8 (vanishing and exploding gradients)"): 1,
-    ("nnlib/nn/modules/dropout.py", "chapter 7 (dropout and regularization)"): 2,
-    ("nnlib/nn/modules/linear.py", "chapter 1 (the perceptron)"): 4,
-    ("nnlib/nn/modules/module.py", "chapter 1 (the perceptron)"): 2,
-    ("nnlib/nn/modules/normalization.py", "chapter 6 (normalization)"): 4,
-    ("nnlib/nn/parameter.py", "chapter 1 (the perceptron)"): 2,
-    ("nnlib/nn/utils/__init__.py", "chapter 8 (vanishing and exploding gradients)"): 1,
-    ("nnlib/nn/utils/clip_grad.py", "chapter 8 (vanishing and exploding gradients)"): 3,
     ("nnlib/widgets/__init__.py", "chapter 1"): 1,
     ("nnlib/widgets/demo.py", "chapter 1"): 3,
     ("nnlib/widgets/xor.py", "chapter 1 (the perceptron)"): 2,

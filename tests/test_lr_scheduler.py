@@ -16,6 +16,7 @@ import nnlib
 from nnlib.nn import Parameter
 from nnlib.optim import SGD, Adam
 from nnlib.optim import lr_scheduler as nn_sched
+from tests.helpers import first_lines_match, sgd_pair
 
 t_sched = torch.optim.lr_scheduler
 
@@ -45,18 +46,6 @@ CONFIGS = [
 N_STEPS = 40  # at least 3 × T_max for every cosine schedule above
 
 
-def pair(lrs=(0.1, 0.02)):
-    """A torch and an nnlib SGD with one parameter group per learning rate."""
-    t_opt = torch.optim.SGD(
-        [
-            {"params": [torch.nn.Parameter(torch.zeros(2, dtype=torch.float64))], "lr": lr}
-            for lr in lrs
-        ]
-    )
-    n_opt = SGD([{"params": [Parameter(np.zeros(2))], "lr": lr} for lr in lrs])
-    return t_opt, n_opt
-
-
 def assert_lrs_close(ours, theirs):
     np.testing.assert_allclose(ours, theirs, rtol=1e-10, atol=1e-15)
 
@@ -66,7 +55,7 @@ def assert_lrs_close(ours, theirs):
 
 @pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=lambda v: str(v))
 def test_lr_trajectory_matches_torch(name, kwargs):
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     theirs = getattr(t_sched, name)(t_opt, **kwargs)
     ours = getattr(nn_sched, name)(n_opt, **kwargs)
     for _ in range(N_STEPS):
@@ -83,7 +72,7 @@ def test_lr_trajectory_matches_torch(name, kwargs):
 
 @pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=lambda v: str(v))
 def test_step_with_an_epoch_uses_the_closed_form_like_torch(name, kwargs):
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     theirs = getattr(t_sched, name)(t_opt, **kwargs)
     ours = getattr(nn_sched, name)(n_opt, **kwargs)
     for epoch in (3, 7, 2, 12, 25):
@@ -98,7 +87,7 @@ def test_step_with_an_epoch_uses_the_closed_form_like_torch(name, kwargs):
 
 
 def test_cosine_matches_the_closed_form_over_three_periods():
-    _, n_opt = pair(lrs=(0.1,))
+    _, n_opt = sgd_pair(lrs=(0.1,))
     scheduler = nn_sched.CosineAnnealingLR(n_opt, T_max=12, eta_min=0.001)
     for t in range(3 * 12 + 1):
         expected = 0.001 + (0.1 - 0.001) * (1 + math.cos(math.pi * t / 12)) / 2
@@ -109,7 +98,7 @@ def test_cosine_matches_the_closed_form_over_three_periods():
 
 def test_chained_schedulers_match_torch():
     # Recursive schedules compose when two of them drive the same optimizer.
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     theirs = [t_sched.ExponentialLR(t_opt, 0.95), t_sched.StepLR(t_opt, 4, 0.5)]
     ours = [nn_sched.ExponentialLR(n_opt, 0.95), nn_sched.StepLR(n_opt, 4, 0.5)]
     for _ in range(N_STEPS):
@@ -169,7 +158,7 @@ def test_adam_with_a_scheduler_matches_torch(name, kwargs):
 
 @pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=lambda v: str(v))
 def test_resuming_from_state_dicts_continues_the_schedule(name, kwargs):
-    _, opt = pair()
+    _, opt = sgd_pair()
     scheduler = getattr(nn_sched, name)(opt, **kwargs)
     for _ in range(13):
         opt.step()
@@ -182,7 +171,7 @@ def test_resuming_from_state_dicts_continues_the_schedule(name, kwargs):
         scheduler.step()
         expected.append(scheduler.get_last_lr())
 
-    _, opt2 = pair(lrs=(5.0, 5.0))
+    _, opt2 = sgd_pair(lrs=(5.0, 5.0))
     scheduler2 = getattr(nn_sched, name)(opt2, **kwargs)  # before loading the optimizer
     opt2.load_state_dict(saved_opt)
     scheduler2.load_state_dict(saved_sched)
@@ -193,7 +182,7 @@ def test_resuming_from_state_dicts_continues_the_schedule(name, kwargs):
 
 
 def test_resuming_with_last_epoch_matches_torch():
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     for opt, mod in ((t_opt, t_sched), (n_opt, nn_sched)):
         mod.CosineAnnealingLR(opt, T_max=10)
     theirs = t_sched.CosineAnnealingLR(t_opt, T_max=10, last_epoch=4)
@@ -217,11 +206,11 @@ class Warmup:
 
 
 def test_lambda_state_dict_saves_callable_objects_only():
-    _, opt = pair()
+    _, opt = sgd_pair()
     scheduler = nn_sched.LambdaLR(opt, [Warmup(7), inverse])
     saved = scheduler.state_dict()
     assert saved["lr_lambdas"] == [{"epochs": 7}, None]
-    _, opt2 = pair()
+    _, opt2 = sgd_pair()
     scheduler2 = nn_sched.LambdaLR(opt2, [Warmup(3), inverse])
     scheduler2.load_state_dict(saved)
     assert scheduler2.lr_lambdas[0].epochs == 7
@@ -232,7 +221,7 @@ def test_lambda_state_dict_saves_callable_objects_only():
 
 
 def test_get_last_lr_is_a_copy():
-    _, opt = pair()
+    _, opt = sgd_pair()
     scheduler = nn_sched.StepLR(opt, step_size=2)
     scheduler.get_last_lr()[0] = 123.0
     assert scheduler.get_last_lr() == [0.1, 0.02]
@@ -240,14 +229,14 @@ def test_get_last_lr_is_a_copy():
 
 
 def test_stepping_the_scheduler_first_warns_like_torch():
-    _, opt = pair()
+    _, opt = sgd_pair()
     scheduler = nn_sched.ExponentialLR(opt, gamma=0.5)
     with pytest.warns(UserWarning, match=r"lr_scheduler.step\(\)` before `optimizer.step\(\)"):
         scheduler.step()
 
 
 def test_the_right_order_does_not_warn():
-    _, opt = pair()
+    _, opt = sgd_pair()
     scheduler = nn_sched.ExponentialLR(opt, gamma=0.5)
     scheduler2 = nn_sched.StepLR(opt, step_size=2)  # wraps optimizer.step only once
     with warnings.catch_warnings():
@@ -268,33 +257,23 @@ def test_a_non_optimizer_is_refused():
 
 
 def test_resuming_without_initial_lr_is_refused():
-    _, opt = pair()
+    _, opt = sgd_pair()
     with pytest.raises(KeyError, match=r"initial_lr(.|\n)*help: "):
         nn_sched.StepLR(opt, step_size=2, last_epoch=3)
-
-
-def first_lines_match(make_torch, make_nnlib):
-    with pytest.raises(ValueError) as t_err:
-        make_torch()
-    with pytest.raises(ValueError) as n_err:
-        make_nnlib()
-    first, hint = str(n_err.value).split("\n")
-    assert first == str(t_err.value)
-    assert hint.startswith("help: ")
 
 
 @pytest.mark.parametrize(
     "kwargs", [{"start_factor": 0}, {"start_factor": 1.5}, {"end_factor": -0.1}, {"end_factor": 2}]
 )
 def test_linear_lr_bad_factors_have_torchs_message(kwargs):
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     first_lines_match(
         lambda: t_sched.LinearLR(t_opt, **kwargs), lambda: nn_sched.LinearLR(n_opt, **kwargs)
     )
 
 
 def test_lambda_lr_needs_one_function_per_group():
-    t_opt, n_opt = pair()
+    t_opt, n_opt = sgd_pair()
     first_lines_match(
         lambda: t_sched.LambdaLR(t_opt, [inverse]), lambda: nn_sched.LambdaLR(n_opt, [inverse])
     )
@@ -313,7 +292,7 @@ def test_lambda_lr_needs_one_function_per_group():
     ],
 )
 def test_bad_counts_and_factors_are_refused(make, match):
-    _, opt = pair()
+    _, opt = sgd_pair()
     with pytest.raises(ValueError, match=match) as err:
         make(opt)
     assert "\nhelp: " in str(err.value)
@@ -326,7 +305,7 @@ def test_bad_counts_and_factors_are_refused(make, match):
 @settings(max_examples=50, deadline=None)
 @given(st.floats(0.5, 1.0), st.integers(1, 60), st.floats(1e-4, 1.0))
 def test_exponential_lr_is_lr_times_gamma_to_the_t(gamma, steps, lr):
-    _, opt = pair(lrs=(lr,))
+    _, opt = sgd_pair(lrs=(lr,))
     scheduler = nn_sched.ExponentialLR(opt, gamma)
     for _ in range(steps):
         opt.step()
@@ -337,7 +316,7 @@ def test_exponential_lr_is_lr_times_gamma_to_the_t(gamma, steps, lr):
 @settings(max_examples=50, deadline=None)
 @given(st.integers(1, 30), st.floats(0, 0.05), st.integers(0, 90))
 def test_cosine_recursion_follows_the_closed_form(T_max, eta_min, steps):
-    _, opt = pair(lrs=(0.1,))
+    _, opt = sgd_pair(lrs=(0.1,))
     scheduler = nn_sched.CosineAnnealingLR(opt, T_max=T_max, eta_min=eta_min)
     for _ in range(steps):
         opt.step()

@@ -154,7 +154,7 @@ def test_batchnorm1d_buffers_state_dict_and_repr() -> None:
     }  # fmt: skip
     assert [p.shape for p in bn.parameters()] == [(4,), (4,)]
     assert repr(bn) == (
-        "BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)"
+        "BatchNorm1d(4, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)"
     )
     bn(nnlib.randn(5, 4))
     bn.reset_running_stats()

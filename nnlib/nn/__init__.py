@@ -3,7 +3,7 @@
 ``nnlib.nn.functional`` holds the stateless maths; the classes here hold parameters and
 call it. ``nnlib.nn.init`` initialises weights; ``nnlib.nn.utils`` clips gradients.
 
-Taught from chapter 1 on.
+Taught from chapter 1 (the perceptron and the artificial neuron) on.
 """
 
 from nnlib.nn import functional, init, utils

@@ -11,8 +11,6 @@ The scaled initialisers keep the variance of activations (``fan_in``) or of grad
   \frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}`.
 - Kaiming/He (ReLU): :math:`\mathrm{Var}(w) = \mathrm{gain}^2 / \mathrm{fan}`, with
   :math:`\mathrm{gain} = \sqrt2` for ReLU.
-
-Taught in chapter 8 (vanishing and exploding gradients).
 """
 
 from __future__ import annotations
@@ -82,8 +80,6 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         >>> from nnlib.nn import init
         >>> round(init.calculate_gain("relu"), 4), init.calculate_gain("tanh")
         (1.4142, 1.6666666666666667)
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     if nonlinearity in _LINEAR:
         return 1.0
@@ -160,8 +156,6 @@ def uniform_(
         >>> w = init.uniform_(nnlib.zeros(1000), -1.0, 1.0)
         >>> bool(w.data.min() >= -1 and w.data.max() < 1)
         True
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.uniform_", tensor)
     tensor.data[...] = _rng(generator).uniform(a, b, size=tensor.data.shape)
@@ -191,8 +185,6 @@ def normal_(
         >>> w = init.normal_(nnlib.zeros(10000), std=0.1)
         >>> round(float(w.data.std()), 1)
         0.1
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.normal_", tensor)
     tensor.data[...] = _rng(generator).normal(mean, std, size=tensor.data.shape)
@@ -214,8 +206,6 @@ def constant_(tensor: Tensor, val: float) -> Tensor:
         >>> from nnlib.nn import init
         >>> init.constant_(nnlib.zeros(2), 0.5)
         tensor([0.5, 0.5])
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.constant_", tensor)
     tensor.data[...] = val
@@ -230,8 +220,6 @@ def zeros_(tensor: Tensor) -> Tensor:
         >>> from nnlib.nn import init
         >>> init.zeros_(nnlib.ones(2))
         tensor([0., 0.])
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.zeros_", tensor)
     tensor.data[...] = 0
@@ -246,8 +234,6 @@ def ones_(tensor: Tensor) -> Tensor:
         >>> from nnlib.nn import init
         >>> init.ones_(nnlib.zeros(2))
         tensor([1., 1.])
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.ones_", tensor)
     tensor.data[...] = 1
@@ -277,8 +263,6 @@ def xavier_uniform_(
         >>> w = init.xavier_uniform_(nnlib.zeros(300, 300))
         >>> bool(abs(w.data).max() <= 0.1)
         True
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.xavier_uniform_", tensor)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -309,8 +293,6 @@ def xavier_normal_(
         >>> w = init.xavier_normal_(nnlib.zeros(200, 200))
         >>> round(float(w.data.std()), 2)
         0.07
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.xavier_normal_", tensor)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -353,8 +335,6 @@ def kaiming_uniform_(
         >>> w = init.kaiming_uniform_(nnlib.zeros(400, 200), nonlinearity="relu")
         >>> round(float(w.data.std()) * 200**0.5, 1)
         1.4
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.kaiming_uniform_", tensor)
     if 0 in tensor.data.shape:
@@ -392,8 +372,6 @@ def kaiming_normal_(
         >>> w = init.kaiming_normal_(nnlib.zeros(400, 200), nonlinearity="relu")
         >>> round(float(w.data.std()) * 200**0.5, 1)
         1.4
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.kaiming_normal_", tensor)
     if 0 in tensor.data.shape:

@@ -1,6 +1,6 @@
 """``Parameter``: a tensor that a module learns.
 
-Taught in chapter 1 (the perceptron).
+Taught in chapter 1 (the perceptron and the artificial neuron).
 """
 
 from __future__ import annotations
@@ -26,7 +26,7 @@ class Parameter(Tensor):
         >>> w.requires_grad, w.dtype
         (True, dtype('float32'))
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
 
     __slots__ = ()

@@ -2,9 +2,9 @@
 
 The operations are grouped by kind: :mod:`~nnlib.ops.pointwise` (``+``, ``*``, ``exp``,
 ``relu``, ...), :mod:`~nnlib.ops.reduce` (``sum``, ``mean``, ``max``, ...),
-:mod:`~nnlib.ops.shape` (``reshape``, indexing, ``cat``, ...) and :mod:`~nnlib.ops.linalg`
-(``@`` and ``linear``). This module binds them to ``Tensor`` so that ``x.sum()`` and
-``a @ b`` work as in PyTorch.
+:mod:`~nnlib.ops.shape` (``reshape``, indexing, ``cat``, ...), :mod:`~nnlib.ops.linalg`
+(``@`` and ``linear``) and :mod:`~nnlib.ops.norms` (``renorm``). This module binds them
+to ``Tensor`` so that ``x.sum()`` and ``a @ b`` work as in PyTorch.
 
 Taught in chapter 2 (backpropagation).
 """
@@ -16,8 +16,9 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.ops import linalg, pointwise, reduce, shape
+from nnlib.ops import linalg, norms, pointwise, reduce, shape
 from nnlib.ops.linalg import linear, matmul
+from nnlib.ops.norms import renorm
 from nnlib.ops.pointwise import (
     abs,
     add,
@@ -55,7 +56,8 @@ from nnlib.tensor import Tensor, from_op
 __all__ = [
     "abs", "add", "cast", "cat", "clip", "div", "exp", "flatten", "getitem", "linalg",
     "linear", "log", "logsumexp", "matmul", "max", "maximum", "mean", "min", "mul", "neg",
-    "permute", "pointwise", "pow", "reduce", "relu", "reshape", "shape", "sigmoid", "sqrt",
+    "norms", "permute", "pointwise", "pow", "reduce", "relu", "renorm", "reshape", "shape",
+    "sigmoid", "sqrt",
     "squeeze", "stack", "sub", "sum", "tanh", "transpose", "unbroadcast", "unsqueeze", "var",
     "where",
 ]  # fmt: skip
@@ -261,6 +263,7 @@ _methods: dict[str, Any] = {
     "all": _all,
     "any": _any,
     "clone": _clone,
+    "renorm": renorm,
 }  # fmt: skip
 
 

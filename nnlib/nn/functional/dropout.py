@@ -1,7 +1,4 @@
-r"""Dropout: zero random units while training, scaled so that nothing changes on average.
-
-Taught in chapter 7 (dropout and regularization).
-"""
+r"""Dropout: zero random units while training, scaled so that nothing changes on average."""
 
 from __future__ import annotations
 
@@ -55,8 +52,6 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         tensor([2., 2., 2., 0., 0., 0., 0., 0.])
         >>> F.dropout(nnlib.ones(3), p=0.5, training=False)
         tensor([1., 1., 1.])
-
-    Taught in chapter 7 (dropout and regularization).
     """
     if not isinstance(input, Tensor):
         error(

@@ -1,9 +1,10 @@
-r"""Normalisation layers as functions: ``batch_norm``, ``layer_norm``, ``group_norm``.
+r"""Normalisation as functions: ``batch_norm``, ``instance_norm``, ``layer_norm``, ``group_norm``.
 
-All three compute :math:`\hat x = (x - \mu)/\sqrt{\sigma^2 + \varepsilon}` and
+All four compute :math:`\hat x = (x - \mu)/\sqrt{\sigma^2 + \varepsilon}` and
 :math:`y = \gamma \hat x + \beta`; they differ only in the axes :math:`\mu` and
 :math:`\sigma^2` are taken over (the batch for batch norm, the features of one example for
-layer norm, groups of channels of one example for group norm). Each is one graph node with
+layer norm, groups of channels of one example for group norm, one channel of one example
+for instance norm, which is group norm with a group per channel). Each is one graph node with
 the closed-form backward rule: with :math:`\hat g = \gamma\, \partial L/\partial y` and
 :math:`m` elements per normalised group,
 
@@ -11,8 +12,6 @@ the closed-form backward rule: with :math:`\hat g = \gamma\, \partial L/\partial
 
     \frac{\partial L}{\partial x} = \frac{1}{m \sqrt{\sigma^2 + \varepsilon}}
     \left( m\,\hat g - \sum \hat g - \hat x \sum \hat g\, \hat x \right)
-
-Taught in chapter 6 (normalization).
 """
 
 from __future__ import annotations
@@ -22,68 +21,19 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnlib._checks import error, shape_str
+from nnlib.nn.functional._norm_common import (
+    _affine,
+    _check_channel_params,
+    _check_param,
+    _input_grad,
+    _normalize,
+    _param_grads,
+    _parents,
+    _update_running,
+)
 from nnlib.tensor import Tensor, from_op
 
-__all__ = ["batch_norm", "group_norm", "layer_norm"]
-
-
-def _normalize(x: np.ndarray, axes: tuple[int, ...], eps: float) -> tuple[np.ndarray, ...]:
-    """``(x_hat, inv_std)`` with mean and (biased) variance taken over ``axes``."""
-    mean = x.mean(axis=axes, keepdims=True)
-    centred = x - mean
-    var = np.mean(centred * centred, axis=axes, keepdims=True)
-    inv_std = 1.0 / np.sqrt(var + eps)
-    return centred * inv_std, inv_std, mean, var
-
-
-def _input_grad(
-    g_hat: np.ndarray, x_hat: np.ndarray, inv_std: np.ndarray, axes: tuple[int, ...]
-) -> np.ndarray:
-    """The closed-form gradient through the normalisation over ``axes`` (see module doc)."""
-    mean_g = g_hat.mean(axis=axes, keepdims=True)
-    mean_gx = (g_hat * x_hat).mean(axis=axes, keepdims=True)
-    return inv_std * (g_hat - mean_g - x_hat * mean_gx)
-
-
-def _affine(
-    x_hat: np.ndarray, weight: Tensor | None, bias: Tensor | None, shape: tuple[int, ...]
-) -> np.ndarray:
-    out = x_hat * weight.data.reshape(shape) if weight is not None else x_hat.copy()
-    if bias is not None:
-        out += bias.data.reshape(shape)
-    return out
-
-
-def _param_grads(
-    g: np.ndarray,
-    x_hat: np.ndarray,
-    weight: Tensor | None,
-    bias: Tensor | None,
-    axes: tuple[int, ...],
-) -> list[np.ndarray | None]:
-    """Gradients of ``weight`` and ``bias`` (summed over ``axes``), for those that exist."""
-    grads: list[np.ndarray | None] = []
-    if weight is not None:
-        gw = (g * x_hat).sum(axis=axes).reshape(weight.data.shape)
-        grads.append(gw if weight.requires_grad else None)
-    if bias is not None:
-        grads.append(g.sum(axis=axes).reshape(bias.data.shape) if bias.requires_grad else None)
-    return grads
-
-
-def _check_param(where: str, name: str, t: Tensor | None, shape: tuple[int, ...]) -> None:
-    if t is not None and t.data.shape != shape:
-        error(
-            where,
-            f"{name} of shape {shape_str(shape)}",
-            shape_str(t.data.shape),
-            f"{name} holds one value per normalised feature; create it with shape "
-            f"{shape_str(shape)}.",
-        )
-
-
-def _parents(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> tuple[Tensor, ...]:
-    return (input, *(t for t in (weight, bias) if t is not None))
+__all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm"]
 
 
 def layer_norm(
@@ -117,8 +67,6 @@ def layer_norm(
         >>> from nnlib.nn import functional as F
         >>> F.layer_norm(nnlib.tensor([[1.0, 3.0]]), 2)
         tensor([[-1.,  1.]])
-
-    Taught in chapter 6 (normalization).
     """
     where = "layer_norm"
     shape = (
@@ -201,8 +149,6 @@ def batch_norm(
                 [ 1.]])
         >>> mean, var
         (tensor([0.2]), tensor([1.1]))
-
-    Taught in chapter 6 (normalization).
     """
     where = "batch_norm"
     x = input.data
@@ -215,10 +161,7 @@ def batch_norm(
         )
     c = x.shape[1]
     shape = (1, c) + (1,) * (x.ndim - 2)
-    for name, t in (("running_mean", running_mean), ("running_var", running_var)):
-        _check_param(where, name, t, (c,))
-    _check_param(where, "weight", weight, (c,))
-    _check_param(where, "bias", bias, (c,))
+    _check_channel_params(where, c, running_mean, running_var, weight, bias)
     axes = (0, *range(2, x.ndim))
     n = x.size // c if c else 0
     if training and n <= 1:
@@ -238,14 +181,8 @@ def batch_norm(
         )
     if training:
         x_hat, inv_std, mean, var = _normalize(x, axes, eps)
-        if running_mean is not None:
-            rm = running_mean.data
-            rm *= 1 - momentum
-            rm += momentum * mean.reshape(c)
-        if running_var is not None:
-            rv = running_var.data
-            rv *= 1 - momentum
-            rv += momentum * var.reshape(c) * (n / (n - 1))
+        _update_running(running_mean, mean, momentum)
+        _update_running(running_var, var * (n / (n - 1)), momentum)
     else:
         mu = running_mean.data.reshape(shape)  # type: ignore[union-attr]
         inv_std = 1.0 / np.sqrt(running_var.data.reshape(shape) + eps)  # type: ignore[union-attr]
@@ -302,8 +239,6 @@ def group_norm(
         >>> from nnlib.nn import functional as F
         >>> F.group_norm(nnlib.tensor([[1.0, 3.0, 0.0, 4.0]]), 2)
         tensor([[-1.,  1., -1.,  1.]])
-
-    Taught in chapter 6 (normalization).
     """
     where = "group_norm"
     x = input.data
@@ -342,3 +277,82 @@ def group_norm(
         return [gx, *_param_grads(g, x_hat, weight, bias, axes)]
 
     return from_op(out, _parents(input, weight, bias), backward, "NativeGroupNormBackward")
+
+
+def instance_norm(
+    input: Tensor,
+    running_mean: Tensor | None = None,
+    running_var: Tensor | None = None,
+    weight: Tensor | None = None,
+    bias: Tensor | None = None,
+    use_input_stats: bool = True,
+    momentum: float = 0.1,
+    eps: float = 1e-5,
+) -> Tensor:
+    r"""Instance normalisation: normalise each channel of each example over its positions.
+
+    .. math::
+
+        y_{n,c} = \frac{x_{n,c} - \mu_{n,c}}{\sqrt{\sigma^2_{n,c} + \varepsilon}}
+        \cdot \gamma_c + \beta_c
+
+    with mean and (biased) variance over the length (or height and width) axes of one
+    channel of one example: group normalisation with one group per channel, computed by
+    :func:`group_norm`. With running statistics given and ``use_input_stats``, they are
+    updated in place with the batch average of the per-instance means and *unbiased*
+    variances; with ``use_input_stats=False`` the running statistics are used instead,
+    as :func:`batch_norm` does in evaluation.
+
+    Args:
+        input: Shape ``(N, C, L)`` or ``(N, C, H, W)``.
+        running_mean: Optional running mean of shape ``(C,)``, updated in place.
+        running_var: Optional running variance of shape ``(C,)``, likewise.
+        weight: Optional :math:`\gamma`, shape ``(C,)``.
+        bias: Optional :math:`\beta`, shape ``(C,)``.
+        use_input_stats: Normalise with each instance's own statistics (default).
+        momentum: Weight of the new batch in the running averages.
+        eps: Added to the variance.
+
+    Returns:
+        A tensor of the input's shape.
+
+    Example:
+        >>> import nnlib
+        >>> from nnlib.nn import functional as F
+        >>> F.instance_norm(nnlib.tensor([[[1.0, 3.0], [0.0, -4.0]]]))
+        tensor([[[-1.,  1.],
+                 [ 1., -1.]]])
+    """
+    where = "instance_norm"
+    x = input.data
+    if x.ndim < 3:
+        error(
+            where,
+            "input of shape (N, C, L) or (N, C, H, W)",
+            f"shape {shape_str(x.shape)}",
+            "instance norm needs positions to average over; for (N, C) features use "
+            "layer_norm or batch_norm.",
+        )
+    n, c = x.shape[0], x.shape[1]
+    _check_channel_params(where, c, running_mean, running_var, weight, bias)
+    if not use_input_stats:
+        if running_mean is None or running_var is None:
+            error(
+                where,
+                "running_mean and running_var with use_input_stats=False",
+                "None",
+                "pass use_input_stats=True to use each instance's own statistics.",
+            )
+        return batch_norm(input, running_mean, running_var, weight, bias, False, 0.0, eps)
+    per_instance = x.reshape(n, c, -1)
+    if per_instance.shape[2] <= 1:
+        error(
+            where,
+            "more than 1 spatial element when training",
+            f"input of shape {shape_str(x.shape)}",
+            "each channel needs at least 2 positions to have a mean and a variance.",
+        )
+    if running_mean is not None or running_var is not None:
+        _update_running(running_mean, per_instance.mean(axis=2).mean(axis=0), momentum)
+        _update_running(running_var, per_instance.var(axis=2, ddof=1).mean(axis=0), momentum)
+    return group_norm(input, c, weight, bias, eps)

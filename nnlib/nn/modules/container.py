@@ -1,6 +1,6 @@
 """Containers that hold layers: ``Sequential`` (a pipeline) and ``ModuleList`` (a list).
 
-Taught in chapter 1 (the perceptron).
+Taught in chapter 1 (the perceptron and the artificial neuron).
 """
 
 from __future__ import annotations
@@ -68,7 +68,7 @@ class Sequential(Module):
         >>> [name for name, _ in net.named_parameters()]
         ['0.weight', '0.bias', '2.weight', '2.bias']
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
 
     def __init__(self, *args: Any) -> None:
@@ -138,8 +138,6 @@ class ModuleList(Module):
         >>> blocks = nn.ModuleList([nn.Linear(4, 4) for _ in range(3)])
         >>> len(blocks), len(list(blocks.parameters()))
         (3, 6)
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
 
     def __init__(self, modules: Iterable[Module] | None = None) -> None:

@@ -1,7 +1,4 @@
-"""The ``Dropout`` layer: active in training mode, the identity in evaluation mode.
-
-Taught in chapter 7 (dropout and regularization).
-"""
+"""The ``Dropout`` layer: active in training mode, the identity in evaluation mode."""
 
 from __future__ import annotations
 
@@ -32,8 +29,6 @@ class Dropout(Module):
         >>> _ = drop.eval()
         >>> drop(nnlib.ones(3))
         tensor([1., 1., 1.])
-
-    Taught in chapter 7 (dropout and regularization).
     """
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:

@@ -1,6 +1,6 @@
-r"""The fully connected layer ``Linear``, plus ``Identity`` and ``Flatten``.
+r"""The fully connected layer ``Linear``, plus ``Identity`` (as in ``torch/nn/modules/linear.py``).
 
-Taught in chapter 1 (the perceptron).
+Taught in chapter 1 (the perceptron and the artificial neuron).
 """
 
 from __future__ import annotations
@@ -15,10 +15,9 @@ from nnlib.nn import init
 from nnlib.nn.modules.module import Module
 from nnlib.nn.parameter import Parameter
 from nnlib.ops.linalg import linear
-from nnlib.ops.shape import flatten
 from nnlib.tensor import Tensor
 
-__all__ = ["Flatten", "Identity", "Linear"]
+__all__ = ["Identity", "Linear"]
 
 
 def _check_count(where: str, name: str, value: Any) -> int:
@@ -59,7 +58,7 @@ class Linear(Module):
         >>> layer.weight.shape, layer(nnlib.randn(2, 5)).shape
         ((3, 5), (2, 3))
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
 
     def __init__(
@@ -132,7 +131,7 @@ class Identity(Module):
         >>> nn.Identity()(nnlib.tensor([1.0, 2.0]))
         tensor([1., 2.])
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:
@@ -141,56 +140,3 @@ class Identity(Module):
     def forward(self, input: Tensor) -> Tensor:
         """Return ``input``."""
         return input
-
-
-class Flatten(Module):
-    """Merge dimensions ``start_dim`` … ``end_dim`` into one, e.g. images to vectors.
-
-    Args:
-        start_dim: The first dimension to merge (default 1, keeping the batch dimension).
-        end_dim: The last dimension to merge (default -1).
-
-    Shape:
-        - Input: ``(N, *)``.
-        - Output: ``(N, ∏ *)`` with the defaults.
-
-    Example:
-        >>> import nnlib
-        >>> from nnlib import nn
-        >>> nn.Flatten()(nnlib.zeros(32, 8, 8)).shape
-        (32, 64)
-
-    Taught in chapter 1 (the perceptron).
-    """
-
-    def __init__(self, start_dim: int = 1, end_dim: int = -1) -> None:
-        super().__init__()
-        self.start_dim = start_dim
-        self.end_dim = end_dim
-
-    def forward(self, input: Tensor) -> Tensor:
-        """Return ``input`` with the dimensions merged."""
-        ndim = input.data.ndim
-        for name, d in (("start_dim", self.start_dim), ("end_dim", self.end_dim)):
-            if not -max(ndim, 1) <= d < max(ndim, 1):
-                error(
-                    "Flatten.forward",
-                    f"{name} in [{-max(ndim, 1)}, {max(ndim, 1) - 1}] for an input with "
-                    f"{ndim} dimensions",
-                    f"{name}={d} and shape {shape_str(input.data.shape)}",
-                    "Flatten() keeps dimension 0 (the batch) and merges the rest; pass "
-                    "inputs of shape (N, ...).",
-                    IndexError,
-                )
-        if self.start_dim % max(ndim, 1) > self.end_dim % max(ndim, 1):
-            error(
-                "Flatten.forward",
-                "start_dim to come no later than end_dim",
-                f"start_dim={self.start_dim} and end_dim={self.end_dim} for {ndim} dimensions",
-                "swap them; Flatten(1, -1) merges everything after the batch dimension.",
-            )
-        return flatten(input, self.start_dim, self.end_dim)
-
-    def extra_repr(self) -> str:
-        """``start_dim=…, end_dim=…``, as PyTorch prints it."""
-        return f"start_dim={self.start_dim}, end_dim={self.end_dim}"

@@ -3,51 +3,28 @@
 Assigning a :class:`~nnlib.nn.Parameter` or another ``Module`` to an attribute registers it,
 so ``parameters()`` finds every weight of a network without being told where they are.
 
-Taught in chapter 1 (the perceptron).
+Taught in chapter 1 (the perceptron and the artificial neuron).
 """
 
 from __future__ import annotations
 
 import difflib
-import inspect
 from collections import OrderedDict
 from collections.abc import Callable, Iterator
 from typing import Any
 
 import numpy as np
 
+from nnlib.nn.modules._module_checks import (
+    check_buffer_value,
+    check_new_buffer,
+    refuse_data_in_constructor,
+    refuse_input,
+)
+from nnlib.nn.modules._module_state import IncompatibleKeys, load_tensors, save_tensors
 from nnlib.nn.modules.hooks import RemovableHandle, add_hook, call_with_backward_hooks
 from nnlib.nn.parameter import Parameter
 from nnlib.tensor import Tensor
-
-# How many tensors each built-in module's forward takes (ReLU 1, CrossEntropyLoss 2), to
-# recognise a module constructed with the data by mistake: nn.ReLU(z).
-_forward_arity: dict[type, int] = {}
-
-
-def _arity(cls: type) -> int:
-    if cls not in _forward_arity:
-        params = list(inspect.signature(cls.forward).parameters.values())[1:]  # type: ignore[attr-defined]
-        _forward_arity[cls] = sum(
-            p.default is inspect.Parameter.empty
-            and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
-            for p in params
-        )
-    return _forward_arity[cls]
-
-
-def _refuse_input(module: Module, value: Any) -> None:
-    kind = type(value).__name__
-    shape = f" of shape {np.shape(value)}" if isinstance(value, (np.ndarray, list)) else ""
-    fix = (
-        "nnlib.from_numpy(X).float() (or nnlib.tensor(X, dtype=nnlib.float32))"
-        if isinstance(value, np.ndarray)
-        else "nnlib.tensor(X) (floats become float32, as in PyTorch)"
-    )
-    raise TypeError(
-        f"{type(module).__name__}: expected a Tensor as input, got a {kind}{shape} (PyTorch "
-        f"refuses it too).\nhelp: convert it first: X = {fix}, then call the module on X."
-    )
 
 
 class Module:
@@ -69,7 +46,7 @@ class Module:
         >>> net(nnlib.zeros(4, 2)).shape
         (4, 1)
 
-    Taught in chapter 1 (the perceptron).
+    Taught in chapter 1 (the perceptron and the artificial neuron).
     """
 
     training: bool
@@ -80,27 +57,13 @@ class Module:
         cls._check_inputs = cls.__module__.startswith("nnlib.nn.modules")
 
     def __new__(cls, *args: Any, **kwargs: Any) -> Any:
-        # nn.ReLU(z) or nn.CrossEntropyLoss(logits, y): the data passed to the constructor
-        # instead of to the module. Only nnlib's own modules are checked (a learner's module
-        # may well take tensors in __init__).
-        if cls.__module__.startswith("nnlib.nn.modules"):
-            data = [a for a in args if isinstance(a, (Tensor, np.ndarray))]
-            n = _arity(cls)
-            if data and len(data) >= n > 0:
-                shapes = ", ".join(str(tuple(d.shape)) for d in data)
-                call = "(" + ", ".join(["x", "y"][:n] if n <= 2 else ["..."]) + ")"
-                raise TypeError(
-                    f"nn.{cls.__name__}: expected its options (a module is built first, then "
-                    f"called on data), got tensor(s) of shape {shapes}.\nhelp: build the "
-                    f"module, then call it: nn.{cls.__name__}(){call}; e.g. "
-                    f"fn = nn.{cls.__name__}() once, then fn{call} (or use the "
-                    "function in nnlib.nn.functional)."
-                )
+        refuse_data_in_constructor(cls, args)
         return super().__new__(cls)
 
     def __init__(self) -> None:
         object.__setattr__(self, "_parameters", OrderedDict())
         object.__setattr__(self, "_buffers", OrderedDict())
+        object.__setattr__(self, "_non_persistent_buffers_set", set())
         object.__setattr__(self, "_modules", OrderedDict())
         object.__setattr__(self, "_forward_pre_hooks", OrderedDict())
         object.__setattr__(self, "_forward_hooks", OrderedDict())
@@ -127,8 +90,14 @@ class Module:
                 f"module.{name} = nn.Parameter(t), or copy the values in: "
                 f"module.{name}.data[...] = t.data."
             )
+        buffers = self.__dict__["_buffers"]
+        if name in buffers and not isinstance(value, (Parameter, Module)):
+            check_buffer_value(name, value)
+            buffers[name] = value  # a buffer stays a buffer, as in PyTorch
+            return
         for store in (self._parameters, self._buffers, self._modules):
             store.pop(name, None)
+        self._non_persistent_buffers_set.discard(name)
         if isinstance(value, Parameter):
             self._parameters[name] = value
         elif isinstance(value, Module):
@@ -168,10 +137,34 @@ class Module:
         else:
             setattr(self, name, param)
 
-    def register_buffer(self, name: str, tensor: Tensor | None) -> None:
-        """Register a tensor that is saved in ``state_dict`` but not trained (running means)."""
+    def register_buffer(self, name: str, tensor: Tensor | None, persistent: bool = True) -> None:
+        """Register a tensor that is saved with the model but not trained (running means).
+
+        Args:
+            name: The attribute name (a non-empty string without dots, not already used).
+            tensor: The buffer, or ``None`` for an absent one (skipped by ``state_dict``).
+            persistent: Whether :meth:`state_dict` includes it (default ``True``).
+
+        Raises:
+            TypeError: if ``name`` is not a string or ``tensor`` neither a Tensor nor None.
+            KeyError: for an empty name, a dotted name or one that is already an attribute.
+
+        Example:
+            >>> import nnlib
+            >>> from nnlib import nn
+            >>> m = nn.Module()
+            >>> m.register_buffer("count", nnlib.zeros(1))
+            >>> m.register_buffer("scratch", nnlib.zeros(3), persistent=False)
+            >>> list(m.state_dict()), [name for name, _ in m.named_buffers()]
+            (['count'], ['count', 'scratch'])
+        """
+        check_new_buffer(self, name, tensor)
         self.__dict__.pop(name, None)
         self._buffers[name] = tensor  # type: ignore[assignment]
+        if persistent:
+            self._non_persistent_buffers_set.discard(name)
+        else:
+            self._non_persistent_buffers_set.add(name)
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register a sub-module under ``name``."""
@@ -189,7 +182,7 @@ class Module:
         if self._check_inputs:
             for a in args:
                 if not isinstance(a, (Tensor, int, float)):  # numbers: GaussianNLLLoss's var
-                    _refuse_input(self, a)
+                    refuse_input(self, a)
         if not (self._forward_pre_hooks or self._forward_hooks or self._backward_hooks):
             return self.forward(*args, **kwargs)  # the fast path: no hooks
         for hook in list(self._forward_pre_hooks.values()):
@@ -273,9 +266,11 @@ class Module:
 
     # ---------------------------------------------------------------------- traversal
     def named_children(self) -> Iterator[tuple[str, Module]]:
-        """The direct sub-modules with their names."""
+        """The direct sub-modules with their names (one registered twice, once)."""
+        seen: set[int] = set()
         for name, m in self._modules.items():
-            if m is not None:
+            if m is not None and id(m) not in seen:
+                seen.add(id(m))
                 yield name, m
 
     def children(self) -> Iterator[Module]:
@@ -283,52 +278,92 @@ class Module:
         for _, m in self.named_children():
             yield m
 
-    def named_modules(self, prefix: str = "") -> Iterator[tuple[str, Module]]:
-        """This module and every sub-module below it, with dotted names."""
-        seen: set[int] = set()
-        stack = [(prefix, self)]
-        while stack:
-            name, m = stack.pop(0)
-            if id(m) in seen:
-                continue
-            seen.add(id(m))
-            yield name, m
-            stack[0:0] = [(f"{name}.{n}" if name else n, c) for n, c in m.named_children()]
+    def named_modules(
+        self, memo: set[Module] | None = None, prefix: str = "", remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Module]]:
+        """This module and every sub-module below it, depth first, with dotted names.
+
+        Args:
+            memo: Modules already yielded, which are skipped (used by the recursion).
+            prefix: Prepended to every name.
+            remove_duplicate: Yield a module reachable by two paths only once (default).
+        """
+        if memo is None:
+            memo = set()
+        if remove_duplicate:
+            if self in memo:
+                return
+            memo.add(self)
+        yield prefix, self
+        for name, child in self._modules.items():
+            if child is not None:
+                child_prefix = f"{prefix}.{name}" if prefix else name
+                yield from child.named_modules(memo, child_prefix, remove_duplicate)
 
     def modules(self) -> Iterator[Module]:
         """This module and every sub-module below it."""
         for _, m in self.named_modules():
             yield m
 
+    def _named_members(
+        self, store: str, prefix: str, recurse: bool, remove_duplicate: bool
+    ) -> Iterator[tuple[str, Any]]:
+        seen: set[int] = set()
+        if recurse:
+            mods = self.named_modules(prefix=prefix, remove_duplicate=remove_duplicate)
+        else:
+            mods = iter([(prefix, self)])
+        for mod_name, m in mods:
+            for name, t in getattr(m, store).items():
+                if t is None or (remove_duplicate and id(t) in seen):
+                    continue
+                seen.add(id(t))
+                yield (f"{mod_name}.{name}" if mod_name else name), t
+
     def named_parameters(
-        self, prefix: str = "", recurse: bool = True
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
     ) -> Iterator[tuple[str, Parameter]]:
         """Every parameter with its dotted name, e.g. ``'0.weight'``; shared ones once."""
-        seen: set[int] = set()
-        mods = self.named_modules(prefix) if recurse else iter([(prefix, self)])
-        for mod_name, m in mods:
-            for name, p in m._parameters.items():
-                if p is None or id(p) in seen:
-                    continue
-                seen.add(id(p))
-                yield (f"{mod_name}.{name}" if mod_name else name), p
+        yield from self._named_members("_parameters", prefix, recurse, remove_duplicate)
 
     def parameters(self, recurse: bool = True) -> Iterator[Parameter]:
         """Every parameter, in registration order: what you hand to an optimizer."""
         for _, p in self.named_parameters(recurse=recurse):
             yield p
 
-    def named_buffers(self, prefix: str = "") -> Iterator[tuple[str, Tensor]]:
-        """Every buffer with its dotted name."""
-        for mod_name, m in self.named_modules(prefix):
-            for name, b in m._buffers.items():
-                if b is not None:
-                    yield (f"{mod_name}.{name}" if mod_name else name), b
+    def named_buffers(
+        self, prefix: str = "", recurse: bool = True, remove_duplicate: bool = True
+    ) -> Iterator[tuple[str, Tensor]]:
+        """Every buffer with its dotted name (non-persistent ones too)."""
+        yield from self._named_members("_buffers", prefix, recurse, remove_duplicate)
 
-    def buffers(self) -> Iterator[Tensor]:
+    def buffers(self, recurse: bool = True) -> Iterator[Tensor]:
         """Every buffer (tensors saved with the model but not trained)."""
-        for _, b in self.named_buffers():
+        for _, b in self.named_buffers(recurse=recurse):
             yield b
+
+    def get_submodule(self, target: str) -> Module:
+        """The sub-module at the dotted path ``target`` (``''`` is this module).
+
+        Raises:
+            AttributeError: if a step of the path is missing or not a module.
+
+        Example:
+            >>> from nnlib import nn
+            >>> net = nn.Sequential(nn.Linear(2, 4), nn.Sequential(nn.ReLU(), nn.Linear(4, 1)))
+            >>> net.get_submodule("1.0")
+            ReLU()
+        """
+        module = self
+        for step in target.split(".") if target else []:
+            child = module._modules.get(step)
+            if child is None:
+                raise AttributeError(
+                    f"{type(module).__name__} has no attribute `{step}`\nhelp: the names "
+                    f"here are {list(module._modules)}; see model.named_modules()."
+                )
+            module = child
+        return module
 
     def apply(self, fn: Callable[[Module], None]) -> Module:
         """Call ``fn`` on every sub-module (children first) and on this module."""
@@ -388,58 +423,41 @@ class Module:
         return self.to(np.float32)
 
     # --------------------------------------------------------------------- state dict
-    def state_dict(self) -> OrderedDict[str, np.ndarray]:
-        """A copy of every parameter and buffer as NumPy arrays, keyed by dotted name."""
-        state: OrderedDict[str, np.ndarray] = OrderedDict()
-        for mod_name, m in self.named_modules():
-            for store in (m._parameters, m._buffers):
-                for name, t in store.items():
-                    if t is not None:
-                        state[f"{mod_name}.{name}" if mod_name else name] = t.data.copy()
-        return state
+    def state_dict(
+        self,
+        *,
+        destination: OrderedDict[str, Any] | None = None,
+        prefix: str = "",
+        keep_vars: bool = False,
+    ) -> OrderedDict[str, Any]:
+        """Every parameter and persistent buffer, keyed by dotted name.
 
-    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> Module:
+        Unlike PyTorch, the values are NumPy copies (``keep_vars=True`` gives the tensors
+        themselves), so a saved state does not change as training goes on.
+
+        Args:
+            destination: A dict to add the entries to (a new ``OrderedDict`` by default).
+            prefix: Prepended to every key.
+            keep_vars: Return the tensors instead of copies of their values.
+
+        Returns:
+            The state, to pass to :meth:`load_state_dict`.
+        """
+        if destination is None:
+            destination = OrderedDict()
+        save_tensors(self, destination, prefix, keep_vars)
+        return destination
+
+    def load_state_dict(self, state_dict: dict[str, Any], strict: bool = True) -> IncompatibleKeys:
         """Copy values from ``state_dict`` into this module's parameters and buffers, in place.
 
         Raises a ``KeyError`` naming missing and unexpected keys when ``strict``, and a
         ``ValueError`` for a shape mismatch; nothing is changed when it raises.
+
+        Returns:
+            ``(missing_keys, unexpected_keys)``, as PyTorch returns them.
         """
-        if not hasattr(state_dict, "keys") or not hasattr(state_dict, "__getitem__"):
-            raise TypeError(
-                f"{type(self).__name__}.load_state_dict: expected a dict from "
-                f"model.state_dict(), got {type(state_dict).__name__}.\nhelp: "
-                "model.load_state_dict(saved) where saved = other_model.state_dict()."
-            )
-        own = {}
-        for mod_name, m in self.named_modules():
-            for store in (m._parameters, m._buffers):
-                for name, t in store.items():
-                    if t is not None:
-                        own[f"{mod_name}.{name}" if mod_name else name] = t
-        missing = [k for k in own if k not in state_dict]
-        unexpected = [k for k in state_dict if k not in own]
-        if strict and (missing or unexpected):
-            raise KeyError(
-                f"{type(self).__name__}.load_state_dict: expected the keys of this model, got "
-                f"missing {missing} and unexpected {unexpected}.\nhelp: load a state_dict "
-                "saved from the same architecture, or pass strict=False."
-            )
-        arrays = {}
-        for k, t in own.items():
-            if k not in state_dict:
-                continue
-            v = state_dict[k]
-            arr = np.asarray(v.data if isinstance(v, Tensor) else v)
-            if arr.shape != t.data.shape:
-                raise ValueError(
-                    f"{type(self).__name__}.load_state_dict: expected {k} of shape "
-                    f"{t.data.shape}, got {arr.shape}.\nhelp: the saved model has a "
-                    "different layer size here."
-                )
-            arrays[k] = arr
-        for k, arr in arrays.items():  # checked everything first, so failure changes nothing
-            own[k].data[...] = arr
-        return self
+        return load_tensors(self, state_dict, strict)
 
     # --------------------------------------------------------------------------- repr
     def extra_repr(self) -> str:

@@ -1,10 +1,8 @@
-r"""Normalisation layers: ``BatchNorm1d``, ``LayerNorm`` and ``GroupNorm``.
+r"""Normalisation layers over one example's features: ``LayerNorm`` and ``GroupNorm``.
 
 They hold the learnable scale :math:`\gamma` (``weight``) and shift :math:`\beta`
-(``bias``), and ``BatchNorm1d`` the running statistics it uses in evaluation mode; the
-maths is in :mod:`nnlib.nn.functional.normalization`.
-
-Taught in chapter 6 (normalization).
+(``bias``); the maths is in :mod:`nnlib.nn.functional.normalization`. Batch and instance
+normalisation are in ``batchnorm.py`` and ``instancenorm.py``.
 """
 
 from __future__ import annotations
@@ -16,189 +14,12 @@ import numpy as np
 
 from nnlib._checks import error, shape_str
 from nnlib.nn.functional import normalization as NF
+from nnlib.nn.modules._norm_base import _check_dtype, _dtype, _positive_int
 from nnlib.nn.modules.module import Module
 from nnlib.nn.parameter import Parameter
 from nnlib.tensor import Tensor
 
-__all__ = ["BatchNorm1d", "GroupNorm", "LayerNorm"]
-
-
-def _dtype(dtype: Any) -> np.dtype:
-    return np.dtype(np.float32 if dtype is None else dtype)
-
-
-def _positive_int(where: str, name: str, value: Any) -> int:
-    if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value <= 0:
-        error(where, f"{name} to be a positive integer", repr(value), f"pass e.g. {name}=4.")
-    return int(value)
-
-
-def _check_dtype(module: Module, input: Tensor) -> None:
-    """Refuse input whose dtype differs from the layer's, as PyTorch does (and Linear here)."""
-    own = next((t for t in (*module._parameters.values(), *module._buffers.values())
-                if t is not None and t.data.dtype.kind == "f"), None)  # fmt: skip
-    if own is not None and input.data.dtype != own.data.dtype:
-        name = type(module).__name__
-        fix = {"float32": "float", "float64": "double"}.get(str(own.data.dtype), "float")
-        error(
-            f"{name}.forward",
-            f"input of dtype {own.data.dtype} (the layer's dtype)",
-            f"dtype {input.data.dtype}",
-            f"convert the input, x.{fix}(), or the whole model, model.double() for float64; "
-            "PyTorch refuses mixed dtypes too.",
-            TypeError,
-        )
-
-
-class BatchNorm1d(Module):
-    r"""Batch normalisation over ``(N, C)`` or ``(N, C, L)`` input, one statistic per channel.
-
-    .. math::
-
-        y = \frac{x - \mathrm{E}[x]}{\sqrt{\mathrm{Var}[x] + \varepsilon}} \cdot \gamma + \beta
-
-    In training mode the mean and (biased) variance come from the current batch, and the
-    running estimates are updated: :math:`\hat\mu \leftarrow (1 - m)\hat\mu + m\,\mu_B`
-    (and likewise for the variance, with the unbiased batch variance). In evaluation mode
-    (``model.eval()``) the running estimates are used, so predictions do not depend on the
-    rest of the batch.
-
-    Args:
-        num_features: The number of channels ``C``.
-        eps: Added to the variance.
-        momentum: :math:`m`, the weight of each new batch in the running averages; ``None``
-            for a plain cumulative average over all batches seen.
-        affine: Learn :math:`\gamma` (``weight``, ones) and :math:`\beta` (``bias``, zeros).
-        track_running_stats: Keep running estimates; if ``False``, batch statistics are
-            used in evaluation mode too.
-        dtype: The dtype of parameters and buffers (float32 by default).
-
-    Attributes:
-        weight: :math:`\gamma`, a parameter of shape ``(C,)`` (``None`` without ``affine``).
-        bias: :math:`\beta`, a parameter of shape ``(C,)`` (``None`` without ``affine``).
-        running_mean: Buffer of shape ``(C,)``, zeros at first.
-        running_var: Buffer of shape ``(C,)``, ones at first.
-        num_batches_tracked: Buffer counting the training batches seen.
-
-    Shape:
-        - Input: ``(N, C)`` or ``(N, C, L)``; ``N > 1`` in training mode.
-        - Output: the input's shape.
-
-    Example:
-        >>> import nnlib
-        >>> from nnlib import nn
-        >>> bn = nn.BatchNorm1d(2)
-        >>> y = bn(nnlib.tensor([[1.0, 10.0], [3.0, 30.0]]))
-        >>> bn.running_mean
-        tensor([0.2, 2. ])
-        >>> bn
-        BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, track_running_stats=True)
-
-    Taught in chapter 6 (normalization).
-    """
-
-    def __init__(
-        self,
-        num_features: int,
-        eps: float = 1e-5,
-        momentum: float | None = 0.1,
-        affine: bool = True,
-        track_running_stats: bool = True,
-        dtype: Any = None,
-    ) -> None:
-        super().__init__()
-        self.num_features = _positive_int("BatchNorm1d", "num_features", num_features)
-        self.eps = eps
-        self.momentum = momentum
-        self.affine = affine
-        self.track_running_stats = track_running_stats
-        dt = _dtype(dtype)
-        if affine:
-            self.weight = Parameter(np.ones(self.num_features, dtype=dt))
-            self.bias = Parameter(np.zeros(self.num_features, dtype=dt))
-        else:
-            self.register_parameter("weight", None)
-            self.register_parameter("bias", None)
-        if track_running_stats:
-            self.register_buffer("running_mean", Tensor(np.zeros(self.num_features, dtype=dt)))
-            self.register_buffer("running_var", Tensor(np.ones(self.num_features, dtype=dt)))
-            self.register_buffer("num_batches_tracked", Tensor(np.array(0, dtype=np.int64)))
-        else:
-            for name in ("running_mean", "running_var", "num_batches_tracked"):
-                self.register_buffer(name, None)
-
-    def reset_running_stats(self) -> None:
-        """Forget the running statistics (zeros, ones and a count of 0)."""
-        if self.track_running_stats:
-            self.running_mean.data[...] = 0
-            self.running_var.data[...] = 1
-            self.num_batches_tracked.data[...] = 0
-
-    def reset_parameters(self) -> None:
-        """Reset the running statistics and set :math:`\\gamma = 1`, :math:`\\beta = 0`."""
-        self.reset_running_stats()
-        if self.affine:
-            self.weight.data[...] = 1
-            self.bias.data[...] = 0
-
-    def extra_repr(self) -> str:
-        return (
-            f"{self.num_features}, eps={self.eps}, momentum={self.momentum}, "
-            f"affine={self.affine}, track_running_stats={self.track_running_stats}"
-        )
-
-    def forward(self, input: Tensor) -> Tensor:
-        _check_dtype(self, input)
-        c = self.num_features
-        shape = input.data.shape
-        if input.data.ndim not in (2, 3) or shape[1] != c:
-            hint = f"the layer was built as BatchNorm1d({c}); pass (N, {c}) or (N, {c}, L)."
-            if input.data.ndim == 3 and shape[2] == c:
-                hint = "channels come second in PyTorch's layout: use x.transpose(1, 2)."
-            elif input.data.ndim == 1:
-                hint = f"add a batch dimension: x.reshape(1, {c}), and use eval mode for it."
-            elif input.data.ndim == 2:
-                hint += f" Or build the layer as BatchNorm1d({shape[1]})."
-            error(
-                "BatchNorm1d",
-                f"input of shape (N, {c}) or (N, {c}, L)",
-                f"shape {shape_str(shape)}",
-                hint,
-            )
-        use_batch = self.training or not self.track_running_stats
-        if use_batch and input.data.size // c <= 1:
-            hint = (
-                "the batch statistics of one example are meaningless: use batches of at "
-                "least 2, or call model.eval() to predict one example with the running "
-                "statistics."
-            )
-            if not self.training:
-                hint = (
-                    "this layer was built with track_running_stats=False, so it always "
-                    "normalises with batch statistics: pass at least 2 examples."
-                )
-            error(
-                "BatchNorm1d",
-                "more than 1 value per channel when training",
-                f"input of shape {shape_str(shape)}",
-                hint,
-            )
-        factor = 0.0 if self.momentum is None else self.momentum
-        if self.training and self.track_running_stats:
-            self.num_batches_tracked.data += 1
-            if self.momentum is None:  # cumulative moving average
-                factor = 1.0 / float(self.num_batches_tracked.data)
-        keep = not self.training or self.track_running_stats
-        return NF.batch_norm(
-            input,
-            self.running_mean if keep else None,
-            self.running_var if keep else None,
-            self.weight,
-            self.bias,
-            training=use_batch,
-            momentum=factor,
-            eps=self.eps,
-        )
+__all__ = ["GroupNorm", "LayerNorm"]
 
 
 class LayerNorm(Module):
@@ -230,8 +51,6 @@ class LayerNorm(Module):
         >>> ln(nnlib.tensor([[1.0, 3.0], [0.0, -5.0]]))
         tensor([[-1.,  1.],
                 [ 1., -1.]], grad_fn=<NativeLayerNormBackward>)
-
-    Taught in chapter 6 (normalization).
     """
 
     def __init__(
@@ -313,8 +132,6 @@ class GroupNorm(Module):
         (1, 4)
         >>> gn
         GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
-
-    Taught in chapter 6 (normalization).
     """
 
     def __init__(

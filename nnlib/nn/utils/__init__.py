@@ -1,7 +1,4 @@
-"""Utilities for training (``torch.nn.utils``): gradient clipping.
-
-Taught in chapter 8 (vanishing and exploding gradients).
-"""
+"""Utilities for training (``torch.nn.utils``): gradient clipping."""
 
 from nnlib.nn.utils.clip_grad import clip_grad_norm_, clip_grad_value_
 

@@ -5,8 +5,6 @@ Call it between ``loss.backward()`` and ``optimizer.step()``::
     loss.backward()
     nn.utils.clip_grad_norm_(model.parameters(), max_norm=1.0)
     optimizer.step()
-
-Taught in chapter 8 (vanishing and exploding gradients).
 """
 
 from __future__ import annotations
@@ -19,6 +17,7 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error
+from nnlib.ops.norms import vector_norm_array
 from nnlib.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
@@ -60,16 +59,7 @@ def _number(where: str, name: str, value: Any) -> float:
 
 def _norm(g: np.ndarray, norm_type: float) -> float:
     """The ``norm_type``-norm of all entries of ``g``, as ``torch.linalg.vector_norm``."""
-    a = np.abs(g)
-    if norm_type == math.inf:
-        return float(a.max()) if a.size else 0.0
-    if norm_type == -math.inf:
-        return float(a.min()) if a.size else math.inf
-    if norm_type == 0:
-        return float(np.count_nonzero(a))
-    if norm_type == 2:
-        return math.sqrt(float(np.vdot(a, a)))
-    return float(np.sum(a**norm_type)) ** (1.0 / norm_type)
+    return float(vector_norm_array(g, norm_type))
 
 
 def clip_grad_norm_(
@@ -109,8 +99,6 @@ def clip_grad_norm_(
         tensor(5.)
         >>> w.grad
         tensor([0.6, 0.8])
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     params = _grads("clip_grad_norm_", parameters)
     max_norm = _number("clip_grad_norm_", "max_norm", max_norm)
@@ -156,8 +144,6 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
         >>> nn.utils.clip_grad_value_([w], clip_value=1.0)
         >>> w.grad
         tensor([ 1. , -0.5])
-
-    Taught in chapter 8 (vanishing and exploding gradients).
     """
     params = _grads("clip_grad_value_", parameters)
     clip_value = _number("clip_grad_value_", "clip_value", clip_value)

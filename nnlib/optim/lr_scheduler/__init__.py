@@ -15,13 +15,21 @@ Import them from here; each is written in a small module of this package:
 - ``decay.py``: :class:`LambdaLR`, :class:`StepLR` and :class:`ExponentialLR`, which
   multiply the initial rate by a factor;
 - ``warmup.py``: :class:`LinearLR`, a linear ramp (a warm-up, typically);
-- ``cosine.py``: :class:`CosineAnnealingLR`.
+- ``cosine.py``: :class:`CosineAnnealingLR`;
+- ``cyclic.py``: :class:`CyclicLR`, between two bounds, stepped per batch;
+- ``one_cycle.py``: :class:`OneCycleLR`, the one-cycle policy, stepped per batch;
+- ``sequential.py``: :class:`SequentialLR`, several schedules one after another;
+- ``plateau.py``: :class:`ReduceLROnPlateau`, which cuts the rate when a metric stalls.
 """
 
 from nnlib.optim.lr_scheduler.base import LRScheduler
 from nnlib.optim.lr_scheduler.base import _LRScheduler as _LRScheduler
 from nnlib.optim.lr_scheduler.cosine import CosineAnnealingLR
+from nnlib.optim.lr_scheduler.cyclic import CyclicLR
 from nnlib.optim.lr_scheduler.decay import ExponentialLR, LambdaLR, StepLR
+from nnlib.optim.lr_scheduler.one_cycle import OneCycleLR
+from nnlib.optim.lr_scheduler.plateau import ReduceLROnPlateau
+from nnlib.optim.lr_scheduler.sequential import SequentialLR
 from nnlib.optim.lr_scheduler.warmup import LinearLR
 
 # In the order of the classes in the modules, which the reference page follows.
@@ -32,4 +40,8 @@ __all__ = [  # noqa: RUF022
     "ExponentialLR",
     "LinearLR",
     "CosineAnnealingLR",
+    "CyclicLR",
+    "OneCycleLR",
+    "SequentialLR",
+    "ReduceLROnPlateau",
 ]

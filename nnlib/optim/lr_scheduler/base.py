@@ -9,6 +9,7 @@ schedules themselves are in the sibling modules; import everything from
 from __future__ import annotations
 
 import functools
+import types
 import warnings
 import weakref
 from typing import Any
@@ -38,6 +39,76 @@ def _mark_steps(optimizer: Optimizer) -> None:
 
     wrapper._wrapped_by_lr_sched = True
     optimizer.step = wrapper
+
+
+def _warn_epoch_deprecated() -> None:
+    """PyTorch's warning for ``scheduler.step(epoch)``, pointing at the caller's line."""
+    warnings.warn(
+        "The epoch parameter in `scheduler.step()` was not necessary and is being "
+        "deprecated where possible. Please use `scheduler.step()` to step the scheduler.",
+        UserWarning,
+        stacklevel=3,
+    )
+
+
+def _per_group(where: str, name: str, optimizer: Optimizer, value: Any) -> list[Any]:
+    """One value per parameter group: a list is checked for length, a scalar repeated."""
+    n = len(optimizer.param_groups)
+    if isinstance(value, (list, tuple)):
+        if len(value) != n:
+            raise ValueError(
+                f"{name} must have the same length as optimizer.param_groups. {name} has "
+                f"{len(value)} values, param_groups has {n}.\nhelp: {where}: pass one "
+                f"{name} per parameter group, or a single number for all of them."
+            )
+        return list(value)
+    return [value] * n
+
+
+def _uses_beta1(optimizer: Optimizer) -> bool:
+    """Whether momentum cycling moves Adam's ``beta1`` (True) or SGD's ``momentum``."""
+    if "momentum" not in optimizer.defaults and "betas" not in optimizer.defaults:
+        raise ValueError(
+            "optimizer must support momentum or beta1 with `cycle_momentum` option enabled"
+            f"\nhelp: {type(optimizer).__name__} has neither; pass cycle_momentum=False, or "
+            "use SGD(..., momentum=0.9) or Adam."
+        )
+    return "betas" in optimizer.defaults
+
+
+def _set_momentum(group: dict[str, Any], momentum: float, use_beta1: bool) -> None:
+    """Write a cycled momentum into a group: ``betas[0]`` for Adam, ``momentum`` for SGD."""
+    if use_beta1:
+        group["betas"] = (momentum, *group["betas"][1:])
+    else:
+        group["momentum"] = momentum
+
+
+def _start_momentum_cycle(
+    where: str, optimizer: Optimizer, base_momentum: Any, max_momentum: Any, fresh: bool
+) -> tuple[bool, list[float], list[float]]:
+    """Check the optimizer can cycle momentum and, for a fresh schedule, start at the maximum.
+
+    Returns ``(use_beta1, base_momentums, max_momentums)``; each group also records its
+    ``'base_momentum'`` and ``'max_momentum'``, as in PyTorch.
+    """
+    use_beta1 = _uses_beta1(optimizer)
+    base = _per_group(where, "base_momentum", optimizer, base_momentum)
+    top = _per_group(where, "max_momentum", optimizer, max_momentum)
+    if fresh:
+        for low, high, group in zip(base, top, optimizer.param_groups, strict=True):
+            _set_momentum(group, high, use_beta1)
+            group["max_momentum"] = high
+            group["base_momentum"] = low
+    return use_beta1, base, top
+
+
+def _callable_state(fn: Any) -> dict[str, Any] | None:
+    """What a state dict keeps of a user function: a callable object's attributes, or None.
+
+    Plain functions and lambdas cannot be saved, so PyTorch stores ``None`` for them.
+    """
+    return None if fn is None or isinstance(fn, types.FunctionType) else fn.__dict__.copy()
 
 
 class LRScheduler:
@@ -130,19 +201,22 @@ class LRScheduler:
                 stacklevel=2,
             )
         self._step_count += 1
+        if epoch is not None:
+            _warn_epoch_deprecated()
+        self._update_lr(epoch)
+
+    def _update_lr(self, epoch: int | None = None) -> None:
+        """Move to the next epoch (or to ``epoch``) and write the rates into the optimizer.
+
+        :class:`SequentialLR` calls it directly to restart a schedule at epoch 0 without
+        counting a step.
+        """
         self._get_lr_called_within_step = True
         try:
             if epoch is None:
                 self.last_epoch += 1
                 values = self.get_lr()
             else:
-                warnings.warn(
-                    "The epoch parameter in `scheduler.step()` was not necessary and is being "
-                    "deprecated where possible. Please use `scheduler.step()` to step the "
-                    "scheduler.",
-                    UserWarning,
-                    stacklevel=2,
-                )
                 self.last_epoch = epoch
                 closed_form = getattr(self, "_get_closed_form_lr", None)
                 values = closed_form() if closed_form is not None else self.get_lr()
@@ -158,7 +232,7 @@ class LRScheduler:
         Returns:
             A dict to pass to :meth:`load_state_dict` when resuming.
         """
-        return {key: value for key, value in self.__dict__.items() if key != "optimizer"}
+        return self._state_without()
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
         """Restore a state saved by :meth:`state_dict`.
@@ -167,6 +241,11 @@ class LRScheduler:
             state_dict: The dict :meth:`state_dict` returned.
         """
         self.__dict__.update(state_dict)
+
+    def _state_without(self, *keys: str) -> dict[str, Any]:
+        """Every attribute except the optimizer and ``keys`` (saved separately)."""
+        skip = ("optimizer", *keys)
+        return {key: value for key, value in self.__dict__.items() if key not in skip}
 
     def _current_lrs(self) -> list[float]:
         return [group["lr"] for group in self.optimizer.param_groups]

@@ -7,12 +7,11 @@ from :mod:`nnlib.optim.lr_scheduler`.
 
 from __future__ import annotations
 
-import types
 from collections.abc import Callable
 from typing import Any
 
 from nnlib._checks import error
-from nnlib.optim.lr_scheduler.base import LRScheduler, _check_count
+from nnlib.optim.lr_scheduler.base import LRScheduler, _callable_state, _check_count
 from nnlib.optim.optimizer import Optimizer
 
 
@@ -80,15 +79,8 @@ class LambdaLR(LRScheduler):
         Returns:
             A dict to pass to :meth:`load_state_dict`.
         """
-        state = {
-            key: value
-            for key, value in self.__dict__.items()
-            if key not in ("optimizer", "lr_lambdas")
-        }
-        state["lr_lambdas"] = [
-            None if isinstance(fn, types.FunctionType) else fn.__dict__.copy()
-            for fn in self.lr_lambdas
-        ]
+        state = self._state_without("lr_lambdas")
+        state["lr_lambdas"] = [_callable_state(fn) for fn in self.lr_lambdas]
         return state
 
     def load_state_dict(self, state_dict: dict[str, Any]) -> None:
