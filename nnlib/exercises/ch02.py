@@ -34,6 +34,7 @@ from nnlib.exercises.core import (
     shape_is,
     transposed,
 )
+from nnlib.exercises.limits import LimitExceeded, describe_stop, limited
 from nnlib.exercises.report import quiet, to_array
 from nnlib.ops.linalg import linear
 
@@ -315,6 +316,11 @@ def evaluate_backward_rule(
     def tensors() -> list[nnlib.Tensor]:
         return [nnlib.tensor(a.copy(), requires_grad=True) for a in arrays]
 
+    def stopped(stage: str, stop: LimitExceeded) -> Verdict:
+        first, running, hint = describe_stop(name, stop, f"{stage}, inputs of shape {shapes}")
+        lines = [first] + ["  " + line for line in running] + [f"  hint: {hint}"]
+        return Verdict(ERROR, "\n".join(lines), hint)
+
     def crashed(stage: str, err: BaseException) -> Verdict:
         lines = [f"✗ {name}: {stage} raised an error on inputs of shape {list(shapes)}."]
         lines += ["  " + line for line in describe_error(err)]
@@ -328,8 +334,10 @@ def evaluate_backward_rule(
     # 1. The forward pass.
     xs = tensors()
     try:
-        with quiet():
+        with quiet(), limited():
             out = function_class.apply(*xs)
+    except LimitExceeded as stop:
+        return stopped("forward", stop)
     except NotImplementedError:
         return not_attempted
     except Exception as err:
@@ -348,8 +356,10 @@ def evaluate_backward_rule(
             )
     # 2. The chain rule: backward must scale with grad_output.
     try:
-        with quiet():
+        with quiet(), limited():
             out.backward(np.zeros_like(out.data))
+    except LimitExceeded as stop:
+        return stopped("backward", stop)
     except NotImplementedError:
         return not_attempted
     except Exception as err:
@@ -366,8 +376,10 @@ def evaluate_backward_rule(
         )
     # 3. Finite differences.
     try:
-        with quiet():
+        with quiet(), limited():
             gradcheck(lambda *t: function_class.apply(*t), tensors())
+    except LimitExceeded as stop:
+        return stopped("backward", stop)
     except GradcheckError as err:
         report = str(err).splitlines()
         return Verdict(

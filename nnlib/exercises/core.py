@@ -53,6 +53,7 @@ from nnlib.exercises.detectors import (
     transposed,
     when,
 )
+from nnlib.exercises.limits import LimitExceeded, describe_stop, limited
 from nnlib.exercises.report import (
     ATOL,
     RTOL,
@@ -222,8 +223,12 @@ class Checker:
     ) -> Verdict | None:
         args = copy.deepcopy(case.args)
         try:
-            with quiet():
+            with quiet(), limited():
                 result = fn(*args)
+        except LimitExceeded as stop:
+            first, running, hint = describe_stop(self.title, stop, f"{where}, {case.label!r}")
+            body = [first] + ["  " + line for line in self._inputs_lines(case) + running]
+            return Verdict(ERROR, "\n".join([*body, f"  hint: {hint}"]), hint)
         except NotImplementedError:
             return Verdict(
                 NOT_ATTEMPTED,
