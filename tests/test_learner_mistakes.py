@@ -375,6 +375,9 @@ MISTAKES = [
             (r"x\.float\(\)",)),
     Mistake("unsqueeze far out of range", lambda w: w.X.unsqueeze(5), REFUSE, REFUSE,
             (r"out of range", r"\[-3, 2\]")),
+    Mistake("bias values given to Linear's bias flag", lambda w: w.nn.Linear(
+        4, 2, bias=np.array([1.0, 2.0])), REFUSE, REFUSE, (r"bias=True or bias=False",
+        r"layer\.bias\.data\[\.\.\.\] = b")),
 ]  # fmt: skip
 
 

@@ -68,6 +68,15 @@ class Linear(Module):
         self.in_features = _check_count("Linear", "in_features", in_features)
         self.out_features = _check_count("Linear", "out_features", out_features)
         dtype = np.dtype(np.float32 if dtype is None else dtype)
+        if not isinstance(bias, (bool, np.bool_)):
+            error(
+                "Linear",
+                "bias=True or bias=False (whether the layer has a bias)",
+                f"a {type(bias).__name__}",
+                "bias says whether to learn one; to set its values, build the layer, then "
+                "layer.bias.data[...] = b. PyTorch refuses this too.",
+                TypeError,
+            )
         self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
         if bias:
             self.bias = Parameter(np.empty(self.out_features, dtype=dtype))
