@@ -317,3 +317,46 @@ def test_dark_mode_switch_works(server: str, browser) -> None:
     channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
     assert sum(channels) / 3 < 80, f"dark mode background is not dark: {background}"
     assert not problems, "\n".join(problems)
+
+
+def play_pages() -> list[str]:
+    """Built pages whose stored widgets include a ``Play`` control."""
+    return [
+        page_path
+        for page_path in site_pages()
+        if '"PlayModel"' in (SITE / page_path).read_text(encoding="utf-8")
+    ]
+
+
+@pytest.mark.parametrize("page_path", play_pages() or ["<no page with Play>"])
+def test_play_runs_on_the_static_page(page_path: str, server: str, browser) -> None:
+    """Clicking Play starts it (the icon turns to pause) without a JavaScript error.
+
+    The theme's Font Awesome script used to swap Play's ``<i>`` icon for an ``<svg>``, and
+    Play's view then threw on every click (``tools/site_assets/widgets-setup.js``).
+    """
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built, or no page has a Play control")
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    try:
+        page.wait_for_selector(".widget-play button", state="visible", timeout=20_000)
+        plays = page.locator(".widget-play")
+        for k in range(plays.count()):
+            button = plays.nth(k).locator("button").first
+            button.scroll_into_view_if_needed()
+            button.click()
+            page.wait_for_timeout(200)
+            if not button.locator("i.fa-pause").count():
+                problems.append(f"Play #{k + 1}: the icon did not switch to pause")
+            button.click()  # pause again
+        # An <i class="fa ..."> draws its icon from the font; an svg drawn inside it too
+        # would show the icon twice (and a stale one after play/pause switched).
+        icons_shown_twice = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.widget-play i.fa > svg'))
+                .filter((svg) => svg.getBoundingClientRect().width > 0).length"""
+        )
+        if icons_shown_twice:
+            problems.append(f"{icons_shown_twice} Font Awesome svg icon(s) drawn over Play's")
+    finally:
+        context.close()
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
