@@ -54,6 +54,8 @@ MATH_MARKER = re.compile(r'class="math[ "]')
 sys.path.insert(0, str(ROOT / "tools"))
 from setup_cell import read_repository  # noqa: E402
 
+from tests.widget_state import WidgetState  # noqa: E402
+
 pytestmark = pytest.mark.browser
 
 
@@ -359,4 +361,103 @@ def test_play_runs_on_the_static_page(page_path: str, server: str, browser) -> N
             problems.append(f"{icons_shown_twice} Font Awesome svg icon(s) drawn over Play's")
     finally:
         context.close()
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+def static_demo_pages() -> list[str]:
+    """Built pages that store at least one static demo (precomputed frames)."""
+    return [
+        page_path
+        for page_path in site_pages()
+        if "nnlib-static-demo" in (SITE / page_path).read_text(encoding="utf-8")
+    ]
+
+
+# Tags each rendered static demo with the model id of the widget-view script it came from
+# (the widget manager renders a view beside its script), and reports what a demo shows.
+TAG_DEMOS = f"""() => Array.from(document.querySelectorAll('script[type="{WIDGET_VIEW}"]'))
+    .map((script) => {{
+        const box = script.parentElement.querySelector('.nnlib-static-demo');
+        if (box) box.dataset.modelId = JSON.parse(script.textContent).model_id;
+        return box ? box.dataset.modelId : null;
+    }}).filter((id) => id)"""
+SHOWN = """(id) => {
+    const box = document.querySelector(`.nnlib-static-demo[data-model-id="${id}"]`);
+    const visible = (el) => el.getClientRects().length > 0
+        && getComputedStyle(el).visibility !== 'hidden';
+    return {
+        frames: Array.from(box.querySelectorAll('.nnlib-frame img')).filter(visible)
+            .map((img) => img.getAttribute('src')),
+        controls: Array.from(box.querySelectorAll('.nnlib-static-control')).filter(visible)
+            .length,
+    };
+}"""
+
+
+def move_control(page, box_id: str, position: int, kind: str, index: int) -> None:
+    """Move the `position`-th visible static control of a demo to `index`, as a reader
+    would: the keyboard on a slider's handle, a choice in a drop-down, a click on a toggle."""
+    controls = page.locator(f'.nnlib-static-demo[data-model-id="{box_id}"] .nnlib-static-control')
+    control = controls.locator("visible=true").nth(position)
+    control.scroll_into_view_if_needed()
+    if kind == "SelectionSliderModel":
+        handle = control.locator(".noUi-handle")
+        handle.focus()
+        page.keyboard.press("Home")
+        for _ in range(index):
+            page.keyboard.press("ArrowRight")
+    elif kind == "DropdownModel":
+        control.locator("select").select_option(index=index)
+    else:  # ToggleButtonsModel
+        control.locator("button").nth(index).click()
+    page.wait_for_timeout(50)
+
+
+@pytest.mark.parametrize("page_path", static_demo_pages() or ["<no static demo>"])
+def test_every_shown_control_shows_its_stored_frame(page_path: str, server: str, browser) -> None:
+    """Move every control of every static demo to two other values: the frame shown must be
+    the stored frame for that setting (read from the page's widget state, independently)."""
+
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built, or no page has a static demo")
+    state = WidgetState.from_page(SITE / page_path)
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    moves = 0
+    try:
+        page.wait_for_selector(".nnlib-static-demo .nnlib-frame img", timeout=20_000)
+        rendered = page.evaluate(TAG_DEMOS)
+        assert rendered == state.static_demos(), "static demos stored and rendered differ"
+        for box in rendered:
+            title = state.title(box)
+            overrides: dict[str, int] = {}
+            first_frame = state.shown(box)[0]
+            changed = False
+            position = 0
+            while position < len(state.shown(box, overrides)[1]):
+                control = state.shown(box, overrides)[1][position]
+                count = len(state.options(control))
+                now = state.index(control, overrides)
+                targets = [k for k in ((now + 1) % count, (now + count // 2) % count) if k != now]
+                for target in dict.fromkeys(targets):
+                    move_control(page, box, position, state.name(control), target)
+                    overrides[control] = target
+                    moves += 1
+                    frames, controls = state.shown(box, overrides)
+                    changed = changed or frames != first_frame
+                    shown = page.evaluate(SHOWN, box)
+                    expected = [state.frame_html(f) for f in frames]
+                    expected_src = [
+                        re.search(r'src="([^"]+)"', html).group(1) for html in expected
+                    ]
+                    if shown["frames"] != expected_src or shown["controls"] != len(controls):
+                        problems.append(
+                            f"{title}: control {position + 1} at {state.options(control)[target]}"
+                            f" shows {len(shown['frames'])} frame(s), not the stored one"
+                        )
+                position += 1
+            if not changed:
+                problems.append(f"{title}: no move changed the frame (are the frames alike?)")
+    finally:
+        context.close()
+    assert moves, f"{page_path}: no control was moved"
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)

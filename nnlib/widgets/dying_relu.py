@@ -35,7 +35,7 @@ from nnlib.plot import (
     grid_points,
 )
 from nnlib.random import fork_rng
-from nnlib.widgets.demo import TrainingDemo
+from nnlib.widgets.demo import TrainingDemo, register
 
 #: The activations offered, by name.
 ACTIVATIONS = {
@@ -247,6 +247,7 @@ class _Renderer:
         return self.fig
 
 
+@register
 def dying_relu(
     activation: str = "relu",
     lr: float = 0.1,
@@ -303,7 +304,9 @@ def dying_relu(
         return renderer["r"](state)
 
     demo = TrainingDemo(controls, dying_init, dying_step, render,
-                        title="Dying ReLU: which units are still alive?")  # fmt: skip
+                        title="Dying ReLU: which units are still alive?",
+                        static={"activation": list(ACTIVATIONS)}, static_steps=(16, 2),
+                        step_label=lambda ticks: f"{EPOCHS_PER_STEP * ticks} epochs")  # fmt: skip
     for _ in range(warmup):
         demo.tick()
     return demo

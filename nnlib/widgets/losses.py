@@ -26,7 +26,7 @@ from matplotlib.ticker import FuncFormatter
 import nnlib
 from nnlib import plot
 from nnlib.nn import functional as F
-from nnlib.widgets.demo import Demo
+from nnlib.widgets.demo import Demo, register
 
 #: The losses :func:`loss_explorer` offers. The last three read ``z`` as a logit.
 LOSS_NAMES = ("MSE", "MAE (L1)", "Huber", "BCE", "MSE on σ(z)", "focal")
@@ -156,6 +156,7 @@ def _limits(*arrays: np.ndarray | None, symmetric: bool = False) -> tuple[float,
     return (-0.05 * top if lo >= -1e-12 else -top), top
 
 
+@register
 def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
     """The live demo: choose a loss, the target and an output; see the loss and its slope.
 
@@ -242,7 +243,16 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
         ax_g.title.set_text(f"slope at z = {view.z0:.1f}: {view.grad0:+.4f}")
         return fig
 
-    return Demo(controls, loss_view, render, "A loss and its gradient")
+    return Demo(
+        controls,
+        loss_view,
+        render,
+        "A loss and its gradient",
+        static={
+            "loss": list(LOSS_NAMES),
+            "prediction": [float(z) for z in np.arange(-6.0, 6.01, 0.75)],
+        },
+    )
 
 
 # ------------------------------------------------------------------ KL asymmetry
@@ -398,6 +408,7 @@ def kl_view(
     )
 
 
+@register
 def kl_asymmetry() -> Demo:
     """The live demo: shape the mixture P and the Gaussian Q; read both KL divergences.
 
@@ -476,4 +487,13 @@ def kl_asymmetry() -> Demo:
         artists["text"].set_text(text)
         return fig
 
-    return Demo(controls, kl_view, render, "Fitting one Gaussian to two modes: KL(P‖Q) vs KL(Q‖P)")
+    return Demo(
+        controls,
+        kl_view,
+        render,
+        "Fitting one Gaussian to two modes: KL(P‖Q) vs KL(Q‖P)",
+        static={
+            "separation": [float(s) for s in np.arange(0.0, 7.01, 0.5)],
+            "weight": [0.2, 0.35, 0.5, 0.65, 0.8],
+        },
+    )

@@ -26,7 +26,7 @@ from matplotlib.figure import Figure
 
 from nnlib import optim, plot
 from nnlib.nn import Parameter
-from nnlib.widgets.demo import TrainingDemo
+from nnlib.widgets.demo import TrainingDemo, register
 
 
 @dataclass(frozen=True)
@@ -176,6 +176,7 @@ def race_step(state: RaceState, steps: int = STEPS_PER_TICK, **_controls: Any) -
     return state
 
 
+@register
 def optimizer_race() -> TrainingDemo:
     """The live demo: pick the surface, the racers, the learning rate and momentum; Play.
 
@@ -235,4 +236,7 @@ def optimizer_race() -> TrainingDemo:
         race_step,
         render,
         "Optimizer race: same start, same learning rate (press Play)",
+        static={"surface": list(SURFACES)},
+        static_steps=(20, 2),
+        step_label=lambda ticks: f"{STEPS_PER_TICK * ticks} steps",
     )

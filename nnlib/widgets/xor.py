@@ -22,7 +22,7 @@ import nnlib
 from nnlib import nn
 from nnlib.nn import functional as F
 from nnlib.plot import PALETTE, decision_boundary, figure, grid_points
-from nnlib.widgets.demo import TrainingDemo
+from nnlib.widgets.demo import TrainingDemo, register
 
 #: The box the demo shows, and its grid resolution.
 LIMITS = (-1.3, 1.3)
@@ -187,6 +187,7 @@ class _Renderer:
         return self.fig
 
 
+@register
 def xor_hidden_layer(hidden: int = 3, seed: int = 0, warmup: int = 0) -> TrainingDemo:
     """The demo: hidden units 0–4 and an initialisation seed; Play/Step train 25 epochs.
 
@@ -218,7 +219,9 @@ def xor_hidden_layer(hidden: int = 3, seed: int = 0, warmup: int = 0) -> Trainin
         return renderer["r"](state)
 
     demo = TrainingDemo(controls, xor_init, xor_step, render,
-                        title="XOR: how many hidden units does it take?")  # fmt: skip
+                        title="XOR: how many hidden units does it take?",
+                        static={"hidden": [0, 1, 2, 3, 4]}, static_steps=(12, 3),
+                        step_label=lambda ticks: f"{25 * ticks} epochs")  # fmt: skip
     for _ in range(warmup):
         demo.tick()
     return demo
