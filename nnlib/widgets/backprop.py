@@ -444,7 +444,16 @@ def backprop_stepper(graph: str = "one neuron: L = (w·x + b − y)²", step: in
 
         return action
 
-    demo = CachedDemo(lambda t: (t.graph, t.step), controls, backprop_trace, _GraphRenderer(),
+    # One renderer (one figure) per graph, each drawn once now: switching graphs then
+    # redraws only the changing text over a cached picture (< 100 ms).
+    renderers = {name: _GraphRenderer() for name in GRAPHS}
+    for name, renderer in renderers.items():
+        plot.to_png(renderer(backprop_trace(name, 0)), compress_level=1)
+
+    def render(trace: Trace) -> Any:
+        return renderers[trace.graph](trace)
+
+    demo = CachedDemo(lambda t: (t.graph, t.step), controls, backprop_trace, render,
                 title="Backpropagation, one step at a time",
                 buttons={"◀ back": move(-1), "next ▶": move(1)},
                 # Each graph has its own number of steps, so its own step slider.

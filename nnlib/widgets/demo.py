@@ -188,11 +188,13 @@ class Demo:
     def draw(self) -> None:
         """Render :attr:`data` and put the PNG bytes into :attr:`image`."""
         fig = self.render(self.data)
-        if self.figure is None and fig.get_layout_engine() is not None:
-            # Solve the layout at the first frame only; solving it again for every frame
-            # would cost a third of the update and could shift the axes as titles change.
+        if not getattr(fig, "_nnlib_layout_frozen", False) and fig.get_layout_engine():
+            # Solve the layout at a figure's first frame only; solving it again for every
+            # frame would cost a third of the update and could shift the axes as titles
+            # change. (A demo may draw on several figures, e.g. one per surface.)
             fig.draw_without_rendering()
             fig.set_layout_engine("none")
+            fig._nnlib_layout_frozen = True
         self.figure = fig
         self.image.value = to_png(fig, self.dpi, compress_level=1)
 
@@ -339,6 +341,8 @@ class TrainingDemo(Demo):
         step_label: Callable[[int], str] = str,
     ) -> None:
         self.init, self.step = init, step
+        #: Chunks trained since the last reset (the website starts its run there too).
+        self.ticks = 0
         self.static_steps, self.step_label = static_steps, step_label
         self.play = widgets.Play(
             value=0, min=0, max=max_ticks, interval=interval, description="Play", show_repeat=False
@@ -368,12 +372,14 @@ class TrainingDemo(Demo):
     def tick(self) -> None:
         """Train one chunk and draw the new state."""
         self.data = self.step(self.data, **self.values())
+        self.ticks += 1
         self.draw()
 
     def reset(self) -> None:
         """Start again from ``init`` (and rewind Play to 0 without training)."""
         with self.hold():
             self.play.value = 0
+        self.ticks = 0
         self.update()
 
     def _on_play(self, change: Mapping[str, Any]) -> None:

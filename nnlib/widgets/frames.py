@@ -38,7 +38,10 @@ if TYPE_CHECKING:
 #: The environment variable that asks displayed demos for their static twin.
 STATIC_ENV = "NNLIB_WIDGETS_STATIC"
 #: The line a static demo shows when it leaves controls or buttons out.
-FULL_DEMO_NOTE = "The full demo (every control, live) runs in Colab or Binder: 🚀 above."
+FULL_DEMO_NOTE = (
+    "The full demo (every control, live) runs in Colab or Binder: the rocket button at the "
+    "top of the page."
+)
 #: Colours of a stored frame's palette (plots use few; smooth shading still looks smooth).
 PALETTE_COLORS = 64
 
@@ -270,6 +273,8 @@ def build_static_run(
     """
     names = list(spec)
     start = demo.values()
+    # The page opens where the notebook left the demo (e.g. after a warm-up).
+    shown = min(steps - 1, round(demo.ticks / ticks_per_step))
     store = _FrameStore(demo.title)
     runs: list[list[widgets.HTML]] = []
     for values in [{names[0]: v} for v in spec[names[0]]] if names else [{}]:
@@ -286,12 +291,12 @@ def build_static_run(
             run.append(store.frame(demo, f"{where} {step_label(k * ticks_per_step)}"))
         runs.append(run)
     labels = [step_label(k * ticks_per_step) for k in range(steps)]
-    step = widgets.SelectionSlider(options=labels, index=0, description="step")
+    step = widgets.SelectionSlider(options=labels, index=shown, description="step")
     step.add_class("nnlib-static-control")
-    play = widgets.Play(value=0, min=0, max=steps - 1, interval=300, description="Play")
+    play = widgets.Play(value=shown, min=0, max=steps - 1, interval=300, description="Play")
     play.add_class("nnlib-static-play")
     widgets.jslink((play, "value"), (step, "index"))
-    stacks = [_stack(run, 0) for run in runs]
+    stacks = [_stack(run, shown) for run in runs]
     for stack in stacks:
         widgets.jsdlink((step, "index"), (stack, "selected_index"))
     if not names:

@@ -122,13 +122,15 @@ def xor_frame(state: XorState) -> dict[str, Any]:
     grid = nnlib.tensor(grid_points(LIMITS, LIMITS, RESOLUTION), dtype=nnlib.float32)
     with nnlib.no_grad():
         probs = nnlib.sigmoid(state.net(grid)).data.reshape(RESOLUTION, RESOLUTION)
-        logits = state.net(state.X).data
+        out = state.net(state.X)
+        logits = out.data
+        # The loss of the net as drawn (also before any training: never "nan").
+        loss = float(F.binary_cross_entropy_with_logits(out, state.y).item())
     accuracy = float(((logits > 0) == (state.y.data > 0.5)).mean())
     lines = []
     if state.net.hidden is not None:
         W, b = state.net.hidden.weight.data, state.net.hidden.bias.data
         lines = [(W[k].astype(float), float(b[k])) for k in range(len(b))]
-    loss = state.losses[-1] if state.losses else float("nan")
     return {"probs": probs, "lines": lines, "accuracy": accuracy, "loss": loss,
             "epoch": state.epoch}  # fmt: skip
 
