@@ -461,3 +461,79 @@ def test_every_shown_control_shows_its_stored_frame(page_path: str, server: str,
         context.close()
     assert moves, f"{page_path}: no control was moved"
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+AXE = ROOT / "_build" / "test-assets" / "axe-core" / "axe.min.js"
+# Violations that make a page unusable for some readers: these must not occur.
+BLOCKING = {"critical", "serious"}
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (injected from the staged copy, never served to readers) on the page."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+                count: v.nodes.length,
+            }));
+        }"""
+    )
+    return [
+        f"axe {v['impact']}: {v['id']} ({v['help']}), {v['count']} element(s), e.g. {v['nodes']}"
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+def wait_for_widgets(page, html: str) -> None:
+    if f'type="{WIDGET_VIEW}"' in html:
+        page.wait_for_selector(".jupyter-widgets", state="visible", timeout=20_000)
+        page.wait_for_timeout(300)  # the accessible names are added on the next frame
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("page_path", site_pages() or ["<site not built>"])
+def test_no_serious_accessibility_violation(
+    page_path: str, theme: str, server: str, browser
+) -> None:
+    """axe-core finds no critical or serious violation, in light and in dark mode."""
+    source = SITE / page_path
+    if not source.exists() or not AXE.exists():
+        skip_or_fail("the site is not built, or axe-core is not staged: run `make book`")
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    try:
+        wait_for_widgets(page, source.read_text(encoding="utf-8"))
+        if theme == "dark":
+            page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; }")
+            page.wait_for_timeout(300)
+        problems.extend(axe_violations(page))
+    finally:
+        context.close()
+    assert not problems, f"{page_path} ({theme}):\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("page_path", static_demo_pages() or ["<no static demo>"])
+def test_demos_fit_a_phone_screen(page_path: str, server: str, browser) -> None:
+    """At 390 px wide no demo frame or control row sticks out of the page."""
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built, or no page has a static demo")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{page_path}", wait_until="networkidle")
+        page.wait_for_selector(".nnlib-static-demo .nnlib-frame img", timeout=20_000)
+        too_wide = page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                    '.nnlib-static-demo .nnlib-frame img, .nnlib-static-demo .widget-hbox'))
+                .filter((el) => el.getClientRects().length > 0)
+                .map((el) => [el.className || el.tagName, el.getBoundingClientRect().right])
+                .filter(([, right]) => right > window.innerWidth + 1)"""
+        )
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot_name(page_path, "-390px")), full_page=True)
+    finally:
+        context.close()
+    assert not too_wide, f"{page_path}: wider than a 390 px screen: {too_wide}"
