@@ -81,13 +81,8 @@ def test_each_setting_shows_the_frame_the_live_demo_draws() -> None:
 
 def test_a_demo_with_every_control_static_has_no_note() -> None:
     fig, _ = plot.figure(width=2, height=2)
-    demo = Demo(
-        {"a": w.IntSlider(1, min=0, max=3)},
-        lambda a: a,
-        lambda a: fig,
-        "t",
-        static={"a": [0, 1, 2]},
-    )
+    demo = Demo({"a": w.IntSlider(1, min=0, max=3)}, lambda a: a, lambda a: fig, "t",
+                static={"a": [0, 1, 2]})  # fmt: skip
     texts = [getattr(c, "value", "") for c in demo.static_widget().children]
     assert FULL_DEMO_NOTE not in str(texts)
 
