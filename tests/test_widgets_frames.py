@@ -259,3 +259,18 @@ def _models(widget) -> list:
 def _model(x) -> dict:
     state = x.get_state()  # references serialised as "IPY_MODEL_<id>", as stored
     return {"model_name": state["_model_name"], "state": state}
+
+
+def test_palette_frames_keep_every_line_colour_apart() -> None:
+    """Thin lines in the plot palette's colours over large grey shading (the optimizer
+    race) keep their own colours: median cut once merged blue with green."""
+    fig, ax = plot.figure(width=5, height=3.5)
+    ax.imshow(np.linspace(0, 1, 200)[None, :] * np.ones((50, 1)), cmap="Greys",
+              extent=(0, 1, 0, 1), aspect="auto")  # fmt: skip
+    for k, colour in enumerate(plot.PALETTE[:6]):
+        ax.plot([0.05, 0.95], [0.1 + 0.15 * k] * 2, color=colour, lw=1.5)
+    stored = pixels(palette_png(plot.to_png(fig)))
+    for colour in plot.PALETTE[:6]:
+        rgb = np.array([int(colour[i : i + 2], 16) for i in (1, 3, 5)])
+        nearest = np.abs(stored - rgb).sum(axis=2).min()
+        assert nearest <= 24, f"{colour} is lost in the palette (nearest differs by {nearest})"

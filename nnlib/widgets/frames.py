@@ -43,7 +43,7 @@ FULL_DEMO_NOTE = (
     "top of the page."
 )
 #: Colours of a stored frame's palette (plots use few; smooth shading still looks smooth).
-PALETTE_COLORS = 64
+PALETTE_COLORS = 128
 
 #: Values one static control offers: a list, or (for the second control of a pair) a
 #: function of the first control's value, when its range depends on it.
@@ -74,8 +74,10 @@ def palette_png(png: bytes, colors: int = PALETTE_COLORS) -> bytes:
         (True, True)
     """
     image = PILImage.open(io.BytesIO(png)).convert("RGB")
+    # An octree keeps the few saturated colours of thin lines apart (median cut spends the
+    # palette on the large grey areas and merged the race's blue and green racers).
     quantized = image.quantize(
-        colors=colors, method=PILImage.Quantize.MEDIANCUT, dither=PILImage.Dither.NONE
+        colors=colors, method=PILImage.Quantize.FASTOCTREE, dither=PILImage.Dither.NONE
     )
     out = io.BytesIO()
     quantized.save(out, format="PNG", optimize=True)
