@@ -54,6 +54,8 @@ MATH_MARKER = re.compile(r'class="math[ "]')
 sys.path.insert(0, str(ROOT / "tools"))
 from setup_cell import read_repository  # noqa: E402
 
+from tests.widget_state import WidgetState  # noqa: E402
+
 pytestmark = pytest.mark.browser
 
 
@@ -319,3 +321,221 @@ def test_dark_mode_switch_works(server: str, browser) -> None:
     channels = [int(c) for c in re.findall(r"\d+", background)[:3]]
     assert sum(channels) / 3 < 80, f"dark mode background is not dark: {background}"
     assert not problems, "\n".join(problems)
+
+
+def play_pages() -> list[str]:
+    """Built pages whose stored widgets include a ``Play`` control."""
+    return [
+        page_path
+        for page_path in site_pages()
+        if '"PlayModel"' in (SITE / page_path).read_text(encoding="utf-8")
+    ]
+
+
+@pytest.mark.parametrize("page_path", play_pages() or ["<no page with Play>"])
+def test_play_runs_on_the_static_page(page_path: str, server: str, browser) -> None:
+    """Clicking Play starts it (the icon turns to pause) without a JavaScript error.
+
+    The theme's Font Awesome script used to swap Play's ``<i>`` icon for an ``<svg>``, and
+    Play's view then threw on every click (``tools/site_assets/widgets-setup.js``).
+    """
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built, or no page has a Play control")
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    try:
+        page.wait_for_selector(".widget-play button", state="visible", timeout=20_000)
+        plays = page.locator(".widget-play")
+        for k in range(plays.count()):
+            button = plays.nth(k).locator("button").first
+            button.scroll_into_view_if_needed()
+            button.click()
+            page.wait_for_timeout(200)
+            if not button.locator("i.fa-pause").count():
+                problems.append(f"Play #{k + 1}: the icon did not switch to pause")
+            button.click()  # pause again
+        # An <i class="fa ..."> draws its icon from the font; an svg drawn inside it too
+        # would show the icon twice (and a stale one after play/pause switched).
+        icons_shown_twice = page.evaluate(
+            """() => Array.from(document.querySelectorAll('.widget-play i.fa > svg'))
+                .filter((svg) => svg.getBoundingClientRect().width > 0).length"""
+        )
+        if icons_shown_twice:
+            problems.append(f"{icons_shown_twice} Font Awesome svg icon(s) drawn over Play's")
+    finally:
+        context.close()
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+def static_demo_pages() -> list[str]:
+    """Built pages that store at least one static demo (precomputed frames)."""
+    return [
+        page_path
+        for page_path in site_pages()
+        if "nnlib-static-demo" in (SITE / page_path).read_text(encoding="utf-8")
+    ]
+
+
+# Tags each rendered static demo with the model id of the widget-view script it came from
+# (the widget manager renders a view beside its script), and reports what a demo shows.
+TAG_DEMOS = f"""() => Array.from(document.querySelectorAll('script[type="{WIDGET_VIEW}"]'))
+    .map((script) => {{
+        const box = script.parentElement.querySelector('.nnlib-static-demo');
+        if (box) box.dataset.modelId = JSON.parse(script.textContent).model_id;
+        return box ? box.dataset.modelId : null;
+    }}).filter((id) => id)"""
+SHOWN = """(id) => {
+    const box = document.querySelector(`.nnlib-static-demo[data-model-id="${id}"]`);
+    const visible = (el) => el.getClientRects().length > 0
+        && getComputedStyle(el).visibility !== 'hidden';
+    return {
+        frames: Array.from(box.querySelectorAll('.nnlib-frame img')).filter(visible)
+            .map((img) => img.getAttribute('src')),
+        controls: Array.from(box.querySelectorAll('.nnlib-static-control')).filter(visible)
+            .length,
+    };
+}"""
+
+
+def move_control(page, box_id: str, position: int, kind: str, index: int) -> None:
+    """Move the `position`-th visible static control of a demo to `index`, as a reader
+    would: the keyboard on a slider's handle, a choice in a drop-down, a click on a toggle."""
+    controls = page.locator(f'.nnlib-static-demo[data-model-id="{box_id}"] .nnlib-static-control')
+    control = controls.locator("visible=true").nth(position)
+    control.scroll_into_view_if_needed()
+    if kind == "SelectionSliderModel":
+        handle = control.locator(".noUi-handle")
+        handle.focus()
+        page.keyboard.press("Home")
+        for _ in range(index):
+            page.keyboard.press("ArrowRight")
+    elif kind == "DropdownModel":
+        control.locator("select").select_option(index=index)
+    else:  # ToggleButtonsModel
+        control.locator("button").nth(index).click()
+    page.wait_for_timeout(50)
+
+
+@pytest.mark.parametrize("page_path", static_demo_pages() or ["<no static demo>"])
+def test_every_shown_control_shows_its_stored_frame(page_path: str, server: str, browser) -> None:
+    """Move every control of every static demo to two other values: the frame shown must be
+    the stored frame for that setting (read from the page's widget state, independently)."""
+
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built, or no page has a static demo")
+    state = WidgetState.from_page(SITE / page_path)
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    moves = 0
+    try:
+        page.wait_for_selector(".nnlib-static-demo .nnlib-frame img", timeout=20_000)
+        rendered = page.evaluate(TAG_DEMOS)
+        assert rendered == state.static_demos(), "static demos stored and rendered differ"
+        for box in rendered:
+            title = state.title(box)
+            overrides: dict[str, int] = {}
+            first_frame = state.shown(box)[0]
+            changed = False
+            position = 0
+            while position < len(state.shown(box, overrides)[1]):
+                control = state.shown(box, overrides)[1][position]
+                count = len(state.options(control))
+                now = state.index(control, overrides)
+                targets = [k for k in ((now + 1) % count, (now + count // 2) % count) if k != now]
+                for target in dict.fromkeys(targets):
+                    move_control(page, box, position, state.name(control), target)
+                    overrides[control] = target
+                    moves += 1
+                    frames, controls = state.shown(box, overrides)
+                    changed = changed or frames != first_frame
+                    shown = page.evaluate(SHOWN, box)
+                    expected = [state.frame_html(f) for f in frames]
+                    expected_src = [
+                        re.search(r'src="([^"]+)"', html).group(1) for html in expected
+                    ]
+                    if shown["frames"] != expected_src or shown["controls"] != len(controls):
+                        problems.append(
+                            f"{title}: control {position + 1} at {state.options(control)[target]}"
+                            f" shows {len(shown['frames'])} frame(s), not the stored one"
+                        )
+                position += 1
+            if not changed:
+                problems.append(f"{title}: no move changed the frame (are the frames alike?)")
+    finally:
+        context.close()
+    assert moves, f"{page_path}: no control was moved"
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+AXE = ROOT / "_build" / "test-assets" / "axe-core" / "axe.min.js"
+# Violations that make a page unusable for some readers: these must not occur.
+BLOCKING = {"critical", "serious"}
+
+
+def axe_violations(page) -> list[str]:
+    """Run axe-core (injected from the staged copy, never served to readers) on the page."""
+    page.add_script_tag(path=str(AXE))
+    found = page.evaluate(
+        """async () => {
+            const result = await axe.run(document, {resultTypes: ['violations']});
+            return result.violations.map((v) => ({
+                id: v.id, impact: v.impact, help: v.help,
+                nodes: v.nodes.slice(0, 3).map((n) => n.target.join(' ')),
+                count: v.nodes.length,
+            }));
+        }"""
+    )
+    return [
+        f"axe {v['impact']}: {v['id']} ({v['help']}), {v['count']} element(s), e.g. {v['nodes']}"
+        for v in found
+        if v["impact"] in BLOCKING
+    ]
+
+
+def wait_for_widgets(page, html: str) -> None:
+    if f'type="{WIDGET_VIEW}"' in html:
+        page.wait_for_selector(".jupyter-widgets", state="visible", timeout=20_000)
+        page.wait_for_timeout(300)  # the accessible names are added on the next frame
+
+
+@pytest.mark.parametrize("theme", ["light", "dark"])
+@pytest.mark.parametrize("page_path", site_pages() or ["<site not built>"])
+def test_no_serious_accessibility_violation(
+    page_path: str, theme: str, server: str, browser
+) -> None:
+    """axe-core finds no critical or serious violation, in light and in dark mode."""
+    source = SITE / page_path
+    if not source.exists() or not AXE.exists():
+        skip_or_fail("the site is not built, or axe-core is not staged: run `make book`")
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    try:
+        wait_for_widgets(page, source.read_text(encoding="utf-8"))
+        if theme == "dark":
+            page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; }")
+            page.wait_for_timeout(300)
+        problems.extend(axe_violations(page))
+    finally:
+        context.close()
+    assert not problems, f"{page_path} ({theme}):\n  " + "\n  ".join(problems)
+
+
+@pytest.mark.parametrize("page_path", static_demo_pages() or ["<no static demo>"])
+def test_demos_fit_a_phone_screen(page_path: str, server: str, browser) -> None:
+    """At 390 px wide no demo frame or control row sticks out of the page."""
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built, or no page has a static demo")
+    context = browser.new_context(viewport={"width": 390, "height": 844})
+    try:
+        page = context.new_page()
+        page.goto(f"{server}/{page_path}", wait_until="networkidle")
+        page.wait_for_selector(".nnlib-static-demo .nnlib-frame img", timeout=20_000)
+        too_wide = page.evaluate(
+            """() => Array.from(document.querySelectorAll(
+                    '.nnlib-static-demo .nnlib-frame img, .nnlib-static-demo .widget-hbox'))
+                .filter((el) => el.getClientRects().length > 0)
+                .map((el) => [el.className || el.tagName, el.getBoundingClientRect().right])
+                .filter(([, right]) => right > window.innerWidth + 1)"""
+        )
+        SCREENSHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(screenshot_name(page_path, "-390px")), full_page=True)
+    finally:
+        context.close()
+    assert not too_wide, f"{page_path}: wider than a 390 px screen: {too_wide}"

@@ -54,3 +54,26 @@ def test_widget_ids_do_not_depend_on_the_run() -> None:
     slider = state[view_id]["state"]["children"][0].removeprefix("IPY_MODEL_")
     assert state[slider]["model_name"] == "FloatSliderModel"
     nbformat.validate(first)
+
+
+def test_widgets_nothing_displayed_refers_to_are_dropped_links_kept() -> None:
+    """A demo's live controls (not displayed when its static twin is) are not stored; a
+    link between displayed widgets is, and one to a dropped widget is not."""
+    notebook = widget_notebook()
+    state = notebook.metadata["widgets"][execute_notebooks.WIDGET_STATE]["state"]
+    box = notebook.cells[0].outputs[0]["data"][execute_notebooks.WIDGET_VIEW]["model_id"]
+    slider = state[box]["state"]["children"][0].removeprefix("IPY_MODEL_")
+    live, kept_link, dropped_link = (uuid.uuid4().hex for _ in range(3))
+    state[live] = {"model_name": "FloatSliderModel", "state": {}}
+    state[kept_link] = {
+        "model_name": "DirectionalLinkModel",
+        "state": {"source": [f"IPY_MODEL_{slider}", "value"], "target": [f"IPY_MODEL_{box}", "x"]},
+    }
+    state[dropped_link] = {
+        "model_name": "LinkModel",
+        "state": {"source": [f"IPY_MODEL_{live}", "value"], "target": [f"IPY_MODEL_{box}", "x"]},
+    }
+    stored = execute_notebooks._stable_widget_ids(notebook, "demo.ipynb")
+    names = sorted(m["model_name"] for m in stored.metadata["widgets"][
+        execute_notebooks.WIDGET_STATE]["state"].values())  # fmt: skip
+    assert names == ["DirectionalLinkModel", "FloatSliderModel", "LayoutModel", "VBoxModel"]

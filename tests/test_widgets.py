@@ -33,6 +33,11 @@ def test_the_documented_fifteen_line_demo_runs():
     demo.controls["slope"].value = 3.0
     assert demo.data[1][-1] == pytest.approx(np.tanh(9.0))
     assert demo.image.value != first
+    # Its website twin: one frame per value of `static`, behind an index-based slider.
+    twin = demo.static_widget()
+    stack = twin.children[2]
+    assert len(stack.children) == 25
+    assert twin.children[1].children[0].options[0] == "0.20"
 
 
 def _is_png(data: bytes) -> bool:

@@ -3,7 +3,10 @@
 Stored outputs are what nbval checks and what the site shows, so they must come from one
 clean, top-to-bottom run. Unlike ``jupyter nbconvert --execute --inplace`` this records no
 timing metadata (so a re-run changes nothing when nothing changed) and stores the widget
-state in the notebook metadata (so the site shows each widget's first frame).
+state in the notebook metadata. The kernel runs with ``NNLIB_WIDGETS_STATIC=1``, so each
+``nnlib.widgets`` demo displays its static twin: precomputed frames that its controls
+switch on the website, with no kernel (see ``nnlib/widgets/frames.py``). Only the widgets
+that are displayed, and what they refer to, are stored.
 
 Usage::
 
@@ -16,6 +19,7 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
+import os
 import re
 import sys
 import time
@@ -35,6 +39,8 @@ def execute(path: Path, timeout: int = 600) -> None:
     """
     pin_threads()
     notebook = nbformat.read(path, as_version=4)
+    # The kernel inherits the environment: demos store their frames for the website.
+    os.environ["NNLIB_WIDGETS_STATIC"] = "1"
     client = NotebookClient(
         notebook,
         timeout=timeout,
@@ -62,7 +68,9 @@ def _stable_widget_ids(notebook: nbformat.NotebookNode, name: str) -> nbformat.N
     The kernel gives every widget a random id, so without this each run would rewrite the
     notebook even when nothing else changed. Widgets are numbered in an order that does not
     depend on the ids: the displayed widgets cell by cell, then what they refer to
-    (children, layout, style), then any others by their content.
+    (children, layout, style), then the links (``jslink``) between them. Widgets nothing
+    displayed refers to (a demo's live controls, when its static twin was displayed) are
+    dropped: the site never shows them.
     """
     state = notebook.metadata.get("widgets", {}).get(WIDGET_STATE, {}).get("state", {})
     if not state:
@@ -82,7 +90,16 @@ def _stable_widget_ids(notebook: nbformat.NotebookNode, name: str) -> nbformat.N
                 r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[model_id], sort_keys=True)
             )
             queue.extend(refs)
-    rest = [i for i in state if i not in order]
+    shown = set(order)
+    rest = [
+        i
+        for i in state
+        if i not in shown
+        and state[i].get("model_name") in {"LinkModel", "DirectionalLinkModel"}
+        and set(re.findall(r"IPY_MODEL_([0-9a-f]{32})", json.dumps(state[i]))) <= shown
+    ]
+    for dropped in set(state) - shown - set(rest):
+        del state[dropped]
     rest.sort(key=lambda i: MODEL_ID.sub("", json.dumps(state[i], sort_keys=True)))
     mapping = {
         old: hashlib.sha256(f"{name}:{index}".encode()).hexdigest()[:32]

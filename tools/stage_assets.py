@@ -1,6 +1,7 @@
 """Copy the site's front-end assets from ``node_modules`` into ``_build/assets/vendor``.
 
-Also copies the site's own small scripts (``tools/site_assets/``) into ``_build/assets/site``.
+Also copies the site's own small scripts (``tools/site_assets/``) into ``_build/assets/site``,
+and axe-core (for the browser test only) into ``_build/test-assets``, outside the site.
 
 ``_config.yml`` lists ``_build/assets`` in ``html_static_path``, so Sphinx copies these files
 into the site's ``_static/vendor/`` and every page loads MathJax and the widget manager from
@@ -34,6 +35,12 @@ ASSETS = [
 ]
 
 
+# Assets only the browser test uses (never copied into the site): axe-core, the accessibility
+# checker, injected into each page by tests/test_site.py.
+TEST_TARGET = ROOT / "_build" / "test-assets"
+TEST_ASSETS = [("axe-core", "axe-core", ["axe.min.js", "LICENSE"])]
+
+
 def stage() -> int:
     """Copy the assets; return the number of files copied."""
     if not NODE_MODULES.is_dir():
@@ -42,14 +49,17 @@ def stage() -> int:
         shutil.rmtree(STAGING)
     shutil.copytree(SITE_SCRIPTS, STAGING / "site")
     copied = len(list(SITE_SCRIPTS.iterdir()))
-    for source, destination, patterns in ASSETS:
+    if TEST_TARGET.exists():
+        shutil.rmtree(TEST_TARGET)
+    jobs = [(TARGET, *asset) for asset in ASSETS] + [(TEST_TARGET, *a) for a in TEST_ASSETS]
+    for target_root, source, destination, patterns in jobs:
         source_dir = NODE_MODULES / source
         if not source_dir.is_dir():
             sys.exit(f"{source_dir} is missing: run `npm ci` (package.json lists it).")
         for pattern in patterns:
             for path in source_dir.glob(pattern):
                 if path.is_file():
-                    target = TARGET / destination / path.relative_to(source_dir)
+                    target = target_root / destination / path.relative_to(source_dir)
                     target.parent.mkdir(parents=True, exist_ok=True)
                     shutil.copy2(path, target)
                     copied += 1

@@ -1,12 +1,14 @@
 """Live demos for the chapters: controls → a pure ``compute`` → a PNG frame.
 
 :class:`Demo` wires value widgets to a pure function and a renderer; :class:`TrainingDemo`
-adds Play, Step and Reset for a network that trains while you watch. The ready-made demos:
-:func:`neuron_boundary` and :func:`xor_hidden_layer` (chapter 1),
-:func:`activation_explorer` (chapter 3), :func:`loss_explorer` and :func:`kl_asymmetry`
-(chapter 4), :func:`optimizer_race` and :func:`ewa_explorer` (chapter 5). Each is
-the single output of its notebook cell. Needs ipywidgets and matplotlib; the rest of nnlib
-does not.
+adds Play, Step and Reset for a network that trains while you watch. Executed for the
+website, a demo stores precomputed frames that its controls switch without a kernel
+(:mod:`nnlib.widgets.frames`). The ready-made demos are :data:`DEMOS`, in chapter order:
+:func:`neuron_boundary` and :func:`xor_hidden_layer` (chapter 1), :func:`backprop_stepper`
+and :func:`finite_difference_explorer` (chapter 2), :func:`activation_explorer` and
+:func:`dying_relu` (chapter 3), :func:`loss_explorer` and :func:`kl_asymmetry` (chapter 4),
+:func:`ewa_explorer` and :func:`optimizer_race` (chapter 5). Each is the single output of
+its notebook cell. Needs ipywidgets and matplotlib; the rest of nnlib does not.
 
 Example:
     >>> from nnlib import widgets
@@ -18,66 +20,53 @@ Example:
 Taught from chapter 1 on.
 """
 
+import importlib
+
 from nnlib.widgets.activations import (
     ACTIVATION_NAMES,
     ActivationView,
-    activation_explorer,
     activation_view,
     available_activations,
 )
-from nnlib.widgets.backprop import (
-    CachedDemo,
-    backprop_stepper,
-    backprop_trace,
-    finite_difference_errors,
-    finite_difference_explorer,
-)
-from nnlib.widgets.demo import Demo, DemoBox, TrainingDemo
-from nnlib.widgets.dying_relu import dying_relu
-from nnlib.widgets.ewa import EwaView, ewa_explorer, ewa_view
-from nnlib.widgets.losses import kl_asymmetry, loss_explorer
+from nnlib.widgets.backprop import CachedDemo, backprop_trace, finite_difference_errors
+from nnlib.widgets.demo import REGISTRY, Demo, DemoBox, TrainingDemo, register
+from nnlib.widgets.ewa import EwaView, ewa_view
+from nnlib.widgets.frames import static_mode
 from nnlib.widgets.neuron import (
     NEURON_DATASETS,
     NeuronView,
-    neuron_boundary,
     neuron_dataset,
     neuron_loss,
     neuron_step,
     neuron_view,
 )
-from nnlib.widgets.optimizers import (
-    OPTIMIZERS,
-    SURFACES,
-    RaceState,
-    optimizer_race,
-    race_init,
-    race_step,
-)
-from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_hidden_layer, xor_init, xor_step
+from nnlib.widgets.optimizers import OPTIMIZERS, SURFACES, RaceState, race_init, race_step
+from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_init, xor_step
 
-#: Every ready-made demo builder, by name (the benchmark times each one).
+#: The modules that hold ready-made demos, in chapter order. Importing one registers its
+#: builders (``@register``); DEMOS and ``__all__`` derive from that one registry, so adding
+#: a demo is one module, ``@register`` on its builder, and its name here.
+DEMO_MODULES = (
+    "neuron", "xor", "backprop", "activations", "dying_relu", "losses", "ewa", "optimizers",
+)  # fmt: skip
+for _module in DEMO_MODULES:
+    importlib.import_module(f"nnlib.widgets.{_module}")
+
+#: Every ready-made demo builder, by name, in chapter order (the benchmark times each one).
 DEMOS = {
-    "neuron_boundary": neuron_boundary,
-    "activation_explorer": activation_explorer,
-    "loss_explorer": loss_explorer,
-    "kl_asymmetry": kl_asymmetry,
-    "optimizer_race": optimizer_race,
-    "ewa_explorer": ewa_explorer,
-    "xor_hidden_layer": xor_hidden_layer,
-    "backprop_stepper": backprop_stepper,
-    "finite_difference_explorer": finite_difference_explorer,
-    "dying_relu": dying_relu,
+    name: build
+    for _module in DEMO_MODULES
+    for name, build in REGISTRY.items()
+    if build.__module__ == f"nnlib.widgets.{_module}"
 }
+globals().update(DEMOS)
 
 __all__ = [
-    "ACTIVATION_NAMES", "DEMOS", "NEURON_DATASETS", "OPTIMIZERS", "SURFACES",
+    "ACTIVATION_NAMES", "DEMOS", "DEMO_MODULES", "NEURON_DATASETS", "OPTIMIZERS", "SURFACES",
     "ActivationView", "CachedDemo", "Demo", "DemoBox", "EwaView", "NeuronView", "RaceState",
-    "TrainingDemo",
-    "XorNet", "XorState", "activation_explorer", "activation_view",
-    "available_activations", "backprop_stepper", "backprop_trace", "dying_relu",
-    "ewa_explorer", "ewa_view", "finite_difference_errors", "finite_difference_explorer",
-    "kl_asymmetry", "loss_explorer", "neuron_boundary",
-    "neuron_dataset", "neuron_loss",
-    "neuron_step", "neuron_view", "optimizer_race", "race_init", "race_step", "xor_frame",
-    "xor_hidden_layer", "xor_init", "xor_step",
+    "TrainingDemo", "XorNet", "XorState", "activation_view", "available_activations",
+    "backprop_trace", "ewa_view", "finite_difference_errors", "neuron_dataset", "neuron_loss",
+    "neuron_step", "neuron_view", "race_init", "race_step", "register", "static_mode",
+    "xor_frame", "xor_init", "xor_step",
+    *DEMOS,
 ]  # fmt: skip

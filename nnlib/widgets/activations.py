@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 import nnlib
 from nnlib import plot
 from nnlib.tensor import Tensor
-from nnlib.widgets.demo import Demo
+from nnlib.widgets.demo import Demo, register
 
 #: The activations the explorer offers, in this order, when nnlib has them.
 ACTIVATION_NAMES = ("relu", "leaky_relu", "sigmoid", "tanh", "softplus", "gelu", "silu")
@@ -114,6 +114,7 @@ def activation_view(
     )
 
 
+@register
 def activation_explorer() -> Demo:
     """The live demo: a dropdown of activations, the input range and the saturation threshold.
 
@@ -169,4 +170,10 @@ def activation_explorer() -> Demo:
         )
         return fig
 
-    return Demo(controls, activation_view, render, "Activation functions and their slopes")
+    return Demo(
+        controls,
+        activation_view,
+        render,
+        "Activation functions and their slopes",
+        static={"activation": names, "x_max": [float(x) for x in range(2, 11)]},
+    )

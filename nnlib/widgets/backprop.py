@@ -26,7 +26,7 @@ import numpy as np
 from matplotlib.patches import FancyArrowPatch, FancyBboxPatch
 
 from nnlib import plot
-from nnlib.widgets.demo import Demo
+from nnlib.widgets.demo import Demo, register
 
 
 class CachedDemo(Demo):
@@ -407,6 +407,7 @@ class _GraphRenderer:
         return self.fig
 
 
+@register
 def backprop_stepper(graph: str = "one neuron: L = (w·x + b − y)²", step: int = 0) -> CachedDemo:
     """The demo: pick a graph, then step forward and backward through it.
 
@@ -443,9 +444,21 @@ def backprop_stepper(graph: str = "one neuron: L = (w·x + b − y)²", step: in
 
         return action
 
-    demo = CachedDemo(lambda t: (t.graph, t.step), controls, backprop_trace, _GraphRenderer(),
+    # One renderer (one figure) per graph, each drawn once now: switching graphs then
+    # redraws only the changing text over a cached picture (< 100 ms).
+    renderers = {name: _GraphRenderer() for name in GRAPHS}
+    for name, renderer in renderers.items():
+        plot.to_png(renderer(backprop_trace(name, 0)), compress_level=1)
+
+    def render(trace: Trace) -> Any:
+        return renderers[trace.graph](trace)
+
+    demo = CachedDemo(lambda t: (t.graph, t.step), controls, backprop_trace, render,
                 title="Backpropagation, one step at a time",
-                buttons={"◀ back": move(-1), "next ▶": move(1)})  # fmt: skip
+                buttons={"◀ back": move(-1), "next ▶": move(1)},
+                # Each graph has its own number of steps, so its own step slider.
+                static={"graph": list(GRAPHS),
+                        "step": lambda g: range(backprop_trace(g, 0).total + 1)})  # fmt: skip
 
     def new_graph(change: Any) -> None:
         with demo.hold():
@@ -573,6 +586,7 @@ class _FDRenderer:
         return self.fig
 
 
+@register
 def finite_difference_explorer(function: str = "tanh(x) at x = 0.5", dtype: str = "float64",
                                log10_eps: float = -6.0) -> CachedDemo:  # fmt: skip
     """The demo: slide ε, switch float64/float32, and see where finite differences are exact.
@@ -612,4 +626,6 @@ def finite_difference_explorer(function: str = "tanh(x) at x = 0.5", dtype: str 
     }
     return CachedDemo(lambda e: (e.function, e.dtype, e.eps), controls,
                       finite_difference_errors, _FDRenderer(),
-                title="Finite differences: how small should ε be?")  # fmt: skip
+                title="Finite differences: how small should ε be?",
+                static={"dtype": ["float64", "float32"],
+                        "log10_eps": [float(e) for e in np.arange(-16.0, -0.9, 0.5)]})  # fmt: skip

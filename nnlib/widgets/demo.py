@@ -26,10 +26,14 @@ Writing a new demo takes about fifteen lines::
         return fig
 
     demo = Demo({"slope": w.FloatSlider(1.0, min=0.1, max=5.0, description="a")},
-                compute, render, title="A steeper tanh")
+                compute, render, title="A steeper tanh",
+                static={"slope": np.linspace(0.2, 5.0, 25)})  # what the website offers
     demo                                      # last line of the cell: the widget
 
 For a demo that trains a network while you watch, see :class:`TrainingDemo`.
+
+``static`` names the controls the website (no kernel) offers and their values: the frames
+are drawn when the notebook is executed for the site (see :mod:`nnlib.widgets.frames`).
 
 Taught from chapter 1 on.
 """
@@ -38,13 +42,35 @@ from __future__ import annotations
 
 import contextlib
 import html
-from collections.abc import Callable, Iterator, Mapping
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from typing import Any
 
 import ipywidgets as widgets
 from matplotlib.figure import Figure
 
 from nnlib.plot import to_png
+from nnlib.widgets.frames import (
+    FULL_DEMO_NOTE,
+    StaticValues,
+    build_static,
+    build_static_run,
+    static_mode,
+)
+
+#: Every ready-made demo builder, by name, in chapter order (filled by :func:`register`).
+REGISTRY: dict[str, Callable[..., Demo]] = {}
+
+
+def register(builder: Callable[..., Demo]) -> Callable[..., Demo]:
+    """Add a demo builder to ``REGISTRY`` (the benchmark, the tests and
+    ``nnlib.widgets.__all__`` read it); use it as a decorator.
+
+    Example:
+        >>> "neuron_boundary" in REGISTRY
+        True
+    """
+    REGISTRY[builder.__name__] = builder
+    return builder
 
 
 class DemoBox(widgets.VBox):
@@ -58,6 +84,7 @@ class DemoBox(widgets.VBox):
     def __init__(self, title: str, children: list[widgets.Widget]) -> None:
         super().__init__(children)
         self._demo_title = title
+        self.add_class("nnlib-demo")
 
     def __repr__(self) -> str:
         return f"Demo({self._demo_title!r})"
@@ -77,6 +104,11 @@ class Demo:
         buttons: Optional labels mapped to actions ``action(demo)``, e.g. one training
             step that moves the sliders with :meth:`set`.
         dpi: Resolution of the image (default: the figure's own).
+        static: What the website (no kernel) offers: one or two control names mapped to
+            the values their frames are drawn for (10–30 per slider; two controls get the
+            full product; the second's values may be a function of the first's value).
+            Other controls and the buttons are not shown there, and one line says the full
+            demo runs in Colab or Binder. ``None``: the website shows the first frame.
 
     Attributes:
         widget: The box shown in the notebook (a :class:`DemoBox`).
@@ -114,7 +146,10 @@ class Demo:
         *,
         buttons: Mapping[str, Callable[[Demo], None]] | None = None,
         dpi: int | None = None,
+        static: Mapping[str, StaticValues] | None = None,
     ) -> None:
+        self.static = _check_static(dict(static or {}), controls, 2, title)
+        self._static_widget: DemoBox | None = None
         self.controls = dict(controls)
         self.compute, self.render, self.title, self.dpi = compute, render, title, dpi
         self.data: Any = None
@@ -153,11 +188,13 @@ class Demo:
     def draw(self) -> None:
         """Render :attr:`data` and put the PNG bytes into :attr:`image`."""
         fig = self.render(self.data)
-        if self.figure is None and fig.get_layout_engine() is not None:
-            # Solve the layout at the first frame only; solving it again for every frame
-            # would cost a third of the update and could shift the axes as titles change.
+        if not getattr(fig, "_nnlib_layout_frozen", False) and fig.get_layout_engine():
+            # Solve the layout at a figure's first frame only; solving it again for every
+            # frame would cost a third of the update and could shift the axes as titles
+            # change. (A demo may draw on several figures, e.g. one per surface.)
             fig.draw_without_rendering()
             fig.set_layout_engine("none")
+            fig._nnlib_layout_frozen = True
         self.figure = fig
         self.image.value = to_png(fig, self.dpi, compress_level=1)
 
@@ -182,11 +219,59 @@ class Demo:
             self.update()
 
     # ----------------------------------------------------------------- display
+    def static_widget(self) -> DemoBox:
+        """The website's twin of :attr:`widget`: stacks of precomputed frames switched by
+        index-based controls (drawn on the first call; moves this demo's controls)."""
+        if self._static_widget is None:
+            controls, frames = self._build_static()
+            head = [widgets.HTML(f"<b>{html.escape(self.title)}</b>")] if self.title else []
+            row = widgets.HBox(controls, layout=widgets.Layout(flex_flow="row wrap"))
+            children = [*head, row, frames]
+            if self._static_leaves_out():
+                note = widgets.HTML(f"<small>{html.escape(FULL_DEMO_NOTE)}</small>")
+                note.add_class("nnlib-static-note")
+                children.append(note)
+            self._static_widget = DemoBox(self.title, children)
+            self._static_widget.add_class("nnlib-static-demo")
+        return self._static_widget
+
+    def _build_static(self) -> tuple[list[widgets.Widget], widgets.Widget]:
+        return build_static(self, self.static)
+
+    def _static_leaves_out(self) -> bool:
+        return bool(set(self.controls) - set(self.static) or self.buttons)
+
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
-        return self.widget._repr_mimebundle_(**kwargs)
+        # Executed for the website (tools/execute_notebooks.py): show the static twin.
+        shown = self.static_widget() if static_mode() else self.widget
+        return shown._repr_mimebundle_(**kwargs)
 
     def __repr__(self) -> str:
         return repr(self.widget)
+
+
+def _check_static(
+    static: dict[str, StaticValues], controls: Mapping[str, Any], most: int, title: str
+) -> dict[str, StaticValues]:
+    where = f"Demo({title!r})"
+    unknown = [name for name in static if name not in controls]
+    if unknown or len(static) > most:
+        raise ValueError(
+            f"{where}: static must name at most {most} of the controls {list(controls)}, "
+            f"got {list(static)}.\nhelp: pick the controls that carry the lesson; the "
+            "others stay at their first value on the website."
+        )
+    for k, (name, values) in enumerate(static.items()):
+        if callable(values) and k == 0:
+            raise TypeError(
+                f"{where}: static[{name!r}] must be a list of values, got a function.\n"
+                "help: only the second control's values may depend on the first's value."
+            )
+        if not callable(values) and len(values) == 0:
+            raise ValueError(
+                f"{where}: static[{name!r}] is empty.\nhelp: give the values to draw."
+            )
+    return {name: v if callable(v) else list(v) for name, v in static.items()}
 
 
 class TrainingDemo(Demo):
@@ -209,6 +294,11 @@ class TrainingDemo(Demo):
         interval: Milliseconds between Play ticks.
         max_ticks: Ticks after which Play stops.
         dpi: Resolution of the image.
+        static: At most one control name mapped to its values: the website gets one
+            precomputed run per value (see :class:`Demo`).
+        static_steps: ``(frames, ticks between frames)`` of each precomputed run; the
+            website's Play and step slider move through them.
+        step_label: ``step_label(ticks) -> str``, the step slider's readout (e.g. epochs).
 
     Attributes:
         play: The ``ipywidgets.Play`` counter.
@@ -246,8 +336,14 @@ class TrainingDemo(Demo):
         interval: int = 150,
         max_ticks: int = 500,
         dpi: int | None = None,
+        static: Mapping[str, Sequence[Any]] | None = None,
+        static_steps: tuple[int, int] = (16, 1),
+        step_label: Callable[[int], str] = str,
     ) -> None:
         self.init, self.step = init, step
+        #: Chunks trained since the last reset (the website starts its run there too).
+        self.ticks = 0
+        self.static_steps, self.step_label = static_steps, step_label
         self.play = widgets.Play(
             value=0, min=0, max=max_ticks, interval=interval, description="Play", show_repeat=False
         )
@@ -260,6 +356,15 @@ class TrainingDemo(Demo):
             buttons={"Step": lambda demo: demo.tick(), "Reset": lambda demo: demo.reset()},
             dpi=dpi,
         )
+        self.static = _check_static(dict(static or {}), controls, 1, title)
+
+    def _build_static(self) -> tuple[list[widgets.Widget], widgets.Widget]:
+        frames, ticks = self.static_steps
+        return build_static_run(self, self.static, frames, ticks, self.step_label)
+
+    def _static_leaves_out(self) -> bool:
+        # Play and the step slider stand in for Play, Step and Reset.
+        return bool(set(self.controls) - set(self.static))
 
     def _control_row(self) -> list[widgets.Widget]:
         return [self.play, *super()._control_row()]
@@ -267,12 +372,14 @@ class TrainingDemo(Demo):
     def tick(self) -> None:
         """Train one chunk and draw the new state."""
         self.data = self.step(self.data, **self.values())
+        self.ticks += 1
         self.draw()
 
     def reset(self) -> None:
         """Start again from ``init`` (and rewind Play to 0 without training)."""
         with self.hold():
             self.play.value = 0
+        self.ticks = 0
         self.update()
 
     def _on_play(self, change: Mapping[str, Any]) -> None:

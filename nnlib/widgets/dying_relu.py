@@ -35,7 +35,7 @@ from nnlib.plot import (
     grid_points,
 )
 from nnlib.random import fork_rng
-from nnlib.widgets.demo import TrainingDemo
+from nnlib.widgets.demo import TrainingDemo, register
 
 #: The activations offered, by name.
 ACTIVATIONS = {
@@ -168,7 +168,10 @@ def dying_frame(state: DyingState) -> dict[str, Any]:
     grid = nnlib.tensor(grid_points(LIMITS, LIMITS, RESOLUTION), dtype=nnlib.float32)
     with nnlib.no_grad():
         probs = nnlib.sigmoid(state.net(grid)).data.reshape(RESOLUTION, RESOLUTION)
-        logits = state.net(state.X).data
+        out = state.net(state.X)
+        logits = out.data
+        # The loss of the net as drawn (also before any training: never "nan").
+        loss = float(F.binary_cross_entropy_with_logits(out, state.y).item())
     z1, z2 = state.net.pre_activations(state.X)
     fractions = np.stack([active_fraction(z1), active_fraction(z2)])
     history = np.array(state.dead_history, dtype=float)
@@ -178,7 +181,7 @@ def dying_frame(state: DyingState) -> dict[str, Any]:
         "dead": tuple(int(d) for d in (fractions == 0).sum(axis=1)),
         "history": history,  # (chunks + 1, 3): epoch, dead 1, dead 2
         "accuracy": float(((logits > 0) == (state.y.data > 0.5)).mean()),
-        "loss": state.losses[-1] if state.losses else float("nan"),
+        "loss": loss,
         "epoch": state.epoch,
     }
 
@@ -243,10 +246,12 @@ class _Renderer:
         )
         d1, d2 = frame["dead"]
         self.ax_units.title.set_text(f"off on every point (×): {d1} + {d2} of {2 * WIDTH}")
-        self.ax_hist.title.set_text(f"{state.activation}: dead units over training")
+        lr = state.opt.param_groups[0]["lr"]  # shown: a new lr restarts from epoch 0
+        self.ax_hist.title.set_text(f"{state.activation}, Adam lr {lr:.3f}: dead units")
         return self.fig
 
 
+@register
 def dying_relu(
     activation: str = "relu",
     lr: float = 0.1,
@@ -303,7 +308,9 @@ def dying_relu(
         return renderer["r"](state)
 
     demo = TrainingDemo(controls, dying_init, dying_step, render,
-                        title="Dying ReLU: which units are still alive?")  # fmt: skip
+                        title="Dying ReLU: which units are still alive?",
+                        static={"activation": list(ACTIVATIONS)}, static_steps=(16, 2),
+                        step_label=lambda ticks: f"{EPOCHS_PER_STEP * ticks} epochs")  # fmt: skip
     for _ in range(warmup):
         demo.tick()
     return demo

@@ -20,7 +20,7 @@ import ipywidgets as widgets
 import numpy as np
 
 from nnlib import plot
-from nnlib.widgets.demo import Demo
+from nnlib.widgets.demo import Demo, register
 
 #: Number of values in each series.
 LENGTH = 100
@@ -103,6 +103,7 @@ def ewa_view(
     return EwaView(t, values, raw, corrected, beta, bias_correction, 1 / (1 - beta))
 
 
+@register
 def ewa_explorer() -> Demo:
     """The live demo: move β, switch bias correction on and off, pick a series.
 
@@ -154,4 +155,11 @@ def ewa_explorer() -> Demo:
         )
         return fig
 
-    return Demo(controls, ewa_view, render, "Exponentially weighted average and bias correction")
+    betas = [*np.round(np.arange(0.0, 0.951, 0.05), 2), 0.98, 0.99]
+    return Demo(
+        controls,
+        ewa_view,
+        render,
+        "Exponentially weighted average and bias correction",
+        static={"beta": [float(b) for b in betas], "bias_correction": [False, True]},
+    )

@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 from dataclasses import dataclass
+from typing import Any
 
 import ipywidgets as widgets
 import numpy as np
@@ -26,7 +27,7 @@ from matplotlib.ticker import FuncFormatter
 import nnlib
 from nnlib import plot
 from nnlib.nn import functional as F
-from nnlib.widgets.demo import Demo
+from nnlib.widgets.demo import Demo, register
 
 #: The losses :func:`loss_explorer` offers. The last three read ``z`` as a logit.
 LOSS_NAMES = ("MSE", "MAE (L1)", "Huber", "BCE", "MSE on σ(z)", "focal")
@@ -156,6 +157,7 @@ def _limits(*arrays: np.ndarray | None, symmetric: bool = False) -> tuple[float,
     return (-0.05 * top if lo >= -1e-12 else -top), top
 
 
+@register
 def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
     """The live demo: choose a loss, the target and an output; see the loss and its slope.
 
@@ -174,6 +176,7 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
 
     Taught in chapter 4 (loss functions).
     """
+    wide = {"description_width": "initial"}
     controls = {
         "loss": widgets.Dropdown(options=list(LOSS_NAMES), value=loss, description="loss"),
         "target": widgets.FloatSlider(
@@ -182,20 +185,41 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
         "prediction": widgets.FloatSlider(
             value=-3.0, min=-Z_MAX, max=Z_MAX, step=0.1, description="output z"
         ),
-        "delta": widgets.FloatSlider(value=1.0, min=0.1, max=3.0, step=0.1, description="Huber δ"),
-        "gamma": widgets.FloatSlider(value=2.0, min=0.0, max=5.0, step=0.5, description="focal γ"),
+        # Each applies to one loss only: disabled (greyed) under the others, and the label
+        # says which loss it belongs to.
+        "delta": widgets.FloatSlider(
+            value=1.0, min=0.1, max=3.0, step=0.1, description="δ (Huber only)", style=wide
+        ),
+        "gamma": widgets.FloatSlider(
+            value=2.0, min=0.0, max=5.0, step=0.5, description="γ (focal only)", style=wide
+        ),
     }
-    fig, (ax_l, ax_g) = plot.figure(1, 2, width=9.0, height=3.4)
-    # The layout is solved once, at the first frame: tick labels padded to one width
-    # (figure spaces are as wide as digits) keep every later range inside it.
-    padded = FuncFormatter(
-        lambda v, _pos: f"{v + 0.0:g}".replace("-", "\u2212").rjust(5, "\u2007")
-    )
-    for ax in (ax_l, ax_g):
-        ax.yaxis.set_major_formatter(padded)
-    artists: dict[str, object] = {}
+
+    def applies(change: object = None) -> None:
+        controls["delta"].disabled = controls["loss"].value != "Huber"
+        controls["gamma"].disabled = controls["loss"].value != "focal"
+
+    applies()
+    controls["loss"].observe(applies, names="value")
+    # One figure per loss: switching losses then redraws only the curves over that loss's
+    # cached picture (< 100 ms) instead of the whole figure with its new axes.
+    panels: dict[str, tuple[Any, Any, Any, dict[str, Any]]] = {}
+
+    def new_panel() -> tuple[Any, Any, Any, dict[str, Any]]:
+        fig, (ax_l, ax_g) = plot.figure(1, 2, width=9.0, height=3.4)
+        # The layout is solved once, at the first frame: tick labels padded to one width
+        # (figure spaces are as wide as digits) keep every later range inside it.
+        padded = FuncFormatter(
+            lambda v, _pos: f"{v + 0.0:g}".replace("-", "\u2212").rjust(5, "\u2007")
+        )
+        for ax in (ax_l, ax_g):
+            ax.yaxis.set_major_formatter(padded)
+        return fig, ax_l, ax_g, {}
 
     def render(view: LossView) -> object:
+        if view.name not in panels:
+            panels[view.name] = new_panel()
+        fig, ax_l, ax_g, artists = panels[view.name]
         if not artists:
             for ax in (ax_l, ax_g):
                 ax.axhline(0.0, color=plot.MUTED, lw=0.8, zorder=0)
@@ -242,7 +266,18 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
         ax_g.title.set_text(f"slope at z = {view.z0:.1f}: {view.grad0:+.4f}")
         return fig
 
-    return Demo(controls, loss_view, render, "A loss and its gradient")
+    for name in LOSS_NAMES:  # draw each loss's figure once now, so a switch is quick
+        plot.to_png(render(loss_view(name, target)), compress_level=1)
+    return Demo(
+        controls,
+        loss_view,
+        render,
+        "A loss and its gradient",
+        static={
+            "loss": list(LOSS_NAMES),
+            "prediction": [float(z) for z in np.arange(-6.0, 6.01, 1.0)],
+        },
+    )
 
 
 # ------------------------------------------------------------------ KL asymmetry
@@ -398,6 +433,7 @@ def kl_view(
     )
 
 
+@register
 def kl_asymmetry() -> Demo:
     """The live demo: shape the mixture P and the Gaussian Q; read both KL divergences.
 
@@ -476,4 +512,13 @@ def kl_asymmetry() -> Demo:
         artists["text"].set_text(text)
         return fig
 
-    return Demo(controls, kl_view, render, "Fitting one Gaussian to two modes: KL(P‖Q) vs KL(Q‖P)")
+    return Demo(
+        controls,
+        kl_view,
+        render,
+        "Fitting one Gaussian to two modes: KL(P‖Q) vs KL(Q‖P)",
+        static={
+            "separation": [float(s) for s in np.arange(0.0, 7.01, 0.5)],
+            "weight": [0.2, 0.35, 0.5, 0.65, 0.8],
+        },
+    )

@@ -21,11 +21,13 @@ import nnlib
 from nnlib import data as datasets
 from nnlib import plot
 from nnlib.tensor import Tensor
-from nnlib.widgets.demo import Demo
+from nnlib.widgets.demo import Demo, register
 
 #: The data sets the demo offers: two blobs one line separates, and XOR, which none does.
 NEURON_DATASETS = ("gaussians", "xor")
 LIMITS = (-1.6, 1.6)
+#: The values of w₁ and b the website offers.
+STATIC_GRID = tuple(float(v) for v in np.arange(-2.0, 2.01, 0.5))
 
 
 @functools.cache
@@ -166,6 +168,7 @@ def neuron_view(dataset: str, w1: float, w2: float, b: float, resolution: int = 
     return NeuronView(X.data, y.data, (float(w1), float(w2)), float(b), loss, accuracy, probs)
 
 
+@register
 def neuron_boundary(lr: float = 0.5) -> Demo:
     r"""The live demo of one sigmoid neuron: sliders for :math:`w_1, w_2, b` and a train step.
 
@@ -232,4 +235,6 @@ def neuron_boundary(lr: float = 0.5) -> Demo:
         render,
         "One neuron: drag the weights and the bias, or take a gradient step",
         buttons={"Train step": train_step},
+        # The weight turns the boundary, the bias shifts it: the two together.
+        static={"w1": STATIC_GRID, "b": STATIC_GRID},
     )

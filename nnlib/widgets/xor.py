@@ -22,7 +22,7 @@ import nnlib
 from nnlib import nn
 from nnlib.nn import functional as F
 from nnlib.plot import PALETTE, decision_boundary, figure, grid_points
-from nnlib.widgets.demo import TrainingDemo
+from nnlib.widgets.demo import TrainingDemo, register
 
 #: The box the demo shows, and its grid resolution.
 LIMITS = (-1.3, 1.3)
@@ -122,13 +122,15 @@ def xor_frame(state: XorState) -> dict[str, Any]:
     grid = nnlib.tensor(grid_points(LIMITS, LIMITS, RESOLUTION), dtype=nnlib.float32)
     with nnlib.no_grad():
         probs = nnlib.sigmoid(state.net(grid)).data.reshape(RESOLUTION, RESOLUTION)
-        logits = state.net(state.X).data
+        out = state.net(state.X)
+        logits = out.data
+        # The loss of the net as drawn (also before any training: never "nan").
+        loss = float(F.binary_cross_entropy_with_logits(out, state.y).item())
     accuracy = float(((logits > 0) == (state.y.data > 0.5)).mean())
     lines = []
     if state.net.hidden is not None:
         W, b = state.net.hidden.weight.data, state.net.hidden.bias.data
         lines = [(W[k].astype(float), float(b[k])) for k in range(len(b))]
-    loss = state.losses[-1] if state.losses else float("nan")
     return {"probs": probs, "lines": lines, "accuracy": accuracy, "loss": loss,
             "epoch": state.epoch}  # fmt: skip
 
@@ -187,6 +189,7 @@ class _Renderer:
         return self.fig
 
 
+@register
 def xor_hidden_layer(hidden: int = 3, seed: int = 0, warmup: int = 0) -> TrainingDemo:
     """The demo: hidden units 0–4 and an initialisation seed; Play/Step train 25 epochs.
 
@@ -218,7 +221,9 @@ def xor_hidden_layer(hidden: int = 3, seed: int = 0, warmup: int = 0) -> Trainin
         return renderer["r"](state)
 
     demo = TrainingDemo(controls, xor_init, xor_step, render,
-                        title="XOR: how many hidden units does it take?")  # fmt: skip
+                        title="XOR: how many hidden units does it take?",
+                        static={"hidden": [0, 1, 2, 3, 4]}, static_steps=(12, 3),
+                        step_label=lambda ticks: f"{25 * ticks} epochs")  # fmt: skip
     for _ in range(warmup):
         demo.tick()
     return demo

@@ -19,6 +19,15 @@
   });
   window.__jupyter_widgets_assets_path__ = managerDir + "/";
 
+  // The theme's Font Awesome script (loaded with `defer`, so after this one) replaces every
+  // <i class="fa ..."> with an <svg>. ipywidgets' Play view later looks up its <i> icon to
+  // switch play/pause (getElementsByTagName("i")[0].className = ...), finds none and throws,
+  // so Play never runs. "nest" mode draws the <svg> inside the <i> instead and redraws it
+  // when the <i>'s class changes: the icons still show and Play keeps its <i>.
+  window.FontAwesomeConfig = Object.assign(window.FontAwesomeConfig || {}, {
+    autoReplaceSvg: "nest",
+  });
+
   // The widget manager typesets maths in labels with the MathJax 2 API (MathJax.Hub.Queue);
   // the site uses MathJax 3. Translate the one call it makes, once MathJax 3 has started.
   document.addEventListener("DOMContentLoaded", function () {

@@ -1,0 +1,65 @@
+// Loaded on every page (html_js_files in _config.yml). Some theme controls carry an
+// aria-label that differs from the text they show ("Search" on a button that reads
+// "Search… Ctrl+K", "Toggle hidden content" on "Show code cell source"): speech-input
+// users say what they see and the control does not answer (axe: label-content-name-
+// mismatch). Where a control shows text, let that text be its name. Also repairs the
+// bibliography's list roles (below).
+(function () {
+  "use strict";
+  var SELECTOR = [
+    ".search-button__button[aria-label]",
+    "summary[aria-label]",
+    ".nav-link[aria-label]",
+  ].join(", ");
+
+  // The colour-mode button shows one icon whose title ("Light", "Dark") is its visible
+  // text: keep both in its name, and follow the switch.
+  function nameThemeSwitch() {
+    document.querySelectorAll(".theme-switch-button").forEach(function (button) {
+      var shown = Array.prototype.find.call(
+        button.querySelectorAll("svg title, [title]"),
+        function (icon) {
+          var svg = icon.closest("svg") || icon;
+          return svg.getClientRects().length > 0;
+        }
+      );
+      var mode = shown ? (shown.textContent || shown.getAttribute("title") || "").trim() : "";
+      if (mode) button.setAttribute("aria-label", "Color mode: " + mode);
+    });
+  }
+
+  document.addEventListener("click", function (event) {
+    if (event.target.closest && event.target.closest(".theme-switch-button")) {
+      window.setTimeout(nameThemeSwitch, 0);
+    }
+  });
+
+  // docutils marks the bibliography as role="list" and each entry as "doc-biblioentry", a
+  // role ARIA has deprecated, so the list has no items (axe: aria-required-children).
+  function listBibliography() {
+    document.querySelectorAll('.citation-list[role="list"] > .citation').forEach(function (entry) {
+      entry.setAttribute("role", "listitem");
+    });
+  }
+
+  function fix() {
+    nameThemeSwitch();
+    listBibliography();
+    document.querySelectorAll(SELECTOR).forEach(function (element) {
+      var shown = (element.innerText || "").trim();
+      var name = element.getAttribute("aria-label") || "";
+      if (shown && shown.toLowerCase().indexOf(name.toLowerCase()) === -1) {
+        element.removeAttribute("aria-label");
+      } else if (shown && shown !== name && element.matches(".search-button__button")) {
+        element.removeAttribute("aria-label");
+      }
+    });
+  }
+
+  if (document.readyState === "loading") {
+    document.addEventListener("DOMContentLoaded", fix);
+  } else {
+    fix();
+  }
+  window.addEventListener("load", fix);
+})();
