@@ -22,9 +22,10 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parent.parent
-# What Colab preinstalls that the course uses, at the versions the course is tested with.
-COLAB_PACKAGES = ["numpy", "torch", "matplotlib", "ipywidgets", "ipykernel", "nbclient",
-                  "nbformat"]  # fmt: skip
+# What Colab preinstalls that the course uses, at the versions the course is tested with
+# (scikit-learn too: the chapters load the digits through it).
+COLAB_PACKAGES = ["numpy", "torch", "matplotlib", "ipywidgets", "scikit-learn", "ipykernel",
+                  "nbclient", "nbformat"]  # fmt: skip
 NOTEBOOKS = ["00_setup.ipynb", "01_perceptron.ipynb"]
 
 EXECUTE = r"""

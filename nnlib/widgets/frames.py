@@ -17,7 +17,7 @@ Identical frames are stored once (one frame widget shown by several stacks). Con
 static page does not offer are not shown; one line says the full demo runs in Colab or
 Binder. Where ipywidgets has no ``Stack`` (7.x, as on Colab), demos stay live.
 
-Taught from chapter 1 on (every demo uses it; chapter 0 shows how).
+Taught from chapter 1 (the perceptron and the artificial neuron) on; every demo uses it.
 """
 
 from __future__ import annotations
