@@ -220,7 +220,7 @@ class Demo:
 
     # ----------------------------------------------------------------- display
     def static_widget(self) -> DemoBox:
-        """The website's twin of :attr:`widget`: stacks of precomputed frames switched by
+        """The website's twin of ``widget``: stacks of precomputed frames switched by
         index-based controls (drawn on the first call; moves this demo's controls)."""
         if self._static_widget is None:
             controls, frames = self._build_static()

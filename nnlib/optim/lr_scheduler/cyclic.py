@@ -147,7 +147,7 @@ class CyclicLR(LRScheduler):
         self.base_lrs = base_lrs
 
     def scale_fn(self, x: float) -> float:
-        """The scaling policy :math:`s`, at cycle or step ``x`` (see :attr:`scale_mode`)."""
+        """The scaling policy :math:`s`, at cycle or step ``x`` (see ``scale_mode``)."""
         if self._scale_fn_custom is not None:
             return self._scale_fn_custom(x)
         if self.mode == "triangular":
