@@ -509,7 +509,12 @@ def test_no_serious_accessibility_violation(
     try:
         wait_for_widgets(page, source.read_text(encoding="utf-8"))
         if theme == "dark":
+            # No colour transitions: axe must see the final colours, not a blend caught
+            # halfway (a long page on a loaded machine took more than 300 ms to settle).
+            page.add_style_tag(content="*, *::before, *::after { transition: none !important; }")
             page.evaluate("() => { document.documentElement.dataset.theme = 'dark'; }")
+            page.evaluate("() => new Promise((r) => requestAnimationFrame(() => "
+                          "requestAnimationFrame(r)))")  # fmt: skip
             page.wait_for_timeout(300)
         problems.extend(axe_violations(page))
     finally:
