@@ -16,7 +16,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 
 
 def topological_order(root: Tensor) -> list[Tensor]:

@@ -362,8 +362,8 @@ def _rmsprop_reference(
 ) -> tuple[np.ndarray, np.ndarray]:
     """One step of :class:`nnlib.optim.RMSprop` from the running average ``square_avg``."""
     from nnlib import optim
+    from nnlib._tensor import Tensor
     from nnlib.nn import Parameter
-    from nnlib.tensor import Tensor
 
     p = Parameter(np.array(param, dtype=np.float64))
     p.grad = Tensor(np.array(grad, dtype=np.float64))

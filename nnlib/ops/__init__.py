@@ -16,6 +16,7 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor, from_op
 from nnlib.ops import linalg, pointwise, reduce, shape
 from nnlib.ops.linalg import linear, matmul
 from nnlib.ops.pointwise import (
@@ -50,7 +51,6 @@ from nnlib.ops.shape import (
     transpose,
     unsqueeze,
 )
-from nnlib.tensor import Tensor, from_op
 
 __all__ = [
     "abs", "add", "cast", "cat", "clip", "div", "exp", "flatten", "getitem", "linalg",

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor, as_tensor, from_op
 from nnlib.ops.pointwise import unbroadcast
-from nnlib.tensor import Tensor, as_tensor, from_op
 
 
 def matmul(a: Any, b: Any) -> Tensor:

@@ -1,7 +1,7 @@
 """Element-wise operations, each with its backward rule right beside its forward code.
 
 Every function takes tensors (or plain numbers), computes the result with NumPy, and hands
-:func:`~nnlib.tensor.from_op` a ``backward`` closure: given ``g``, the gradient of the
+:func:`~nnlib._tensor.from_op` a ``backward`` closure: given ``g``, the gradient of the
 result, it returns the gradient for each input by the chain rule. Broadcasting in the
 forward pass becomes a sum over the broadcast axes in the backward pass
 (:func:`unbroadcast`).
@@ -15,7 +15,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.tensor import Tensor, as_tensor, from_op
+from nnlib._tensor import Tensor, as_tensor, from_op
 
 
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:

@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.tensor import Tensor, from_op
+from nnlib._tensor import Tensor, from_op
 
 Dim = int | tuple[int, ...] | None
 

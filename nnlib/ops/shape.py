@@ -14,7 +14,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.tensor import Tensor, as_tensor, from_op
+from nnlib._tensor import Tensor, as_tensor, from_op
 
 
 def _dim(where: str, dim: Any, ndim: int, extra: int = 0) -> int:

@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor
 from nnlib.optim.optimizer import (
     Optimizer,
     ParamsT,
@@ -13,7 +14,6 @@ from nnlib.optim.optimizer import (
     _check_non_negative,
     _check_numbers,
 )
-from nnlib.tensor import Tensor
 
 
 def _check_adam_args(

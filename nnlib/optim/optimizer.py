@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 

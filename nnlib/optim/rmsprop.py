@@ -6,8 +6,8 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor
 from nnlib.optim.optimizer import Optimizer, ParamsT, _check_non_negative
-from nnlib.tensor import Tensor
 
 
 class RMSprop(Optimizer):

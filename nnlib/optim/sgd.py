@@ -6,6 +6,7 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor
 from nnlib.optim.optimizer import (
     Optimizer,
     ParamsT,
@@ -13,7 +14,6 @@ from nnlib.optim.optimizer import (
     _check_numbers,
     _invalid,
 )
-from nnlib.tensor import Tensor
 
 
 class SGD(Optimizer):

@@ -20,6 +20,7 @@ import math
 import numpy as np
 
 from nnlib._checks import check_reduction, error, shape_str
+from nnlib._tensor import Tensor, from_op
 from nnlib.nn.functional._loss_common import like, pair, reduce_loss
 from nnlib.nn.functional.loss_binary import (
     binary_cross_entropy,
@@ -33,7 +34,6 @@ from nnlib.nn.functional.loss_metric import (
     triplet_margin_loss,
 )
 from nnlib.ops import pointwise as P
-from nnlib.tensor import Tensor, from_op
 
 __all__ = [
     "binary_cross_entropy",

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import check_reduction, error, shape_str
+from nnlib._tensor import Tensor, as_tensor, from_op
 from nnlib.nn.functional._loss_common import const, floating, reduce_array
-from nnlib.tensor import Tensor, as_tensor, from_op
 
 __all__ = ["cross_entropy", "nll_loss"]
 

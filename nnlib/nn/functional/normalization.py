@@ -22,7 +22,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnlib._checks import error, shape_str
-from nnlib.tensor import Tensor, from_op
+from nnlib._tensor import Tensor, from_op
 
 __all__ = ["batch_norm", "group_norm", "layer_norm"]
 

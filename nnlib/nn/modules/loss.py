@@ -10,9 +10,9 @@ Taught in chapter 4 (loss functions).
 from __future__ import annotations
 
 from nnlib._checks import check_reduction, error
+from nnlib._tensor import Tensor
 from nnlib.nn import functional as F
 from nnlib.nn.modules.module import Module
-from nnlib.tensor import Tensor
 
 __all__ = [
     "BCELoss",

@@ -16,9 +16,9 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor
 from nnlib.nn.modules.hooks import RemovableHandle, add_hook, call_with_backward_hooks
 from nnlib.nn.parameter import Parameter
-from nnlib.tensor import Tensor
 
 # How many tensors each built-in module's forward takes (ReLU 1, CrossEntropyLoss 2), to
 # recognise a module constructed with the data by mistake: nn.ReLU(z).

@@ -19,7 +19,7 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
