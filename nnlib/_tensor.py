@@ -18,6 +18,7 @@ from typing import Any
 import numpy as np
 
 from nnlib import grad_mode
+from nnlib._checks import check_dim
 
 BackwardFn = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
 
@@ -298,9 +299,7 @@ class Tensor:
         """The shape, or the length of one dimension, as ``torch.Tensor.size``."""
         if dim is None:
             return self.data.shape
-        from nnlib.ops.shape import _dim  # the ops are attached after this class exists
-
-        return self.data.shape[_dim("Tensor.size", dim, self.data.ndim)]
+        return self.data.shape[check_dim("Tensor.size", dim, self.data.ndim)]
 
     def dim(self) -> int:
         """The number of dimensions (``ndim``)."""
