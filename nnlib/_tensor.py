@@ -206,6 +206,17 @@ class Tensor:
             )
         self._grad = value
 
+    def _accumulate_grad(self, g: np.ndarray) -> None:
+        """Add ``g`` to ``.grad``; with no gradient yet, ``g`` itself becomes it (no copy).
+
+        The backward walk calls this for leaves and for tensors that retain their gradient.
+        """
+        if self._grad is None:
+            self._grad = Tensor._wrap(g)
+        else:
+            self._grad.data += g
+            self._grad._bump_version()
+
     def retain_grad(self) -> None:
         """Keep the gradient of this non-leaf tensor in ``.grad`` during ``backward()``.
 
@@ -375,6 +386,8 @@ class Tensor:
         was changed in place since (``with no_grad(): w -= 1``, ``optimizer.step()``) makes
         the pass raise rather than compute a wrong gradient.
         """
+        # Imported here, not at the top: the engine needs nothing from this module, but its
+        # package, nnlib.autograd, also holds Function and gradcheck, which build tensors.
         from nnlib.autograd.engine import run_backward
 
         run_backward(self, gradient, retain_graph=bool(retain_graph))
@@ -489,7 +502,7 @@ def from_op(
     out.data = data
     out._grad = None
     out._retains_grad = False
-    if grad_mode._state.enabled and any(p.requires_grad for p in parents):
+    if grad_mode.is_grad_enabled() and any(p.requires_grad for p in parents):
         out.requires_grad = True
         out._parents = parents
         out._backward = backward
