@@ -16,7 +16,6 @@ Example:
     tensor([-4., -2.])
 """
 
-from nnlib import ops  # noqa: F401  (binds the operators to Tensor)
 from nnlib._tensor import Tensor, bool_, float32, float64, int32, int64
 from nnlib.creation import (
     arange,

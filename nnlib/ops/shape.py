@@ -10,12 +10,15 @@ Taught in chapter 2 (backpropagation).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
 from nnlib._checks import check_dim
-from nnlib._tensor import Tensor, as_tensor, from_op
+from nnlib._graph import as_tensor, from_op, is_tensor
+
+if TYPE_CHECKING:
+    from nnlib._tensor import Tensor
 
 
 def reshape(a: Tensor, *shape: Any) -> Tensor:
@@ -109,10 +112,10 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def _plain_index(index: Any) -> Any:
     """Turn tensors inside an index into arrays so that NumPy understands it."""
-    if isinstance(index, Tensor):
+    if is_tensor(index):
         return index.data
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return tuple(i.data if is_tensor(i) else i for i in index)
     return index
 
 
@@ -195,7 +198,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 def _sequence(where: str, tensors: Any) -> tuple[Tensor, ...]:
     """The tensors of a ``cat``/``stack`` call, refusing a lone tensor or an empty list."""
-    if isinstance(tensors, (Tensor, np.ndarray)) or not isinstance(tensors, Sequence):
+    if is_tensor(tensors) or isinstance(tensors, np.ndarray) or not isinstance(tensors, Sequence):
         raise TypeError(
             f"{where}: expected a sequence (list or tuple) of tensors, got "
             f"{type(tensors).__name__}.\nhelp: put the tensors in a list, e.g. "
