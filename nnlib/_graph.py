@@ -26,8 +26,13 @@ BackwardFn = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
 # reshapes): such a node may be walked again after a backward pass, as in PyTorch.
 _NOTHING_SAVED: list[tuple[Tensor, int]] = []
 
+
+class _NoTensorClassYet:
+    """Stands in for ``Tensor`` until :mod:`nnlib._tensor` registers it (no instances)."""
+
+
 # The class of every tensor made here: nnlib._tensor.Tensor, once it is defined.
-_tensor_class: type = type(None)
+_tensor_class: type = _NoTensorClassYet
 
 
 def set_tensor_class(cls: type) -> None:

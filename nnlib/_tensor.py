@@ -3,7 +3,8 @@
 A tensor made by an operation keeps its inputs (``_parents``) and a small function
 (``_backward``) that turns the gradient of the output into gradients of the inputs. The
 operations themselves, each with its backward rule right beside its forward code, live in
-:mod:`nnlib.ops`; the walk that calls the backward rules in order lives in
+:mod:`nnlib.ops`; the methods and operators of the class (``a + b``, ``x.sum()``, ``w.T``)
+call them. The walk that calls the backward rules in order lives in
 :mod:`nnlib.autograd.engine`.
 
 Taught in chapter 2 (backpropagation).
