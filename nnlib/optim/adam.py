@@ -133,4 +133,10 @@ class Adam(Optimizer):
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
         m_hat = m / (1 - beta1**t)
         v_hat = v / (1 - beta2**t)
-        theta -= lr * m_hat / (np.sqrt(v_hat) + eps)
+        # theta -= lr * m_hat / (sqrt(v_hat) + eps), computed inside m_hat and v_hat: a fresh
+        # array for every operation would cost a large layer more than the arithmetic does.
+        denom = np.sqrt(v_hat, out=v_hat)
+        denom += eps
+        m_hat *= lr
+        m_hat /= denom
+        theta -= m_hat

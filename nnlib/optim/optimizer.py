@@ -237,9 +237,10 @@ class Optimizer:
         loss = None if closure is None else closure()
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is None:
+                grad = p.grad
+                if grad is None:
                     continue
-                self._update(p, self._gradient(p, group), group)
+                self._update(p, self._gradient(p, grad.data, group), group)
                 p._bump_version()
         return loss
 
@@ -255,13 +256,13 @@ class Optimizer:
         raise NotImplementedError
 
     @staticmethod
-    def _gradient(p: Tensor, group: dict[str, Any]) -> np.ndarray:
+    def _gradient(p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
         """The gradient every rule starts from: ``±grad + weight_decay * param``.
 
         The sign flips for ``maximize=True``; the L2 term is left out when the group's
-        decay is decoupled (AdamW shrinks the weights instead). ``p.grad`` is not changed.
+        decay is decoupled (AdamW shrinks the weights instead). ``grad`` (``p.grad``'s
+        array) is not changed.
         """
-        grad = p.grad.data
         if group["maximize"]:
             grad = -grad
         weight_decay = group["weight_decay"]

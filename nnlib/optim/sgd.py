@@ -100,6 +100,6 @@ class SGD(Optimizer):
                 buf = state["momentum_buffer"] = grad.astype(p.data.dtype)
             else:
                 buf *= momentum
-                buf += (1 - dampening) * grad
+                buf += (1 - dampening) * grad if dampening else grad
             grad = grad + momentum * buf if group["nesterov"] else buf
         p.data -= lr * grad
