@@ -67,7 +67,7 @@ def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
     NumPy arrays keep their dtype (float64 stays float64); Python floats become float32 and
     Python ints int64, as ``torch.tensor`` does.
     """
-    if is_tensor(data):
+    if isinstance(data, _tensor_class):
         data = data.data
     try:
         if dtype is not None:
@@ -154,7 +154,7 @@ def from_op(
 
 def as_tensor(value: Any) -> Tensor:
     """Return ``value`` if it is a tensor; otherwise wrap it as a constant (no copy)."""
-    if is_tensor(value):
+    if isinstance(value, _tensor_class):
         return value
     arr = np.asarray(value) if isinstance(value, np.ndarray) else _to_array(value)
     if arr.dtype.kind not in "fiub":

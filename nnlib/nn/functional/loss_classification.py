@@ -240,12 +240,12 @@ def cross_entropy(
             uniform = (eps / c) * (w if w is not None else np.ones(c, dtype=x.dtype))
             soft = np.where((idx != ignore_index)[:, None], uniform, 0)
 
-    loss = np.zeros(m, dtype=x.dtype)
+    loss: Any = 0
     if hard is not None:
         arange = np.arange(m)
-        loss += hard * (log_s[:, 0] - shifted[arange, y])
+        loss = hard * (log_s[:, 0] - shifted[arange, y])
     if soft is not None:
-        loss += (soft * (log_s - shifted)).sum(axis=1)
+        loss = loss + (soft * (log_s - shifted)).sum(axis=1)
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, ...]:
         gn = _per_example(g, reduction, count, m, x.dtype)
@@ -283,9 +283,11 @@ def _class_weights(
     without ``weight`` every other example weighs 1.
     """
     ignored = idx == ignore_index
-    y = np.where(ignored, 0, idx)
+    any_ignored = ignored.any()
+    y = np.where(ignored, 0, idx) if any_ignored else idx
     wy = w[y] if w is not None else np.ones(len(idx), dtype=dtype)
-    wy[ignored] = 0
+    if any_ignored:
+        wy[ignored] = 0
     return y, wy
 
 
