@@ -1,7 +1,7 @@
 """nnlib: a small NumPy autograd library with PyTorch's names and semantics.
 
 Built for the neural-network basics course: every chapter imports it, and every part of it
-is short enough to read. The layers, from the ground up: :mod:`nnlib.tensor` and
+is short enough to read. The layers, from the ground up: :mod:`nnlib._tensor` and
 :mod:`nnlib.ops` (values and their backward rules), :mod:`nnlib.autograd` (the backward
 walk, ``no_grad``, ``gradcheck``), then :mod:`nnlib.nn`, :mod:`nnlib.optim` and
 :mod:`nnlib.data`.
@@ -16,7 +16,7 @@ Example:
     tensor([-4., -2.])
 """
 
-from nnlib import ops  # noqa: F401  (binds the operators to Tensor)
+from nnlib._tensor import Tensor, bool_, float32, float64, int32, int64
 from nnlib.creation import (
     arange,
     eye,
@@ -52,7 +52,6 @@ from nnlib.ops import (
     where,
 )
 from nnlib.random import manual_seed
-from nnlib.tensor import Tensor, bool_, float32, float64, int32, int64
 
 clamp = clip
 

@@ -9,7 +9,7 @@ one shape::
 
 from __future__ import annotations
 
-from typing import NoReturn
+from typing import Any, NoReturn
 
 import numpy as np
 
@@ -54,3 +54,24 @@ def check_positive(where: str, name: str, value: float, allow_zero: bool = True)
     if bad or not np.isfinite(value):
         bound = ">= 0" if allow_zero else "> 0"
         error(where, f"{name} {bound}", repr(value), f"pass a finite {name} {bound}.")
+
+
+def check_dim(where: str, dim: Any, ndim: int, extra: int = 0) -> int:
+    """Check one dimension index against PyTorch's range and return it as a non-negative int.
+
+    ``extra=1`` allows one past the end (``unsqueeze`` inserts a new dimension there).
+    """
+    size = max(ndim + extra, 1)
+    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
+        raise TypeError(
+            f"{where}: expected dim to be an int, got {type(dim).__name__} ({dim!r}).\n"
+            "help: pass one integer dimension, e.g. dim=0 (rows) or dim=-1 (the last)."
+        )
+    if not -size <= dim < size:
+        raise IndexError(
+            f"{where}: Dimension out of range (expected to be in range of [{-size}, "
+            f"{size - 1}], but got {dim}) for a tensor of {ndim} dimension(s).\n"
+            f"help: dims count from 0 to {size - 1} (or -1 for the last); check the "
+            "tensor's .shape."
+        )
+    return int(dim) % size

@@ -12,8 +12,8 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor
 from nnlib.random import default_generator
-from nnlib.tensor import Tensor
 
 
 def _shape(size: tuple[Any, ...]) -> tuple[int, ...]:

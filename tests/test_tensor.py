@@ -1,4 +1,4 @@
-"""Tests for nnlib.tensor and nnlib.creation: the Tensor class, its conversions and factories.
+"""Tests for nnlib._tensor and nnlib.creation: the Tensor class, its conversions and factories.
 
 The last section checks bad input at the public boundary of the core.
 """

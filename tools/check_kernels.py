@@ -96,10 +96,15 @@ def main(argv: list[str] | None = None) -> int:
             "--nbval-sanitize-with",
             "tests/nbval_sanitize.cfg",
         ]
+        # The stored demo frames are compared with what the code draws in the same way.
+        frames = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                  "tests/test_widgets_frames.py"]  # fmt: skip
         start = time.perf_counter()
         run = subprocess.run(command, cwd=ROOT, env=env, check=False)
-        results.append((name, in_use, run.returncode, time.perf_counter() - start))
-    print("\nstrict nbval per kernel family:")
+        frames_run = subprocess.run(frames, cwd=ROOT, env=env, check=False)
+        code = run.returncode or frames_run.returncode
+        results.append((name, in_use, code, time.perf_counter() - start))
+    print("\nstrict nbval and the stored demo frames, per kernel family:")
     for name, in_use, code, seconds in results:
         verdict = "passed" if code == 0 else "FAILED"
         print(f"  {verdict:6s}  {name:32s} ({in_use}), {seconds:.0f} s")

@@ -2,7 +2,7 @@
 
 Most of nnlib's cross-references resolve by Sphinx itself: autodoc marks each class
 documented under a re-export (``nnlib.Tensor``) with its canonical name
-(``nnlib.tensor.Tensor``), so type hints find it, and ``_config.yml`` lists the names that
+(``nnlib._tensor.Tensor``), so type hints find it, and ``_config.yml`` lists the names that
 are meant to stay plain text (type aliases and undocumented attributes, in
 ``nitpick_ignore``). What Sphinx leaves to an extension:
 

@@ -12,11 +12,12 @@ Taught in chapter 2 (backpropagation).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nnlib.tensor import Tensor
+if TYPE_CHECKING:  # the engine sits below the tensor: it only walks what nodes record
+    from nnlib._tensor import Tensor
 
 
 def topological_order(root: Tensor) -> list[Tensor]:
@@ -139,14 +140,10 @@ def _accumulate(leaf: Tensor, g: np.ndarray, owned: set[int]) -> None:
         g = g.astype(leaf.data.dtype)
     if g.shape != leaf.data.shape:  # e.g. a scalar gradient for a 0-d leaf
         g = np.broadcast_to(g, leaf.data.shape)
-    grad = leaf._grad
-    if grad is None:
+    if leaf._grad is None:
         # Keep the array only if nothing else can see it; views and shared arrays are copied
         # so that a later in-place change of one .grad cannot change another.
         if g.base is not None or id(g) in owned or not g.flags.writeable:
             g = np.array(g)
         owned.add(id(g))
-        leaf._grad = Tensor._wrap(g)
-    else:
-        grad.data += g
-        grad._vc[0] += 1
+    leaf._accumulate_grad(g)

@@ -15,8 +15,8 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor, from_op
 from nnlib.grad_mode import no_grad
-from nnlib.tensor import Tensor, from_op
 
 
 class FunctionCtx:

@@ -21,8 +21,8 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor
 from nnlib.grad_mode import no_grad
-from nnlib.tensor import Tensor
 
 
 class GradcheckError(RuntimeError):

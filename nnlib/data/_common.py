@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error
+from nnlib._tensor import Tensor
 from nnlib.random import default_generator
-from nnlib.tensor import Tensor
 
 Seed = int | np.random.Generator | None
 

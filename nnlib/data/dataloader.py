@@ -11,10 +11,10 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor
 from nnlib.data._common import check_count, wrap
 from nnlib.data.dataset import Subset, TensorDataset
 from nnlib.random import default_generator
-from nnlib.tensor import Tensor
 
 
 class DataLoader:

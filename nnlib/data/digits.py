@@ -9,10 +9,10 @@ from typing import NamedTuple
 
 import numpy as np
 
+from nnlib._tensor import Tensor
 from nnlib.data._common import Seed, resolve_rng, wrap
 from nnlib.data.preprocessing import standardize as _standardize
 from nnlib.data.split import check_fraction, train_test_split
-from nnlib.tensor import Tensor
 
 
 class Split(NamedTuple):

@@ -12,8 +12,8 @@ from typing import Any, TypeVar
 import numpy as np
 
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor
 from nnlib.data._common import as_array, wrap
-from nnlib.tensor import Tensor
 
 ArrayOrTensor = TypeVar("ArrayOrTensor", np.ndarray, Tensor)
 

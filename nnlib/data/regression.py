@@ -11,8 +11,8 @@ from collections.abc import Callable
 import numpy as np
 
 from nnlib._checks import error
+from nnlib._tensor import Tensor
 from nnlib.data._common import Seed, check_count, check_noise, resolve_rng, wrap
-from nnlib.tensor import Tensor
 
 #: The named target curves of :func:`make_regression_1d`, each defined on :math:`[-1, 1]`.
 CURVES: dict[str, Callable[[np.ndarray], np.ndarray]] = {

@@ -7,8 +7,8 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor
 from nnlib.data._common import Seed, as_array, resolve_rng, wrap
-from nnlib.tensor import Tensor
 
 
 def train_test_split(

@@ -20,8 +20,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from nnlib._tensor import Tensor
 from nnlib.data._common import Seed, check_count, check_noise, resolve_rng, wrap
-from nnlib.tensor import Tensor
 
 
 def _finish(

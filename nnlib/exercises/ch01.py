@@ -38,8 +38,7 @@ def _neuron_cases() -> list[Case]:
 
 
 def _neuron_reference(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
-    # mypy cannot see Tensor's operators: they are attached to the class at import.
-    return nnlib.sigmoid(nnlib.tensor(X) @ nnlib.tensor(w) + b).data  # type: ignore[operator]
+    return nnlib.sigmoid(nnlib.tensor(X) @ nnlib.tensor(w) + b).data
 
 
 _NEURON = Checker(
@@ -213,11 +212,10 @@ def _cost_cases() -> list[Case]:
 def _cost_reference(X: np.ndarray, y: np.ndarray, w: np.ndarray, b: float) -> tuple[Any, Any]:
     wt = nnlib.tensor(w, requires_grad=True)
     bt = nnlib.tensor(np.float64(b), requires_grad=True)
-    # mypy cannot see Tensor's operators: they are attached to the class at import.
-    z = nnlib.tensor(X) @ wt + bt  # type: ignore[operator]
+    z = nnlib.tensor(X) @ wt + bt
     # The binary cross-entropy of σ(z), written stably: max(z, 0) − z·y + log(1 + e^−|z|).
     yt = nnlib.tensor(y)
-    loss = (nnlib.relu(z) - z * yt + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()  # type: ignore[operator, arg-type]
+    loss = (nnlib.relu(z) - z * yt + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()
     loss.backward()
     return to_array(wt.grad), to_array(bt.grad)
 

@@ -63,8 +63,7 @@ def _net_reference(X: Any, y: Any, W1: Any, b1: Any, W2: Any, b2: Any) -> tuple[
     H = nnlib.tanh(linear(nnlib.tensor(X), params[0], params[1]))
     z = linear(H, params[2], params[3])
     # Mean binary cross-entropy of σ(z) against y, in the stable form.
-    # mypy cannot see Tensor's operators: they are attached to the class at import.
-    loss = (nnlib.relu(z) - z * nnlib.tensor(y) + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()  # type: ignore[operator, arg-type]
+    loss = (nnlib.relu(z) - z * nnlib.tensor(y) + nnlib.log(1 + nnlib.exp(-nnlib.abs(z)))).mean()
     loss.backward()
     return tuple(to_array(p.grad) for p in params)
 
@@ -214,8 +213,7 @@ def _neuron_cases() -> list[Case]:
 def _neuron_reference(w: Any, x: Any, b: float, y: float) -> tuple[Any, Any]:
     wt = nnlib.tensor(w, requires_grad=True)
     bt = nnlib.tensor(np.float64(b), requires_grad=True)
-    # mypy cannot see Tensor's operators: they are attached to the class at import.
-    loss = ((wt * nnlib.tensor(x)).sum() + bt - y) ** 2  # type: ignore[operator]
+    loss = ((wt * nnlib.tensor(x)).sum() + bt - y) ** 2
     loss.backward()
     return to_array(wt.grad), to_array(bt.grad)
 

@@ -130,8 +130,7 @@ def _relu_grad_cases() -> list[Case]:
 def _relu_grad_reference(x: np.ndarray) -> np.ndarray:
     """The derivative of ReLU at each element, by nnlib's autograd (0 at x = 0)."""
     xt = to_tensor(x, requires_grad=True)
-    # mypy cannot see Tensor's methods: they are attached to the class at import.
-    nnlib.relu(xt).sum().backward()  # type: ignore[attr-defined]
+    nnlib.relu(xt).sum().backward()
     if xt.grad is None:  # pragma: no cover - backward() always sets it here
         raise RuntimeError("relu_grad: backward() left no gradient")
     grad: np.ndarray = xt.grad.data

@@ -20,8 +20,8 @@ import math
 import numpy as np
 
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor
 from nnlib.random import default_generator
-from nnlib.tensor import Tensor
 
 __all__ = [
     "calculate_gain",

@@ -9,7 +9,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.tensor import Tensor, _to_array
+from nnlib._tensor import Tensor, _to_array
 
 
 class Parameter(Tensor):

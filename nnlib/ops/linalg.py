@@ -8,12 +8,15 @@ Taught in chapter 2 (backpropagation).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
+from nnlib._graph import as_tensor, from_op
 from nnlib.ops.pointwise import unbroadcast
-from nnlib.tensor import Tensor, as_tensor, from_op
+
+if TYPE_CHECKING:
+    from nnlib._tensor import Tensor
 
 
 def matmul(a: Any, b: Any) -> Tensor:

@@ -9,13 +9,15 @@ bound, the max-norm constraint of Srebro et al. (2005) and of dropout networks.
 from __future__ import annotations
 
 import math
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nnlib._checks import error
-from nnlib.ops.shape import _dim
-from nnlib.tensor import Tensor, as_tensor, from_op
+from nnlib._checks import check_dim, error
+from nnlib._graph import as_tensor, from_op
+
+if TYPE_CHECKING:
+    from nnlib._tensor import Tensor
 
 __all__ = ["renorm"]
 
@@ -133,7 +135,7 @@ def renorm(input: Any, p: float, dim: int, maxnorm: float) -> Tensor:
             f"renorm: expected maxnorm to be >= 0 but got {maxnorm:g}\nhelp: maxnorm is the "
             "largest norm a slice may keep, e.g. maxnorm=3.0."
         )
-    d = _dim("renorm", dim, a.ndim)
+    d = check_dim("renorm", dim, a.ndim)
     axes = tuple(i for i in range(a.ndim) if i != d)
     norm = vector_norm_array(a, p, axes, keepdims=True)
     inv = 1.0 / (norm + 1e-7)

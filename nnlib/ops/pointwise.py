@@ -1,7 +1,7 @@
 """Element-wise operations, each with its backward rule right beside its forward code.
 
 Every function takes tensors (or plain numbers), computes the result with NumPy, and hands
-:func:`~nnlib.tensor.from_op` a ``backward`` closure: given ``g``, the gradient of the
+:func:`~nnlib._tensor.from_op` a ``backward`` closure: given ``g``, the gradient of the
 result, it returns the gradient for each input by the chain rule. Broadcasting in the
 forward pass becomes a sum over the broadcast axes in the backward pass
 (:func:`unbroadcast`).
@@ -11,11 +11,14 @@ Taught in chapter 2 (backpropagation).
 
 from __future__ import annotations
 
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nnlib.tensor import Tensor, as_tensor, from_op
+from nnlib._graph import as_tensor, from_op, is_tensor, wrap
+
+if TYPE_CHECKING:
+    from nnlib._tensor import Tensor
 
 
 def unbroadcast(g: np.ndarray, shape: tuple[int, ...]) -> np.ndarray:
@@ -89,8 +92,8 @@ def scalar_like(x: Any, like: np.dtype) -> Tensor:
     of dtype ``like``: 2.0 next to float32 is float32, 2.5 next to int64 is float32."""
     x = x.item() if isinstance(x, np.number) else x
     if isinstance(x, float) and like.kind != "f":
-        return Tensor._wrap(np.asarray(x, dtype=np.float32))
-    return Tensor._wrap(np.asarray(x, dtype=np.result_type(like, x)))
+        return wrap(np.asarray(x, dtype=np.float32))
+    return wrap(np.asarray(x, dtype=np.result_type(like, x)))
 
 
 # ------------------------------------------------------------------ binary arithmetic
@@ -275,7 +278,7 @@ def _bound(where: str, name: str, value: Any) -> Any:
     """A clamp bound: ``None``, a number, or a tensor (its values) that broadcasts."""
     if value is None or _is_scalar(value):
         return value
-    if isinstance(value, Tensor):
+    if is_tensor(value):
         return value.data
     raise TypeError(
         f"{where}: expected {name} to be a number or a tensor, got {type(value).__name__} "
@@ -288,16 +291,16 @@ def _as_pair(a: Any, b: Any) -> tuple[Tensor, Tensor]:
     (``where(c, x, 0.0)`` stays float32 for a float32 ``x``, as in PyTorch)."""
     a = a.item() if isinstance(a, np.number) else a  # NumPy scalars count as plain numbers
     b = b.item() if isinstance(b, np.number) else b
-    if _is_scalar(a) and isinstance(b, Tensor):
+    if _is_scalar(a) and is_tensor(b):
         return scalar_like(a, b.data.dtype), b
-    if _is_scalar(b) and isinstance(a, Tensor):
+    if _is_scalar(b) and is_tensor(a):
         return a, scalar_like(b, a.data.dtype)
     return as_tensor(a), as_tensor(b)
 
 
 def where(condition: Any, a: Any, b: Any) -> Tensor:
     """Pick from ``a`` where ``condition`` is true and from ``b`` elsewhere (``torch.where``)."""
-    cond = condition.data if isinstance(condition, Tensor) else np.asarray(condition)
+    cond = condition.data if is_tensor(condition) else np.asarray(condition)
     a, b = _as_pair(a, b)
     sa, sb = a.data.shape, b.data.shape
 
@@ -341,7 +344,7 @@ def cast(a: Tensor, dtype: Any) -> Tensor:
         return a
     src = a.data.dtype
     if dtype.kind != "f":
-        return Tensor._wrap(a.data.astype(dtype))
+        return wrap(a.data.astype(dtype))
     return from_op(
         a.data.astype(dtype), (a,), lambda g: (g.astype(src),), "ToCopyBackward", saved=()
     )

@@ -10,11 +10,14 @@ from __future__ import annotations
 
 import builtins
 from collections import namedtuple
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nnlib.tensor import Tensor, from_op
+from nnlib._graph import from_op, wrap
+
+if TYPE_CHECKING:
+    from nnlib._tensor import Tensor
 
 Dim = int | tuple[int, ...] | None
 
@@ -130,7 +133,7 @@ def _extreme(a: Tensor, dim: int | None, keepdim: bool, pick: str) -> Any:
     if not keepdim:
         values, indices = values.squeeze(axis), idx.squeeze(axis)
     out_t = from_op(values, (a,), backward, pick.capitalize() + "Backward")
-    return MaxMin(out_t, Tensor._wrap(indices.astype(np.int64)))
+    return MaxMin(out_t, wrap(indices.astype(np.int64)))
 
 
 def max(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:

@@ -10,32 +10,15 @@ Taught in chapter 2 (backpropagation).
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 
-from nnlib.tensor import Tensor, as_tensor, from_op
+from nnlib._checks import check_dim
+from nnlib._graph import as_tensor, from_op, is_tensor
 
-
-def _dim(where: str, dim: Any, ndim: int, extra: int = 0) -> int:
-    """Check one dimension index against PyTorch's range and return it as a non-negative int.
-
-    ``extra=1`` allows one past the end (``unsqueeze`` inserts a new dimension there).
-    """
-    size = max(ndim + extra, 1)
-    if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
-        raise TypeError(
-            f"{where}: expected dim to be an int, got {type(dim).__name__} ({dim!r}).\n"
-            "help: pass one integer dimension, e.g. dim=0 (rows) or dim=-1 (the last)."
-        )
-    if not -size <= dim < size:
-        raise IndexError(
-            f"{where}: Dimension out of range (expected to be in range of [{-size}, "
-            f"{size - 1}], but got {dim}) for a tensor of {ndim} dimension(s).\n"
-            f"help: dims count from 0 to {size - 1} (or -1 for the last); check the "
-            "tensor's .shape."
-        )
-    return int(dim) % size
+if TYPE_CHECKING:
+    from nnlib._tensor import Tensor
 
 
 def reshape(a: Tensor, *shape: Any) -> Tensor:
@@ -62,8 +45,8 @@ def reshape(a: Tensor, *shape: Any) -> Tensor:
 
 def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
     """Swap two dimensions (``torch.transpose``)."""
-    dim0 = _dim("transpose", dim0, a.data.ndim)
-    dim1 = _dim("transpose", dim1, a.data.ndim)
+    dim0 = check_dim("transpose", dim0, a.data.ndim)
+    dim1 = check_dim("transpose", dim1, a.data.ndim)
     out = np.swapaxes(a.data, dim0, dim1)
     backward = lambda g: (np.swapaxes(g, dim0, dim1),)  # noqa: E731
     return from_op(out, (a,), backward, "TransposeBackward", (), a)
@@ -80,7 +63,7 @@ def permute(a: Tensor, *dims: Any) -> Tensor:
             "once in its new order, e.g. x.permute(1, 0) for a matrix; to swap two, use "
             "x.transpose(d0, d1)."
         )
-    dims = tuple(_dim("permute", d, a.data.ndim) for d in dims)  # argsort needs dims >= 0
+    dims = tuple(check_dim("permute", d, a.data.ndim) for d in dims)  # argsort needs dims >= 0
     if len(set(dims)) != len(dims):
         raise RuntimeError(
             f"permute: expected each dim once, got repeated dims {dims}.\nhelp: list every "
@@ -95,7 +78,7 @@ def permute(a: Tensor, *dims: Any) -> Tensor:
 def unsqueeze(a: Tensor, dim: int) -> Tensor:
     """Insert a dimension of size one at ``dim``."""
     old = a.data.shape
-    out = np.expand_dims(a.data, _dim("unsqueeze", dim, a.data.ndim, extra=1))
+    out = np.expand_dims(a.data, check_dim("unsqueeze", dim, a.data.ndim, extra=1))
     return from_op(out, (a,), lambda g: (g.reshape(old),), "UnsqueezeBackward", (), a)
 
 
@@ -105,7 +88,7 @@ def squeeze(a: Tensor, dim: int | None = None) -> Tensor:
     if dim is None:
         out = a.data.squeeze()
     else:
-        dim = _dim("squeeze", dim, a.data.ndim)
+        dim = check_dim("squeeze", dim, a.data.ndim)
         out = a.data.squeeze(dim) if a.data.shape[dim] == 1 else a.data
     return from_op(out, (a,), lambda g: (g.reshape(old),), "SqueezeBackward", (), a)
 
@@ -115,8 +98,8 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     shape = a.data.shape
     if not shape:
         return reshape(a, 1)
-    start = _dim("flatten", start_dim, len(shape))
-    end = _dim("flatten", end_dim, len(shape))
+    start = check_dim("flatten", start_dim, len(shape))
+    end = check_dim("flatten", end_dim, len(shape))
     if start > end:
         raise RuntimeError(
             f"flatten: expected start_dim <= end_dim, got start_dim={start_dim} and "
@@ -129,10 +112,10 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 def _plain_index(index: Any) -> Any:
     """Turn tensors inside an index into arrays so that NumPy understands it."""
-    if isinstance(index, Tensor):
+    if is_tensor(index):
         return index.data
     if isinstance(index, tuple):
-        return tuple(i.data if isinstance(i, Tensor) else i for i in index)
+        return tuple(i.data if is_tensor(i) else i for i in index)
     return index
 
 
@@ -172,7 +155,7 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors along an existing dimension (``torch.cat``)."""
     tensors = _sequence("cat", tensors)
     first = tensors[0].data.shape
-    dim = _dim("cat", dim, len(first))
+    dim = check_dim("cat", dim, len(first))
     for i, t in enumerate(tensors):
         shape = t.data.shape
         if len(shape) != len(first) or any(
@@ -197,7 +180,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     """Join tensors of equal shape along a new dimension (``torch.stack``)."""
     tensors = _sequence("stack", tensors)
     first = tensors[0].data.shape
-    dim = _dim("stack", dim, len(first), extra=1)
+    dim = check_dim("stack", dim, len(first), extra=1)
     for i, t in enumerate(tensors):
         if t.data.shape != first:
             raise RuntimeError(
@@ -215,7 +198,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
 
 def _sequence(where: str, tensors: Any) -> tuple[Tensor, ...]:
     """The tensors of a ``cat``/``stack`` call, refusing a lone tensor or an empty list."""
-    if isinstance(tensors, (Tensor, np.ndarray)) or not isinstance(tensors, Sequence):
+    if is_tensor(tensors) or isinstance(tensors, np.ndarray) or not isinstance(tensors, Sequence):
         raise TypeError(
             f"{where}: expected a sequence (list or tuple) of tensors, got "
             f"{type(tensors).__name__}.\nhelp: put the tensors in a list, e.g. "

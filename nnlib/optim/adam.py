@@ -2,38 +2,38 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _check_numbers
+from nnlib._tensor import Tensor
+from nnlib.optim.optimizer import (
+    Optimizer,
+    ParamsT,
+    _check_hyper,
+    _check_non_negative,
+    _check_numbers,
+)
 
 
 def _check_adam_args(
     lr: float, betas: tuple[float, float], eps: float, weight_decay: float
 ) -> None:
     """Refuse bad Adam/AdamW hyper-parameters with PyTorch's messages plus a hint."""
-    _check_numbers("Adam", lr=lr, eps=eps, weight_decay=weight_decay)
+    _check_non_negative("Adam", lr=lr, eps=eps)
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise TypeError(
             f"Adam: expected betas to be a pair (beta1, beta2), got {betas!r}.\nhelp: pass "
             "both, e.g. betas=(0.9, 0.999); to change only beta1, betas=(0.8, 0.999)."
         )
     _check_numbers("Adam", beta1=betas[0], beta2=betas[1])
-    _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=1e-3.")
-    _check_hyper(eps >= 0.0, f"Invalid epsilon value: {eps}", "pass eps >= 0, e.g. 1e-8.")
     for i, beta in enumerate(betas):
         _check_hyper(
             0.0 <= beta < 1.0,
             f"Invalid beta parameter at index {i}: {beta}",
             "each beta must lie in [0, 1); the usual choice is betas=(0.9, 0.999).",
         )
-    _check_hyper(
-        weight_decay >= 0.0,
-        f"Invalid weight_decay value: {weight_decay}",
-        "pass weight_decay >= 0; 0 turns it off.",
-    )
+    _check_non_negative("Adam", weight_decay=weight_decay)
 
 
 class Adam(Optimizer):
@@ -109,67 +109,34 @@ class Adam(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Take one Adam step for every parameter that has a gradient.
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """One Adam step for ``p``; ``grad`` already holds the L2 term (the first line)."""
+        lr, (beta1, beta2), eps = group["lr"], group["betas"], group["eps"]
+        theta, state = p.data, self.state[p]
+        if not state:
+            state["step"] = 0
+            state["exp_avg"] = np.zeros_like(theta)
+            state["exp_avg_sq"] = np.zeros_like(theta)
+            if group["amsgrad"]:
+                state["max_exp_avg_sq"] = np.zeros_like(theta)
+        state["step"] += 1
+        t = state["step"]
+        if group["decoupled_weight_decay"]:  # AdamW: shrink the weights themselves
+            theta *= 1 - lr * group["weight_decay"]
 
-        Args:
-            closure: Optional function that re-evaluates the model and returns the loss.
-
-        Returns:
-            The closure's loss, or ``None`` without a closure.
-        """
-        loss = None if closure is None else closure()
-        for group in self.param_groups:
-            # Python floats keep float32 parameters float32 (NumPy's weak scalars).
-            lr = float(group["lr"])
-            beta1, beta2 = float(group["betas"][0]), float(group["betas"][1])
-            eps = float(group["eps"])
-            weight_decay = float(group["weight_decay"])
-            amsgrad = group["amsgrad"]
-            decoupled = group["decoupled_weight_decay"]
-            l2 = 0.0 if decoupled else weight_decay
-            maximize = group["maximize"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                work, grad_buf = self._scratch(p, 2)
-                grad = self._effective_grad(p, grad_buf, l2, maximize)
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0
-                    state["exp_avg"] = np.zeros_like(p.data)
-                    state["exp_avg_sq"] = np.zeros_like(p.data)
-                    if amsgrad:
-                        state["max_exp_avg_sq"] = np.zeros_like(p.data)
-                step = state["step"] = state["step"] + 1
-                exp_avg, exp_avg_sq = state["exp_avg"], state["exp_avg_sq"]
-                if decoupled and weight_decay != 0:
-                    p.data *= 1.0 - lr * weight_decay
-
-                # m += (1 - beta1) (g - m), written as PyTorch's lerp rounds it.
-                np.subtract(grad, exp_avg, out=work)
-                if beta1 > 0.5:
-                    work *= 1.0 - beta1
-                    exp_avg += work
-                else:
-                    work *= 1.0 - (1.0 - beta1)
-                    np.subtract(grad, work, out=exp_avg)
-                # v = beta2 v + (1 - beta2) g^2
-                exp_avg_sq *= beta2
-                np.multiply(grad, 1.0 - beta2, out=work)
-                work *= grad
-                exp_avg_sq += work
-
-                if amsgrad:
-                    np.maximum(state["max_exp_avg_sq"], exp_avg_sq, out=state["max_exp_avg_sq"])
-                    exp_avg_sq = state["max_exp_avg_sq"]
-                step_size = lr / (1.0 - beta1**step)
-                # denom = sqrt(v / (1 - beta2^t)) + eps, then theta -= step_size m / denom
-                np.sqrt(exp_avg_sq, out=work)
-                work /= (1.0 - beta2**step) ** 0.5
-                work += eps
-                np.divide(exp_avg, work, out=work)
-                work *= step_size
-                p.data -= work
-                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
-        return loss
+        m, v = state["exp_avg"], state["exp_avg_sq"]
+        m *= beta1
+        m += (1 - beta1) * grad
+        v *= beta2
+        v += (1 - beta2) * grad * grad
+        if group["amsgrad"]:
+            v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
+        m_hat = m / (1 - beta1**t)
+        v_hat = v / (1 - beta2**t)
+        # theta -= lr * m_hat / (sqrt(v_hat) + eps), computed inside m_hat and v_hat: a fresh
+        # array for every operation would cost a large layer more than the arithmetic does.
+        denom = np.sqrt(v_hat, out=v_hat)
+        denom += eps
+        m_hat *= lr
+        m_hat /= denom
+        theta -= m_hat

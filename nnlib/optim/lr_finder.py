@@ -14,9 +14,9 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error
+from nnlib._tensor import Tensor
 from nnlib.optim.optimizer import Optimizer
 from nnlib.random import fork_rng
-from nnlib.tensor import Tensor
 
 
 @dataclass

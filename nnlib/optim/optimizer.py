@@ -15,7 +15,7 @@ from typing import Any, NoReturn
 
 import numpy as np
 
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 
 ParamsT = Iterable[Tensor] | Iterable[dict[str, Any]]
 
@@ -45,6 +45,30 @@ def _check_hyper(ok: bool, message: str, hint: str) -> None:
     """Refuse a hyper-parameter when ``ok`` is false (a NaN fails every comparison too)."""
     if not ok:
         _invalid(message, hint)
+
+
+# PyTorch's message for a negative hyper-parameter, and our hint.
+_NON_NEGATIVE = {
+    "lr": ("Invalid learning rate", "pass lr >= 0, e.g. lr=1e-3."),
+    "eps": ("Invalid epsilon value", "pass eps >= 0, e.g. eps=1e-8."),
+    "momentum": (
+        "Invalid momentum value",
+        "pass momentum >= 0; 0.9 is the usual choice, 0 turns momentum off.",
+    ),
+    "weight_decay": (
+        "Invalid weight_decay value",
+        "pass weight_decay >= 0, e.g. 1e-4; 0 turns it off.",
+    ),
+    "alpha": ("Invalid alpha value", "pass a smoothing constant alpha in [0, 1), e.g. 0.99."),
+}
+
+
+def _check_non_negative(where: str, **values: Any) -> None:
+    """Refuse a hyper-parameter that is not a number, then one that is negative (or NaN)."""
+    _check_numbers(where, **values)
+    for name, value in values.items():
+        message, hint = _NON_NEGATIVE[name]
+        _check_hyper(value >= 0.0, f"{message}: {value}", hint)
 
 
 class Optimizer:
@@ -104,9 +128,6 @@ class Optimizer:
         self.defaults = defaults
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
-        # Work arrays of each parameter's update, keyed by id(param): reused every step so
-        # that step() allocates nothing. Not part of the state: they carry no information.
-        self._scratch_buffers: dict[int, list[np.ndarray]] = {}
 
         param_groups = list(params)
         if len(param_groups) == 0:
@@ -196,11 +217,16 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p._grad is not None:
-                    p._grad = None if set_to_none else Tensor._wrap(np.zeros_like(p.data))
+                if p.grad is not None:
+                    p.grad = None if set_to_none else Tensor(np.zeros_like(p.data))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Update every parameter that has a gradient; implemented by each optimizer.
+        """Update every parameter that has a gradient, by the optimizer's rule.
+
+        Each optimizer writes its rule once, for one parameter, in :meth:`_update`; this
+        method runs it for every parameter that has a gradient and then counts the change
+        in the parameter's version (so a graph that saved the old values refuses to
+        backward).
 
         Args:
             closure: Optional function that re-evaluates the model and returns the loss.
@@ -208,39 +234,40 @@ class Optimizer:
         Returns:
             The closure's loss, or ``None`` without a closure.
         """
+        loss = None if closure is None else closure()
+        for group in self.param_groups:
+            for p in group["params"]:
+                grad = p.grad
+                if grad is None:
+                    continue
+                self._update(p, self._gradient(p, grad.data, group), group)
+                p._bump_version()
+        return loss
+
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """Apply the update rule to one parameter: change ``p.data`` in place.
+
+        Args:
+            p: The parameter; its state is ``self.state[p]``.
+            grad: The gradient the rule uses (see :meth:`_gradient`); never change it in
+                place, it may be ``p.grad``'s own array.
+            group: The parameter's group, which holds the hyper-parameters.
+        """
         raise NotImplementedError
 
-    def _scratch(self, p: Tensor, count: int) -> list[np.ndarray]:
-        """Return ``count`` work arrays shaped like ``p.data``, allocated once and reused."""
-        buffers = self._scratch_buffers.get(id(p))
-        data = p.data
-        if (
-            buffers is None
-            or len(buffers) < count
-            or buffers[0].shape != data.shape
-            or buffers[0].dtype != data.dtype
-        ):
-            buffers = [np.empty_like(data) for _ in range(count)]
-            self._scratch_buffers[id(p)] = buffers
-        return buffers
+    @staticmethod
+    def _gradient(p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> np.ndarray:
+        """The gradient every rule starts from: ``±grad + weight_decay * param``.
 
-    def _effective_grad(
-        self, p: Tensor, out: np.ndarray, weight_decay: float, maximize: bool
-    ) -> np.ndarray:
-        """The gradient the rule uses: ``±grad + weight_decay * param``, never editing ``grad``.
-
-        Returns ``p.grad`` itself when there is nothing to add, else ``out`` filled in.
+        The sign flips for ``maximize=True``; the L2 term is left out when the group's
+        decay is decoupled (AdamW shrinks the weights instead). ``grad`` (``p.grad``'s
+        array) is not changed.
         """
-        grad = p._grad.data
-        if weight_decay != 0:
-            np.multiply(p.data, weight_decay, out=out)
-            if maximize:
-                out -= grad
-            else:
-                out += grad
-            return out
-        if maximize:
-            return np.negative(grad, out=out)
+        if group["maximize"]:
+            grad = -grad
+        weight_decay = group["weight_decay"]
+        if weight_decay != 0 and not group.get("decoupled_weight_decay", False):
+            grad = grad + weight_decay * p.data
         return grad
 
     def state_dict(self) -> dict[str, Any]:
@@ -327,13 +354,9 @@ class Optimizer:
         self.param_groups = saved_groups
 
     def __getstate__(self) -> dict[str, Any]:
-        # Leave out the work arrays (keyed by id, meaningless in a copy) and any step()
-        # wrapper an lr scheduler installed (it points at this very optimizer).
+        # Leave out any step() wrapper an lr scheduler installed (it points at this very
+        # optimizer).
         return {"defaults": self.defaults, "state": self.state, "param_groups": self.param_groups}
-
-    def __setstate__(self, state: dict[str, Any]) -> None:
-        self.__dict__.update(state)
-        self._scratch_buffers = {}
 
     def __repr__(self) -> str:
         lines = [f"{type(self).__name__} ("]

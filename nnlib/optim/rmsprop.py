@@ -2,23 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _check_numbers
-
-
-def _lerp_(start: np.ndarray, end: np.ndarray, weight: float, work: np.ndarray) -> None:
-    """``start += weight * (end - start)`` in place, rounded as PyTorch's ``lerp_`` rounds."""
-    np.subtract(end, start, out=work)
-    if weight < 0.5:
-        work *= weight
-        start += work
-    else:
-        work *= 1.0 - weight
-        np.subtract(end, work, out=start)
+from nnlib._tensor import Tensor
+from nnlib.optim.optimizer import Optimizer, ParamsT, _check_non_negative
 
 
 class RMSprop(Optimizer):
@@ -85,25 +74,8 @@ class RMSprop(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        _check_numbers(
-            "RMSprop", lr=lr, alpha=alpha, eps=eps, weight_decay=weight_decay, momentum=momentum
-        )
-        _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=0.01.")
-        _check_hyper(eps >= 0.0, f"Invalid epsilon value: {eps}", "pass eps >= 0, e.g. 1e-8.")
-        _check_hyper(
-            momentum >= 0.0,
-            f"Invalid momentum value: {momentum}",
-            "pass momentum >= 0; 0 turns momentum off.",
-        )
-        _check_hyper(
-            weight_decay >= 0.0,
-            f"Invalid weight_decay value: {weight_decay}",
-            "pass weight_decay >= 0; 0 turns it off.",
-        )
-        _check_hyper(
-            alpha >= 0.0,
-            f"Invalid alpha value: {alpha}",
-            "pass a smoothing constant alpha in [0, 1), e.g. 0.99.",
+        _check_non_negative(
+            "RMSprop", lr=lr, eps=eps, momentum=momentum, weight_decay=weight_decay, alpha=alpha
         )
         defaults = dict(
             lr=lr,
@@ -116,67 +88,35 @@ class RMSprop(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Take one RMSprop step for every parameter that has a gradient.
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """One RMSprop step for ``p``; ``grad`` already holds the weight decay (first line)."""
+        lr, alpha, eps, momentum = group["lr"], group["alpha"], group["eps"], group["momentum"]
+        state = self.state[p]
+        if not state:
+            state["step"] = 0
+            state["square_avg"] = np.zeros_like(p.data)
+            if momentum > 0:
+                state["momentum_buffer"] = np.zeros_like(p.data)
+            if group["centered"]:
+                state["grad_avg"] = np.zeros_like(p.data)
+        state["step"] += 1
 
-        Args:
-            closure: Optional function that re-evaluates the model and returns the loss.
+        v = state["square_avg"]
+        v *= alpha
+        v += (1 - alpha) * grad * grad
+        if group["centered"]:
+            g_bar = state["grad_avg"]
+            g_bar *= alpha
+            g_bar += (1 - alpha) * grad
+            # A constant gradient makes this variance ~0, and rounding can push it below 0:
+            # clamp instead of taking the square root of a negative (PyTorch gives NaN).
+            v = np.maximum(v - g_bar * g_bar, 0.0)
+        avg = np.sqrt(v) + eps
 
-        Returns:
-            The closure's loss, or ``None`` without a closure.
-        """
-        loss = None if closure is None else closure()
-        for group in self.param_groups:
-            # Python floats keep float32 parameters float32 (NumPy's weak scalars).
-            lr = float(group["lr"])
-            alpha = float(group["alpha"])
-            eps = float(group["eps"])
-            weight_decay = float(group["weight_decay"])
-            momentum = float(group["momentum"])
-            centered = group["centered"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                work, grad_buf = self._scratch(p, 2)
-                grad = self._effective_grad(p, grad_buf, weight_decay, maximize)
-                state = self.state[p]
-                if not state:
-                    state["step"] = 0
-                    state["square_avg"] = np.zeros_like(p.data)
-                    if momentum > 0:
-                        state["momentum_buffer"] = np.zeros_like(p.data)
-                    if centered:
-                        state["grad_avg"] = np.zeros_like(p.data)
-                state["step"] += 1
-                square_avg = state["square_avg"]
-
-                # v = alpha v + (1 - alpha) g^2
-                square_avg *= alpha
-                np.multiply(grad, 1.0 - alpha, out=work)
-                work *= grad
-                square_avg += work
-                if centered:
-                    grad_avg = state["grad_avg"]
-                    _lerp_(grad_avg, grad, 1.0 - alpha, work)
-                    np.multiply(grad_avg, grad_avg, out=work)
-                    np.subtract(square_avg, work, out=work)
-                    # A constant gradient makes this variance ~0, and rounding can push it
-                    # below 0: clamp instead of taking sqrt of a negative (PyTorch gives NaN).
-                    np.maximum(work, 0.0, out=work)
-                    avg = np.sqrt(work, out=work)
-                else:
-                    avg = np.sqrt(square_avg, out=work)
-                avg += eps
-
-                if momentum > 0:
-                    buf = state["momentum_buffer"]
-                    buf *= momentum
-                    buf += np.divide(grad, avg, out=work)
-                    np.multiply(buf, lr, out=work)
-                else:
-                    np.multiply(grad, lr, out=grad_buf)
-                    grad_buf /= avg
-                p.data -= work if momentum > 0 else grad_buf
-                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
-        return loss
+        if momentum > 0:
+            b = state["momentum_buffer"]
+            b *= momentum
+            b += grad / avg
+            p.data -= lr * b
+        else:
+            p.data -= lr * grad / avg

@@ -2,12 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 import numpy as np
 
-from nnlib.optim.optimizer import Optimizer, ParamsT, _check_hyper, _check_numbers, _invalid
+from nnlib._tensor import Tensor
+from nnlib.optim.optimizer import (
+    Optimizer,
+    ParamsT,
+    _check_non_negative,
+    _check_numbers,
+    _invalid,
+)
 
 
 class SGD(Optimizer):
@@ -66,20 +72,8 @@ class SGD(Optimizer):
         *,
         maximize: bool = False,
     ) -> None:
-        _check_numbers(
-            "SGD", lr=lr, momentum=momentum, dampening=dampening, weight_decay=weight_decay
-        )
-        _check_hyper(lr >= 0.0, f"Invalid learning rate: {lr}", "pass lr >= 0, e.g. lr=0.01.")
-        _check_hyper(
-            momentum >= 0.0,
-            f"Invalid momentum value: {momentum}",
-            "pass momentum >= 0; 0.9 is the usual choice, 0 turns momentum off.",
-        )
-        _check_hyper(
-            weight_decay >= 0.0,
-            f"Invalid weight_decay value: {weight_decay}",
-            "pass weight_decay >= 0, e.g. 1e-4; 0 turns it off.",
-        )
+        _check_numbers("SGD", dampening=dampening)
+        _check_non_negative("SGD", lr=lr, momentum=momentum, weight_decay=weight_decay)
         if nesterov and (momentum <= 0 or dampening != 0):
             _invalid(
                 "Nesterov momentum requires a momentum and zero dampening",
@@ -96,48 +90,16 @@ class SGD(Optimizer):
         )
         super().__init__(params, defaults)
 
-    def step(self, closure: Callable[[], Any] | None = None) -> Any:
-        """Take one SGD step for every parameter that has a gradient.
-
-        Args:
-            closure: Optional function that re-evaluates the model and returns the loss.
-
-        Returns:
-            The closure's loss, or ``None`` without a closure.
-        """
-        loss = None if closure is None else closure()
-        for group in self.param_groups:
-            # Python floats keep float32 parameters float32 (NumPy's weak scalars).
-            lr = float(group["lr"])
-            momentum = float(group["momentum"])
-            dampening = float(group["dampening"])
-            weight_decay = float(group["weight_decay"])
-            nesterov = group["nesterov"]
-            maximize = group["maximize"]
-            for p in group["params"]:
-                if p._grad is None:
-                    continue
-                work, extra = self._scratch(p, 2)
-                grad = self._effective_grad(p, work, weight_decay, maximize)
-                if momentum != 0:
-                    state = self.state[p]
-                    buf = state.get("momentum_buffer")
-                    if buf is None:
-                        buf = state["momentum_buffer"] = grad.astype(p.data.dtype, copy=True)
-                    else:
-                        buf *= momentum
-                        if dampening == 0:
-                            buf += grad
-                        else:
-                            np.multiply(grad, 1.0 - dampening, out=extra)
-                            buf += extra
-                    if nesterov:
-                        np.multiply(buf, momentum, out=extra)
-                        extra += grad
-                        grad = extra
-                    else:
-                        grad = buf
-                update = np.multiply(grad, lr, out=work)
-                p.data -= update
-                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
-        return loss
+    def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
+        """One SGD step for ``p``; ``grad`` already holds the weight decay (the first line)."""
+        lr, momentum, dampening = group["lr"], group["momentum"], group["dampening"]
+        if momentum != 0:
+            state = self.state[p]
+            buf = state.get("momentum_buffer")
+            if buf is None:  # b_1 = g_1
+                buf = state["momentum_buffer"] = grad.astype(p.data.dtype)
+            else:
+                buf *= momentum
+                buf += (1 - dampening) * grad if dampening else grad
+            grad = grad + momentum * buf if group["nesterov"] else buf
+        p.data -= lr * grad

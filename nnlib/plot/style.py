@@ -29,7 +29,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.colors import LinearSegmentedColormap, to_rgb
 from matplotlib.figure import Figure
 
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 
 # ------------------------------------------------------------------ Okabe–Ito palette
 BLACK = "#000000"

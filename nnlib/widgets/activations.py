@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 
 import nnlib
 from nnlib import plot
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 from nnlib.widgets.demo import Demo, register
 
 #: The activations the explorer offers, in this order, when nnlib has them.

@@ -20,7 +20,7 @@ from matplotlib.figure import Figure
 import nnlib
 from nnlib import data as datasets
 from nnlib import plot
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 from nnlib.widgets.demo import Demo, register
 
 #: The data sets the demo offers: two blobs one line separates, and XOR, which none does.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from nnlib._checks import error
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 
 
 def _check_tensor(where: str, input: object) -> None:

@@ -12,8 +12,8 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import check_reduction, error, shape_str
+from nnlib._tensor import Tensor, as_tensor
 from nnlib.ops import reduce
-from nnlib.tensor import Tensor, as_tensor
 
 
 def _args(shape: tuple[int, ...]) -> str:

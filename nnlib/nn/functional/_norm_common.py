@@ -8,7 +8,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnlib._checks import error, shape_str
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 
 
 def _normalize(x: np.ndarray, axes: tuple[int, ...], eps: float) -> tuple[np.ndarray, ...]:

@@ -2,7 +2,7 @@ r"""Activation functions, each one graph node with its backward rule beside its 
 
 An activation is applied element by element (``softmax`` and ``log_softmax`` act along one
 dimension, ``maxout`` over groups of units). Each function computes its result with NumPy
-and hands :func:`~nnlib.tensor.from_op` a closure that turns the gradient of the result into
+and hands :func:`~nnlib._tensor.from_op` a closure that turns the gradient of the result into
 the gradient of the input, so a whole activation costs one node, not a chain of small ones.
 
 This module holds the element-wise activations. ``softmax`` and ``log_softmax`` are written
@@ -21,11 +21,11 @@ import numpy as np
 
 from nnlib import ops
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor, from_op
 from nnlib.nn.functional._activation_common import _check_tensor
 from nnlib.nn.functional._erf import _normal_cdf
 from nnlib.nn.functional.maxout import maxout
 from nnlib.nn.functional.softmax import log_softmax, softmax
-from nnlib.tensor import Tensor, from_op
 
 __all__ = [
     "gelu",

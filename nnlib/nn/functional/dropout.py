@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnlib._checks import error
+from nnlib._tensor import Tensor, from_op
 from nnlib.random import default_generator
-from nnlib.tensor import Tensor, from_op
 
 __all__ = ["dropout"]
 

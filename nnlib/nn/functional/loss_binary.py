@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 
 from nnlib._checks import check_reduction, error
+from nnlib._tensor import Tensor, from_op
 from nnlib.nn.functional._loss_common import (
     broadcastable,
     const,
@@ -21,7 +22,6 @@ from nnlib.nn.functional._loss_common import (
     scale_for,
 )
 from nnlib.ops import pointwise as P
-from nnlib.tensor import Tensor, from_op
 
 __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid_focal_loss"]
 

@@ -14,8 +14,8 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import check_reduction, error, shape_str
+from nnlib._tensor import Tensor, as_tensor, from_op
 from nnlib.nn.functional._loss_common import const, floating, reduce_array
-from nnlib.tensor import Tensor, as_tensor, from_op
 
 __all__ = ["cross_entropy", "nll_loss"]
 
@@ -212,110 +212,93 @@ def cross_entropy(
     w = _weight(where, weight, input, c)
     eps = float(label_smoothing)
 
+    # Softmax of each row, shifted by the row's maximum so that exp cannot overflow.
     rows = _to_rows(x)
+    m = rows.shape[0]
     shifted = rows - rows.max(axis=1, keepdims=True)
     e = np.exp(shifted)
     s = e.sum(axis=1, keepdims=True)
-    log_s = np.log(s)
-    m = rows.shape[0]
-    out_shape = _index_shape(x.shape)
-    idx = target.data.reshape(-1)
-    if not probs and w is None and not eps and (m == 0 or (ignore_index < 0 <= idx.min())):
-        return _plain_cross_entropy(input, shifted, e, s, log_s, idx, reduction, out_shape)
-    logp = shifted - log_s
+    log_s = np.log(s)  # -log softmax(x)_k = log_s - shifted_k
 
+    # The target of row n, as coefficients of -log softmax(x)_k: ``hard[n]`` on the class
+    # y_n, plus the dense row ``soft[n]`` (probability targets, or label smoothing).
+    hard: np.ndarray | None = None
+    soft: np.ndarray | None = None
     if probs:
-        t = _to_rows(target.data.astype(x.dtype, copy=False))
+        soft = _to_rows(target.data.astype(x.dtype, copy=False))
         if eps:
-            t = t * (1 - eps) + eps / c
-        a = t * w if w is not None else t  # the weight of -log p[n, c] in the loss
-        loss = -(a * logp).sum(axis=1)
-        a_sum = a.sum(axis=1)
-        count: float = m
-        parents: tuple[Tensor, ...] = (input, target)
+            soft = (1 - eps) * soft + eps / c
+        if w is not None:
+            soft = soft * w
+        count = x.dtype.type(m)
     else:
-        valid = idx != ignore_index
-        safe = np.where(valid, idx, 0)
+        idx = target.data.reshape(-1)
+        y, wy = _class_weights(idx, w, ignore_index, x.dtype)
+        count = wy.sum()  # the weighted mean divides by the weights of the targets
+        hard = (1 - eps) * wy if eps else wy
+        if eps:  # the uniform share eps / C of every kept row, weighted like the classes
+            uniform = (eps / c) * (w if w is not None else np.ones(c, dtype=x.dtype))
+            soft = np.where((idx != ignore_index)[:, None], uniform, 0)
+
+    loss: Any = 0
+    if hard is not None:
         arange = np.arange(m)
-        wy = w[safe] if w is not None else np.ones(m, dtype=x.dtype)
-        wy = np.where(valid, wy, 0).astype(x.dtype, copy=False)
-        loss = -logp[arange, safe] * wy
-        a_sum = wy
-        if eps:
-            loss *= 1 - eps
-            smooth = -(logp * w).sum(axis=1) if w is not None else -logp.sum(axis=1)
-            loss += (eps / c) * np.where(valid, smooth, 0)
-            w_total = w.sum() if w is not None else c
-            a_sum = (1 - eps) * wy + (eps / c) * w_total * valid
-        count = wy.sum()
-        parents = (input,)
+        loss = hard * (log_s[:, 0] - shifted[arange, y])
+    if soft is not None:
+        loss = loss + (soft * (log_s - shifted)).sum(axis=1)
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, ...]:
-        if reduction == "none":
-            gn = g.reshape(-1)
-        else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                gn = np.full(m, g / count if reduction == "mean" else g, dtype=x.dtype)
-        # d(-log p_k)/dx = softmax(x) - onehot(k), weighted by each term's coefficient.
-        grad = (e / s) * (gn * a_sum)[:, None]
-        if probs:
-            grad -= gn[:, None] * a
-        else:
-            grad[arange, safe] -= gn * (1 - eps) * wy
-            if eps:
-                w_row = w if w is not None else 1.0
-                grad -= (gn * (eps / c) * valid)[:, None] * w_row
+        gn = _per_example(g, reduction, count, m, x.dtype)
+        # d(-log softmax(x)_k)/dx = softmax(x) - onehot(k), so each row's gradient is
+        # softmax(x) times the row's total coefficient, minus the coefficients themselves:
+        # for plain class indices and the mean, (softmax(x) - onehot(y)) / N.
+        total = hard if soft is None else soft.sum(axis=1) + (0 if hard is None else hard)
+        grad = e * ((gn * total)[:, None] / s)
+        if hard is not None:
+            grad[arange, y] -= gn * hard
+        if soft is not None:
+            grad -= gn[:, None] * soft
         gx = _from_rows(grad, x.shape)
         if not probs:
             return (gx,)
         gt = None
-        if target.requires_grad:
+        if target.requires_grad:  # d loss_n / d target_nk = -(1 - eps) w_k log softmax(x)_k
             w_row = w if w is not None else 1.0
+            logp = shifted - log_s
             gt = _from_rows(-(1 - eps) * gn[:, None] * logp * w_row, x.shape)
         return gx, gt
 
-    if reduction == "none":
-        out = loss.astype(x.dtype, copy=False).reshape(out_shape)
-    else:
-        out = reduce_array(loss.astype(x.dtype, copy=False), reduction, count)
+    parents = (input, target) if probs else (input,)
+    out = loss.reshape(_index_shape(x.shape)) if reduction == "none" else loss
+    out = reduce_array(out, reduction, count)
     return from_op(out, parents, backward, "CrossEntropyLossBackward")
 
 
-def _plain_cross_entropy(
-    input: Tensor,
-    shifted: np.ndarray,
-    e: np.ndarray,
-    s: np.ndarray,
-    log_s: np.ndarray,
-    idx: np.ndarray,
-    reduction: str,
-    out_shape: tuple[int, ...],
-) -> Tensor:
-    r"""The hot path of :func:`cross_entropy`: class indices, no weights, nothing ignored.
+def _class_weights(
+    idx: np.ndarray, w: np.ndarray | None, ignore_index: int, dtype: np.dtype
+) -> tuple[np.ndarray, np.ndarray]:
+    """The class indices, made safe to index with, and each example's weight ``w[y_n]``.
 
-    The same maths as the general path with fewer array passes: the loss only needs
-    :math:`\log\sum_c e^{x_c} - x_y` (after shifting by the row maximum), and the backward
-    pass is :math:`(\mathrm{softmax}(x) - \mathrm{onehot}(y))\,g/N`.
+    Targets equal to ``ignore_index`` get weight 0 (and class 0, any valid index would do);
+    without ``weight`` every other example weighs 1.
     """
-    x = input.data
-    m = shifted.shape[0]
-    arange = np.arange(m)
-    loss = (log_s[:, 0] - shifted[arange, idx]).astype(x.dtype, copy=False)
+    ignored = idx == ignore_index
+    any_ignored = ignored.any()
+    y = np.where(ignored, 0, idx) if any_ignored else idx
+    wy = w[y] if w is not None else np.ones(len(idx), dtype=dtype)
+    if any_ignored:
+        wy[ignored] = 0
+    return y, wy
 
-    def backward(g: np.ndarray) -> tuple[np.ndarray]:
-        if reduction == "none":
-            coef = g.reshape(-1)
-        else:
-            coef = np.full(m, g / m if reduction == "mean" else g, dtype=x.dtype)
-        grad = e * (coef[:, None] / s)
-        grad[arange, idx] -= coef
-        return (_from_rows(grad, x.shape),)
 
+def _per_example(
+    g: np.ndarray, reduction: str, count: float, m: int, dtype: np.dtype
+) -> np.ndarray:
+    """The gradient reaching each example's loss: ``g`` spread by the reduction."""
     if reduction == "none":
-        out = loss.reshape(out_shape)
-    else:
-        out = reduce_array(loss, reduction, m)
-    return from_op(out, (input,), backward, "CrossEntropyLossBackward")
+        return g.reshape(-1)
+    with np.errstate(invalid="ignore", divide="ignore"):  # every target ignored: NaN
+        return np.full(m, g / count if reduction == "mean" else g, dtype=dtype)
 
 
 def nll_loss(
@@ -365,27 +348,15 @@ def nll_loss(
     w = _weight(where, weight, input, c)
     rows = _to_rows(x)
     m = rows.shape[0]
-    idx = target.data.reshape(-1)
-    valid = idx != ignore_index
-    safe = np.where(valid, idx, 0)
     arange = np.arange(m)
-    wy = w[safe] if w is not None else np.ones(m, dtype=x.dtype)
-    wy = np.where(valid, wy, 0).astype(x.dtype, copy=False)
-    loss = -rows[arange, safe] * wy
-    count = wy.sum()
+    y, wy = _class_weights(target.data.reshape(-1), w, ignore_index, x.dtype)
+    loss = -rows[arange, y] * wy
+    count = wy.sum()  # the weighted mean divides by the weights of the targets
 
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
-        if reduction == "none":
-            gn = g.reshape(-1)
-        else:
-            with np.errstate(invalid="ignore", divide="ignore"):
-                gn = g / count if reduction == "mean" else g
         grad = np.zeros_like(rows)
-        grad[arange, safe] = -gn * wy
+        grad[arange, y] = -_per_example(g, reduction, count, m, x.dtype) * wy
         return (_from_rows(grad, x.shape),)
 
-    if reduction == "none":
-        out = loss.reshape(_index_shape(x.shape))
-    else:
-        out = reduce_array(loss, reduction, count)
-    return from_op(out, (input,), backward, "NllLossBackward")
+    out = loss.reshape(_index_shape(x.shape)) if reduction == "none" else loss
+    return from_op(reduce_array(out, reduction, count), (input,), backward, "NllLossBackward")

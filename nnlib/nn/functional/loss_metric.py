@@ -11,10 +11,10 @@ from __future__ import annotations
 import numpy as np
 
 from nnlib._checks import check_reduction, error, shape_str
+from nnlib._tensor import Tensor, as_tensor, from_op
 from nnlib.nn.functional._loss_common import floating, like, reduce_loss, same_shape
 from nnlib.ops import pointwise as P
 from nnlib.ops import reduce as R
-from nnlib.tensor import Tensor, as_tensor, from_op
 
 __all__ = ["cosine_embedding_loss", "kl_div", "triplet_margin_loss"]
 

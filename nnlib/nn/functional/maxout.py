@@ -10,8 +10,8 @@ from __future__ import annotations
 import numpy as np
 
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor, from_op
 from nnlib.nn.functional._activation_common import _check_tensor
-from nnlib.tensor import Tensor, from_op
 
 
 def maxout(input: Tensor, pieces: int) -> Tensor:

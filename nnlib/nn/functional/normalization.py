@@ -21,6 +21,7 @@ from collections.abc import Sequence
 import numpy as np
 
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor, from_op
 from nnlib.nn.functional._norm_common import (
     _affine,
     _check_channel_params,
@@ -31,7 +32,6 @@ from nnlib.nn.functional._norm_common import (
     _parents,
     _update_running,
 )
-from nnlib.tensor import Tensor, from_op
 
 __all__ = ["batch_norm", "group_norm", "instance_norm", "layer_norm"]
 

@@ -11,9 +11,9 @@ from __future__ import annotations
 import numpy as np
 
 from nnlib._checks import error
+from nnlib._tensor import Tensor, from_op
 from nnlib.nn.functional._activation_common import _check_tensor
 from nnlib.ops.reduce import _axes
-from nnlib.tensor import Tensor, from_op
 
 
 def _softmax_axis(where: str, input: object, dim: int | None) -> int:

@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, NamedTuple
 
 import numpy as np
 
-from nnlib.tensor import Tensor
+from nnlib._tensor import Tensor
 
 if TYPE_CHECKING:
     from nnlib.nn.modules.module import Module

@@ -13,9 +13,9 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error
+from nnlib._tensor import Tensor
 from nnlib.nn.modules.module import Module
 from nnlib.nn.parameter import Parameter
-from nnlib.tensor import Tensor
 
 
 def _dtype(dtype: Any) -> np.dtype:

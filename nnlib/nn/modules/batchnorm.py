@@ -7,9 +7,9 @@ running estimates in evaluation mode; the maths is :func:`nnlib.nn.functional.ba
 from __future__ import annotations
 
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor
 from nnlib.nn.functional import normalization as NF
 from nnlib.nn.modules._norm_base import _check_dtype, _NormBase
-from nnlib.tensor import Tensor
 
 __all__ = ["BatchNorm1d", "BatchNorm2d"]
 

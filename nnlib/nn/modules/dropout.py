@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
+from nnlib._tensor import Tensor
 from nnlib.nn.functional.dropout import _check_p, dropout
 from nnlib.nn.modules.module import Module
-from nnlib.tensor import Tensor
 
 __all__ = ["Dropout"]
 

@@ -9,10 +9,10 @@ from collections.abc import Sequence
 
 import numpy as np
 
-from nnlib._checks import error, shape_str
+from nnlib._checks import check_dim, error, shape_str
+from nnlib._tensor import Tensor
 from nnlib.nn.modules.module import Module
-from nnlib.ops.shape import _dim, flatten, reshape
-from nnlib.tensor import Tensor
+from nnlib.ops.shape import flatten, reshape
 
 __all__ = ["Flatten", "Unflatten"]
 
@@ -118,7 +118,7 @@ class Unflatten(Module):
     def forward(self, input: Tensor) -> Tensor:
         """Return ``input`` with dimension ``dim`` split."""
         shape = input.data.shape
-        d = _dim("Unflatten.forward", self.dim, len(shape))
+        d = check_dim("Unflatten.forward", self.dim, len(shape))
         sizes = [int(s) for s in self.unflattened_size]
         known = int(np.prod([s for s in sizes if s != -1]))
         if sizes.count(-1) > 1 or any(s < -1 for s in sizes):

@@ -15,7 +15,7 @@ from typing import Any
 import numpy as np
 
 from nnlib import grad_mode
-from nnlib.tensor import Tensor, from_op
+from nnlib._tensor import Tensor, from_op
 
 _ids = itertools.count()
 

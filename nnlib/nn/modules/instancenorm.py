@@ -12,9 +12,9 @@ import warnings
 from typing import Any
 
 from nnlib._checks import shape_str
+from nnlib._tensor import Tensor
 from nnlib.nn.functional import normalization as NF
 from nnlib.nn.modules._norm_base import _check_dtype, _NormBase
-from nnlib.tensor import Tensor
 
 __all__ = ["InstanceNorm1d", "InstanceNorm2d"]
 

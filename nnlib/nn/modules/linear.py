@@ -11,11 +11,11 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor
 from nnlib.nn import init
 from nnlib.nn.modules.module import Module
 from nnlib.nn.parameter import Parameter
 from nnlib.ops.linalg import linear
-from nnlib.tensor import Tensor
 
 __all__ = ["Identity", "Linear"]
 

@@ -10,9 +10,9 @@ Taught in chapter 4 (loss functions).
 from __future__ import annotations
 
 from nnlib._checks import check_reduction, error
+from nnlib._tensor import Tensor
 from nnlib.nn import functional as F
 from nnlib.nn.modules.module import Module
-from nnlib.tensor import Tensor
 
 __all__ = [
     "BCELoss",
@@ -29,17 +29,34 @@ __all__ = [
 ]
 
 
-def _init_loss(module: Module, reduction: str) -> None:
-    """Store the (checked) ``reduction`` on a freshly initialised loss module."""
-    check_reduction(type(module).__name__, reduction)
-    module.reduction = reduction
+class _Loss(Module):
+    """Base of the loss modules, as in PyTorch: holds the checked ``reduction``.
+
+    A subclass's ``forward`` calls the function of the same name in
+    :mod:`nnlib.nn.functional` with ``reduction=self.reduction``.
+    """
+
+    def __init__(self, reduction: str = "mean") -> None:
+        super().__init__()
+        self._check_reduction(reduction)
+        self.reduction = reduction
+
+    def _check_reduction(self, reduction: str) -> None:
+        check_reduction(type(self).__name__, reduction)
+
+    def extra_repr(self) -> str:
+        return f"reduction={self.reduction!r}" if self.reduction != "mean" else ""
 
 
-def _reduction_repr(module: Module) -> str:
-    return f"reduction={module.reduction!r}" if module.reduction != "mean" else ""
+class _WeightedLoss(_Loss):
+    """A loss with an optional ``weight`` tensor, kept as a buffer (saved with the module)."""
+
+    def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
+        super().__init__(reduction)
+        self.register_buffer("weight", weight)
 
 
-class MSELoss(Module):
+class MSELoss(_Loss):
     r"""Mean squared error :math:`\frac1N \sum (\hat y - y)^2`; see :func:`~nnlib.nn.functional.mse_loss`.
 
     Args:
@@ -59,16 +76,13 @@ class MSELoss(Module):
     """  # noqa: E501
 
     def __init__(self, reduction: str = "mean") -> None:
-        super().__init__()
-        _init_loss(self, reduction)
-
-    extra_repr = _reduction_repr
+        super().__init__(reduction)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.mse_loss(input, target, reduction=self.reduction)
 
 
-class L1Loss(Module):
+class L1Loss(_Loss):
     r"""Mean absolute error :math:`\frac1N \sum |\hat y - y|`; see :func:`~nnlib.nn.functional.l1_loss`.
 
     Args:
@@ -84,16 +98,13 @@ class L1Loss(Module):
     """  # noqa: E501
 
     def __init__(self, reduction: str = "mean") -> None:
-        super().__init__()
-        _init_loss(self, reduction)
-
-    extra_repr = _reduction_repr
+        super().__init__(reduction)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.l1_loss(input, target, reduction=self.reduction)
 
 
-class HuberLoss(Module):
+class HuberLoss(_Loss):
     r"""Huber loss: quadratic below ``delta``, linear above; see :func:`~nnlib.nn.functional.huber_loss`.
 
     Args:
@@ -110,17 +121,14 @@ class HuberLoss(Module):
     """  # noqa: E501
 
     def __init__(self, reduction: str = "mean", delta: float = 1.0) -> None:
-        super().__init__()
-        _init_loss(self, reduction)
+        super().__init__(reduction)
         self.delta = delta
-
-    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.huber_loss(input, target, reduction=self.reduction, delta=self.delta)
 
 
-class BCELoss(Module):
+class BCELoss(_WeightedLoss):
     r"""Binary cross-entropy on probabilities; see :func:`~nnlib.nn.functional.binary_cross_entropy`.
 
     Prefer :class:`BCEWithLogitsLoss` on raw scores: it is numerically stable.
@@ -139,17 +147,13 @@ class BCELoss(Module):
     """  # noqa: E501
 
     def __init__(self, weight: Tensor | None = None, reduction: str = "mean") -> None:
-        super().__init__()
-        _init_loss(self, reduction)
-        self.register_buffer("weight", weight)
-
-    extra_repr = _reduction_repr
+        super().__init__(weight, reduction)
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy(input, target, self.weight, reduction=self.reduction)
 
 
-class BCEWithLogitsLoss(Module):
+class BCEWithLogitsLoss(_WeightedLoss):
     r"""Sigmoid + binary cross-entropy in one stable step; see :func:`~nnlib.nn.functional.binary_cross_entropy_with_logits`.
 
     Args:
@@ -172,12 +176,8 @@ class BCEWithLogitsLoss(Module):
         reduction: str = "mean",
         pos_weight: Tensor | None = None,
     ) -> None:
-        super().__init__()
-        _init_loss(self, reduction)
-        self.register_buffer("weight", weight)
+        super().__init__(weight, reduction)
         self.register_buffer("pos_weight", pos_weight)
-
-    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.binary_cross_entropy_with_logits(
@@ -185,7 +185,7 @@ class BCEWithLogitsLoss(Module):
         )
 
 
-class CrossEntropyLoss(Module):
+class CrossEntropyLoss(_WeightedLoss):
     r"""Cross-entropy on logits (log-softmax + NLL, fused); see :func:`~nnlib.nn.functional.cross_entropy`.
 
     Args:
@@ -216,13 +216,9 @@ class CrossEntropyLoss(Module):
         reduction: str = "mean",
         label_smoothing: float = 0.0,
     ) -> None:
-        super().__init__()
-        _init_loss(self, reduction)
-        self.register_buffer("weight", weight)
+        super().__init__(weight, reduction)
         self.ignore_index = ignore_index
         self.label_smoothing = label_smoothing
-
-    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.cross_entropy(
@@ -235,7 +231,7 @@ class CrossEntropyLoss(Module):
         )
 
 
-class NLLLoss(Module):
+class NLLLoss(_WeightedLoss):
     r"""Negative log-likelihood of the true class; see :func:`~nnlib.nn.functional.nll_loss`.
 
     Expects log-probabilities (``LogSoftmax`` output), not logits.
@@ -257,12 +253,8 @@ class NLLLoss(Module):
     def __init__(
         self, weight: Tensor | None = None, ignore_index: int = -100, reduction: str = "mean"
     ) -> None:
-        super().__init__()
-        _init_loss(self, reduction)
-        self.register_buffer("weight", weight)
+        super().__init__(weight, reduction)
         self.ignore_index = ignore_index
-
-    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor) -> Tensor:
         return F.nll_loss(
@@ -270,7 +262,7 @@ class NLLLoss(Module):
         )
 
 
-class GaussianNLLLoss(Module):
+class GaussianNLLLoss(_Loss):
     r"""Gaussian negative log-likelihood with a predicted variance; see :func:`~nnlib.nn.functional.gaussian_nll_loss`.
 
     Args:
@@ -293,12 +285,9 @@ class GaussianNLLLoss(Module):
     """  # noqa: E501
 
     def __init__(self, *, full: bool = False, eps: float = 1e-6, reduction: str = "mean") -> None:
-        super().__init__()
-        _init_loss(self, reduction)
+        super().__init__(reduction)
         self.full = full
         self.eps = eps
-
-    extra_repr = _reduction_repr
 
     def forward(self, input: Tensor, target: Tensor, var: Tensor | float) -> Tensor:
         return F.gaussian_nll_loss(
@@ -306,7 +295,7 @@ class GaussianNLLLoss(Module):
         )
 
 
-class KLDivLoss(Module):
+class KLDivLoss(_Loss):
     r"""KL divergence with log-probability input; see :func:`~nnlib.nn.functional.kl_div`.
 
     Use ``reduction='batchmean'`` for the true KL divergence per example: the default
@@ -327,9 +316,10 @@ class KLDivLoss(Module):
     """
 
     def __init__(self, reduction: str = "mean", log_target: bool = False) -> None:
-        super().__init__()
-        self.reduction = reduction
+        super().__init__(reduction)
         self.log_target = log_target
+
+    def _check_reduction(self, reduction: str) -> None:
         if reduction not in ("mean", "batchmean", "sum", "none"):
             error(
                 "KLDivLoss",
@@ -345,7 +335,7 @@ class KLDivLoss(Module):
         return F.kl_div(input, target, reduction=self.reduction, log_target=self.log_target)
 
 
-class TripletMarginLoss(Module):
+class TripletMarginLoss(_Loss):
     r"""Triplet margin loss on embeddings; see :func:`~nnlib.nn.functional.triplet_margin_loss`.
 
     Args:
@@ -373,11 +363,8 @@ class TripletMarginLoss(Module):
         swap: bool = False,
         reduction: str = "mean",
     ) -> None:
-        super().__init__()
-        _init_loss(self, reduction)
+        super().__init__(reduction)
         self.margin, self.p, self.eps, self.swap = margin, p, eps, swap
-
-    extra_repr = _reduction_repr
 
     def forward(self, anchor: Tensor, positive: Tensor, negative: Tensor) -> Tensor:
         return F.triplet_margin_loss(
@@ -392,7 +379,7 @@ class TripletMarginLoss(Module):
         )
 
 
-class CosineEmbeddingLoss(Module):
+class CosineEmbeddingLoss(_Loss):
     r"""Cosine embedding loss for pairs labelled 1 or -1; see :func:`~nnlib.nn.functional.cosine_embedding_loss`.
 
     Args:
@@ -410,11 +397,8 @@ class CosineEmbeddingLoss(Module):
     """  # noqa: E501
 
     def __init__(self, margin: float = 0.0, reduction: str = "mean") -> None:
-        super().__init__()
-        _init_loss(self, reduction)
+        super().__init__(reduction)
         self.margin = margin
-
-    extra_repr = _reduction_repr
 
     def forward(self, input1: Tensor, input2: Tensor, target: Tensor) -> Tensor:
         return F.cosine_embedding_loss(

@@ -15,6 +15,7 @@ from typing import Any
 
 import numpy as np
 
+from nnlib._tensor import Tensor
 from nnlib.nn.modules._module_checks import (
     check_buffer_value,
     check_new_buffer,
@@ -24,7 +25,6 @@ from nnlib.nn.modules._module_checks import (
 from nnlib.nn.modules._module_state import IncompatibleKeys, load_tensors, save_tensors
 from nnlib.nn.modules.hooks import RemovableHandle, add_hook, call_with_backward_hooks
 from nnlib.nn.parameter import Parameter
-from nnlib.tensor import Tensor
 
 
 class Module:

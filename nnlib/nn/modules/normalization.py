@@ -13,11 +13,11 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error, shape_str
+from nnlib._tensor import Tensor
 from nnlib.nn.functional import normalization as NF
 from nnlib.nn.modules._norm_base import _check_dtype, _dtype, _positive_int
 from nnlib.nn.modules.module import Module
 from nnlib.nn.parameter import Parameter
-from nnlib.tensor import Tensor
 
 __all__ = ["GroupNorm", "LayerNorm"]
 

@@ -17,8 +17,8 @@ from typing import Any
 import numpy as np
 
 from nnlib._checks import error
+from nnlib._tensor import Tensor
 from nnlib.ops.norms import vector_norm_array
-from nnlib.tensor import Tensor
 
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
 

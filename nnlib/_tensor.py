@@ -3,7 +3,8 @@
 A tensor made by an operation keeps its inputs (``_parents``) and a small function
 (``_backward``) that turns the gradient of the output into gradients of the inputs. The
 operations themselves, each with its backward rule right beside its forward code, live in
-:mod:`nnlib.ops`; the walk that calls the backward rules in order lives in
+:mod:`nnlib.ops`; the methods and operators of the class (``a + b``, ``x.sum()``, ``w.T``)
+call them. The walk that calls the backward rules in order lives in
 :mod:`nnlib.autograd.engine`.
 
 Taught in chapter 2 (backpropagation).
@@ -11,15 +12,26 @@ Taught in chapter 2 (backpropagation).
 
 from __future__ import annotations
 
+import functools
 import warnings
-from collections.abc import Callable, Sequence
-from typing import Any
+from collections.abc import Callable
+from typing import Any, TypeVar
 
 import numpy as np
 
 from nnlib import grad_mode
-
-BackwardFn = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
+from nnlib._checks import check_dim
+from nnlib._graph import (  # noqa: F401  (re-exported for the floors above)
+    _NOTHING_SAVED,
+    BackwardFn,
+    _to_array,
+    as_tensor,
+    from_op,
+    set_tensor_class,
+    wrap,
+)
+from nnlib.ops import linalg, norms, pointwise, reduce
+from nnlib.ops import shape as shape_ops
 
 # PyTorch-style dtype names, so that ``nnlib.float32`` reads like ``torch.float32``.
 float32 = np.dtype(np.float32)
@@ -28,48 +40,29 @@ int64 = np.dtype(np.int64)
 int32 = np.dtype(np.int32)
 bool_ = np.dtype(np.bool_)
 
-
-# What a node that keeps no tensor for its backward rule holds in ``_saved`` (``+``, ``sum``,
-# reshapes): such a node may be walked again after a backward pass, as in PyTorch.
-_NOTHING_SAVED: list[tuple[Tensor, int]] = []
+F = TypeVar("F", bound=Callable[..., Any])
 
 
-def _to_array(data: Any, dtype: Any = None) -> np.ndarray:
-    """Copy ``data`` into a fresh array with PyTorch's dtype inference.
+def _numpy_names(fn: F) -> F:
+    """Accept NumPy's ``axis=``/``keepdims=`` as PyTorch does (``x.sum(axis=1)``)."""
 
-    NumPy arrays keep their dtype (float64 stays float64); Python floats become float32 and
-    Python ints int64, as ``torch.tensor`` does.
-    """
-    if isinstance(data, Tensor):
-        data = data.data
-    try:
-        if dtype is not None:
-            return np.array(data, dtype=dtype)
-        arr = np.array(data)
-    except ValueError as exc:
-        if "inhomogeneous" not in str(exc) and "sequence" not in str(exc):
-            raise
-        raise ValueError(
-            "Tensor: expected a rectangular (nested) list, every row the same length, got "
-            "rows of different lengths.\nhelp: check the lengths of the inner lists (e.g. "
-            "[len(row) for row in data]); pad or drop the short rows."
-        ) from None
-    if not isinstance(data, (np.ndarray, np.generic)) and arr.dtype.kind == "f":
-        arr = arr.astype(np.float32)
-    if arr.dtype.kind in "iu" and arr.dtype != np.int64:
-        arr = arr.astype(np.int64)
-    if arr.dtype.kind in "US":
-        raise TypeError(
-            f"Tensor: expected numbers, got text ({data!r:.40}).\nhelp: numbers read as "
-            "text must be converted first, e.g. float('0.5'), or "
-            "np.array(rows, dtype=np.float32) for a table read from a file."
-        )
-    if arr.dtype.kind not in "fiub":
-        raise TypeError(
-            f"Tensor: expected numbers (floats, ints or bools), got dtype {arr.dtype}.\n"
-            "help: pass a list or NumPy array of numbers, e.g. nnlib.tensor([1.0, 2.0])."
-        )
-    return arr
+    @functools.wraps(fn)
+    def method(self: Tensor, *args: Any, **kwargs: Any) -> Any:
+        for numpy_name, torch_name in (("axis", "dim"), ("keepdims", "keepdim")):
+            if numpy_name in kwargs:
+                if torch_name in kwargs or (torch_name == "dim" and args):
+                    raise TypeError(
+                        f"{fn.__name__}: expected {torch_name}= or {numpy_name}=, got both.\n"
+                        f"help: they are two names for the same thing; pass {torch_name}= only."
+                    )
+                kwargs[torch_name] = kwargs.pop(numpy_name)
+        return fn(self, *args, **kwargs)
+
+    return method  # type: ignore[return-value]
+
+
+def _is_number(x: Any) -> bool:
+    return isinstance(x, (int, float, np.number)) and not isinstance(x, (bool, np.bool_))
 
 
 class Tensor:
@@ -134,20 +127,10 @@ class Tensor:
             self.requires_grad_(True)
 
     # ----------------------------------------------------------------- construction
-    @classmethod
-    def _wrap(cls, data: np.ndarray) -> Tensor:
+    @staticmethod
+    def _wrap(data: np.ndarray) -> Tensor:
         """Wrap an array the library just computed: no copy, no checks, no graph."""
-        out = object.__new__(cls)
-        out.data = data
-        out._grad = None
-        out._parents = ()
-        out._backward = None
-        out._op = ""
-        out._vc = [0]
-        out._saved = _NOTHING_SAVED
-        out._retains_grad = False
-        out.requires_grad = False
-        return out
+        return wrap(data)
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch gradient recording on (or off) for this leaf tensor, in place."""
@@ -204,6 +187,17 @@ class Tensor:
                 "the gradient of; build it with nnlib.zeros_like(w) or .to(w.dtype)."
             )
         self._grad = value
+
+    def _accumulate_grad(self, g: np.ndarray) -> None:
+        """Add ``g`` to ``.grad``; with no gradient yet, ``g`` itself becomes it (no copy).
+
+        The backward walk calls this for leaves and for tensors that retain their gradient.
+        """
+        if self._grad is None:
+            self._grad = Tensor._wrap(g)
+        else:
+            self._grad.data += g
+            self._grad._bump_version()
 
     def retain_grad(self) -> None:
         """Keep the gradient of this non-leaf tensor in ``.grad`` during ``backward()``.
@@ -262,12 +256,6 @@ class Tensor:
         self._vc[0] += 1
         return self
 
-    def norm(self, p: float = 2) -> Tensor:
-        """The ``p``-norm of all elements, as ``torch.Tensor.norm`` (``p.grad.norm()``)."""
-        if p == 2:
-            return (self * self).sum().sqrt()
-        return (self.abs() ** p).sum() ** (1.0 / p)
-
     # ------------------------------------------------------------------ properties
     @property
     def shape(self) -> tuple[int, ...]:
@@ -298,9 +286,7 @@ class Tensor:
         """The shape, or the length of one dimension, as ``torch.Tensor.size``."""
         if dim is None:
             return self.data.shape
-        from nnlib.ops.shape import _dim  # the ops are attached after this class exists
-
-        return self.data.shape[_dim("Tensor.size", dim, self.data.ndim)]
+        return self.data.shape[check_dim("Tensor.size", dim, self.data.ndim)]
 
     def dim(self) -> int:
         """The number of dimensions (``ndim``)."""
@@ -376,6 +362,8 @@ class Tensor:
         was changed in place since (``with no_grad(): w -= 1``, ``optimizer.step()``) makes
         the pass raise rather than compute a wrong gradient.
         """
+        # Imported here, not at the top: the engine needs nothing from this module, but its
+        # package, nnlib.autograd, also holds Function and gradcheck, which build tensors.
         from nnlib.autograd.engine import run_backward
 
         run_backward(self, gradient, retain_graph=bool(retain_graph))
@@ -411,8 +399,6 @@ class Tensor:
         if self.data.dtype.kind not in "iu" or self.data.size != 1:
             raise TypeError("only integer tensors of a single element can be used as an index")
         return int(self.data.item())
-
-    __hash__ = object.__hash__
 
     # ---------------------------------------------------- in-place updates (optimizers)
     def _inplace(self, other: Any, ufunc: np.ufunc, name: str) -> Tensor:
@@ -454,72 +440,318 @@ class Tensor:
     def __itruediv__(self, other: Any) -> Tensor:
         return self._inplace(other, np.true_divide, "__itruediv__")
 
+    # ---------------------------------------------- operators (the maths is in nnlib.ops)
+    def __add__(self, other: Any) -> Tensor:
+        return pointwise.add(self, other)
 
-def from_op(
-    data: np.ndarray,
-    parents: tuple[Tensor, ...],
-    backward: BackwardFn,
-    op: str,
-    saved: Sequence[Tensor] | None = None,
-    view_of: Tensor | None = None,
-) -> Tensor:
-    """Wrap the result of an operation and, when needed, record how to differentiate it.
+    def __radd__(self, other: Any) -> Tensor:
+        return pointwise.add(self, other)
 
-    This is how every operation in :mod:`nnlib.ops` joins the graph. ``backward`` receives
-    the gradient of the result (an array shaped like ``data``) and returns one array per
-    parent (or ``None`` for a parent that needs no gradient), each shaped like that parent.
+    def __sub__(self, other: Any) -> Tensor:
+        return pointwise.sub(self, other)
 
-    Args:
-        data: The computed values (owned by the new tensor; not copied).
-        parents: The input tensors.
-        backward: The chain rule for this operation, as described above.
-        op: A name for the graph, shown as ``grad_fn`` (e.g. ``"MulBackward"``).
-        saved: The tensors whose values ``backward`` reads (PyTorch's saved tensors). Their
-            versions are recorded, so that an in-place change before the backward pass
-            raises; and a node that saved something cannot be walked twice without
-            ``retain_graph=True``. ``None`` (the default) means every parent; pass ``()``
-            for a rule that reads no values (``+``, ``sum``, reshapes).
-        view_of: For a view (reshape, transpose, basic indexing): the tensor whose memory
-            the result shares, so both count in-place changes together.
+    def __rsub__(self, other: Any) -> Tensor:
+        return pointwise.add(pointwise.neg(self), other)
 
-    Returns:
-        A tensor that requires grad, with the graph edge, if recording is on and any parent
-        requires grad; a plain tensor otherwise.
-    """
-    out = object.__new__(Tensor)
-    out.data = data
-    out._grad = None
-    out._retains_grad = False
-    if grad_mode._state.enabled and any(p.requires_grad for p in parents):
-        out.requires_grad = True
-        out._parents = parents
-        out._backward = backward
-        out._op = op
-        if saved is None:
-            saved = parents
-        out._saved = [(t, t._vc[0]) for t in saved] if saved else _NOTHING_SAVED
-    else:
-        out.requires_grad = False
-        out._parents = ()
-        out._backward = None
-        out._op = ""
-        out._saved = _NOTHING_SAVED
-    out._vc = [0] if view_of is None else view_of._vc
-    return out
+    def __mul__(self, other: Any) -> Tensor:
+        return pointwise.mul(self, other)
+
+    def __rmul__(self, other: Any) -> Tensor:
+        return pointwise.mul(self, other)
+
+    def __truediv__(self, other: Any) -> Tensor:
+        return pointwise.div(self, other)
+
+    def __rtruediv__(self, other: Any) -> Tensor:
+        # A plain number takes the tensor's dtype only where it fits: 2.5 / int_tensor is
+        # 1.25, not 2 / int_tensor.
+        num = pointwise.scalar_like(other, self.data.dtype) if _is_number(other) else other
+        return pointwise.div(num, self)
+
+    def __pow__(self, other: Any) -> Tensor:
+        return pointwise.pow(self, other)
+
+    def __rpow__(self, other: Any) -> Tensor:
+        base = pointwise.scalar_like(other, self.data.dtype) if _is_number(other) else other
+        return pointwise.pow(base, self)
+
+    def __matmul__(self, other: Any) -> Tensor:
+        return linalg.matmul(self, other)
+
+    def __rmatmul__(self, other: Any) -> Tensor:
+        return linalg.matmul(other, self)
+
+    def __neg__(self) -> Tensor:
+        return pointwise.neg(self)
+
+    def __abs__(self) -> Tensor:
+        return pointwise.abs(self)
+
+    def __getitem__(self, index: Any) -> Tensor:
+        return shape_ops.getitem(self, index)
+
+    # Comparisons give bool tensors outside the graph, as in PyTorch.
+    def __lt__(self, other: Any) -> Tensor:
+        return Tensor._wrap(np.less(self.data, getattr(other, "data", other)))
+
+    def __le__(self, other: Any) -> Tensor:
+        return Tensor._wrap(np.less_equal(self.data, getattr(other, "data", other)))
+
+    def __gt__(self, other: Any) -> Tensor:
+        return Tensor._wrap(np.greater(self.data, getattr(other, "data", other)))
+
+    def __ge__(self, other: Any) -> Tensor:
+        return Tensor._wrap(np.greater_equal(self.data, getattr(other, "data", other)))
+
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return Tensor._wrap(np.equal(self.data, getattr(other, "data", other)))
+
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+        return Tensor._wrap(np.not_equal(self.data, getattr(other, "data", other)))
+
+    __hash__ = object.__hash__  # defining __eq__ would otherwise make tensors unhashable
+
+    def __format__(self, spec: str) -> str:
+        """``f"{t:.3f}"`` for a one-element tensor, as in PyTorch (``repr`` otherwise)."""
+        if self.data.ndim == 0:
+            return format(self.data.item(), spec)
+        if spec:
+            raise TypeError(
+                f"unsupported format string passed to Tensor.__format__: a tensor of shape "
+                f"{self.data.shape} has no single number to format with {spec!r}.\nhelp: "
+                "format one element, f'{t[0]:.3f}', or the number, f'{t.item():.3f}'."
+            )
+        return repr(self)
+
+    # ---------------------------------------------------------- pointwise (nnlib.ops)
+    def add(self, other: Any) -> Tensor:
+        """``self + other`` (``nnlib.ops.add``)."""
+        return pointwise.add(self, other)
+
+    def sub(self, other: Any) -> Tensor:
+        """``self - other`` (``nnlib.ops.sub``)."""
+        return pointwise.sub(self, other)
+
+    def mul(self, other: Any) -> Tensor:
+        """``self * other`` (``nnlib.ops.mul``)."""
+        return pointwise.mul(self, other)
+
+    def div(self, other: Any) -> Tensor:
+        """``self / other`` (``nnlib.ops.div``)."""
+        return pointwise.div(self, other)
+
+    def pow(self, exponent: Any) -> Tensor:
+        """``self ** exponent`` (``nnlib.ops.pow``)."""
+        return pointwise.pow(self, exponent)
+
+    def matmul(self, other: Any) -> Tensor:
+        """``self @ other`` (``nnlib.ops.matmul``)."""
+        return linalg.matmul(self, other)
+
+    def neg(self) -> Tensor:
+        """``-self`` (``nnlib.ops.neg``)."""
+        return pointwise.neg(self)
+
+    def exp(self) -> Tensor:
+        """:math:`e^x`, element-wise (:func:`nnlib.exp`)."""
+        return pointwise.exp(self)
+
+    def log(self) -> Tensor:
+        """The natural logarithm, element-wise (:func:`nnlib.log`)."""
+        return pointwise.log(self)
+
+    def sqrt(self) -> Tensor:
+        """The square root, element-wise (:func:`nnlib.sqrt`)."""
+        return pointwise.sqrt(self)
+
+    def abs(self) -> Tensor:
+        """The absolute value, element-wise (:func:`nnlib.abs`)."""
+        return pointwise.abs(self)
+
+    def tanh(self) -> Tensor:
+        """The hyperbolic tangent, element-wise (:func:`nnlib.tanh`)."""
+        return pointwise.tanh(self)
+
+    def sigmoid(self) -> Tensor:
+        """The logistic sigmoid, element-wise (:func:`nnlib.sigmoid`)."""
+        return pointwise.sigmoid(self)
+
+    def relu(self) -> Tensor:
+        """``max(x, 0)``, element-wise (:func:`nnlib.relu`)."""
+        return pointwise.relu(self)
+
+    def clip(self, min: float | None = None, max: float | None = None) -> Tensor:
+        """Values limited to ``[min, max]`` (:func:`nnlib.clip`)."""
+        return pointwise.clip(self, min, max)
+
+    clamp = clip
+
+    def norm(self, p: float = 2) -> Tensor:
+        """The ``p``-norm of all elements, as ``torch.Tensor.norm`` (``p.grad.norm()``)."""
+        if p == 2:
+            return (self * self).sum().sqrt()
+        return (self.abs() ** p).sum() ** (1.0 / p)
+
+    # --------------------------------------------------------- reductions (nnlib.ops)
+    @_numpy_names
+    def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """The sum over everything, or along ``dim`` (``nnlib.ops.sum``)."""
+        return reduce.sum(self, dim, keepdim)
+
+    @_numpy_names
+    def mean(self, dim: Any = None, keepdim: bool = False) -> Tensor:
+        """The mean over everything, or along ``dim`` (:func:`nnlib.mean`)."""
+        return reduce.mean(self, dim, keepdim)
+
+    @_numpy_names
+    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The largest value, or ``(values, indices)`` along ``dim`` (``nnlib.ops.max``)."""
+        return reduce.max(self, dim, keepdim)
+
+    @_numpy_names
+    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+        """The smallest value, or ``(values, indices)`` along ``dim`` (``nnlib.ops.min``)."""
+        return reduce.min(self, dim, keepdim)
+
+    @_numpy_names
+    def var(
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        correction: int = 1,
+        unbiased: bool | None = None,
+    ) -> Tensor:
+        """The variance (with Bessel's correction by default), as ``torch.Tensor.var``."""
+        if unbiased is not None:
+            correction = int(unbiased)
+        return reduce.var(self, dim, keepdim, correction)
+
+    @_numpy_names
+    def std(
+        self,
+        dim: Any = None,
+        keepdim: bool = False,
+        *,
+        correction: int = 1,
+        unbiased: bool | None = None,
+    ) -> Tensor:
+        """The standard deviation, the square root of :meth:`var`."""
+        return self.var(dim, keepdim, correction=correction, unbiased=unbiased).sqrt()
+
+    @_numpy_names
+    def logsumexp(self, dim: Any, keepdim: bool = False) -> Tensor:
+        r""":math:`\log \sum e^x` along ``dim``, computed stably (:func:`nnlib.logsumexp`)."""
+        return reduce.logsumexp(self, dim, keepdim)
+
+    @_numpy_names
+    def argmax(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Index of the largest value (over everything, or along ``dim``), as int64."""
+        axis = None if dim is None else _one_dim("argmax", dim, self.data.ndim)
+        index = np.argmax(self.data, axis=axis, keepdims=keepdim)
+        return Tensor._wrap(np.asarray(index, dtype=np.int64))
+
+    @_numpy_names
+    def argmin(self, dim: int | None = None, keepdim: bool = False) -> Tensor:
+        """Index of the smallest value (over everything, or along ``dim``), as int64."""
+        axis = None if dim is None else _one_dim("argmin", dim, self.data.ndim)
+        index = np.argmin(self.data, axis=axis, keepdims=keepdim)
+        return Tensor._wrap(np.asarray(index, dtype=np.int64))
+
+    @_numpy_names
+    def all(self, dim: int | None = None, keepdim: bool = False, *, out: None = None) -> Tensor:
+        """``True`` where every element (over everything, or along ``dim``) is non-zero."""
+        return self._logical(np.all, dim, keepdim, out)
+
+    @_numpy_names
+    def any(self, dim: int | None = None, keepdim: bool = False, *, out: None = None) -> Tensor:
+        """``True`` where any element (over everything, or along ``dim``) is non-zero."""
+        return self._logical(np.any, dim, keepdim, out)
+
+    def _logical(self, fn: Any, dim: Any, keepdim: bool, out: Any) -> Tensor:
+        # ``out=None`` is accepted (as torch.all accepts it) so that np.all(t) works as well.
+        if out is not None:
+            raise TypeError(
+                f"{fn.__name__}: expected out=None, got {type(out).__name__}.\nhelp: use the "
+                "returned tensor: mask = t.all(dim=1)."
+            )
+        axis = None if dim is None else reduce._axes(dim, self.data.ndim, fn.__name__)
+        return Tensor._wrap(np.asarray(fn(self.data, axis=axis, keepdims=keepdim)))
+
+    # -------------------------------------------------------------- shape (nnlib.ops)
+    def reshape(self, *shape: Any) -> Tensor:
+        """The same values in a new shape (``-1`` infers one dimension)."""
+        return shape_ops.reshape(self, *shape)
+
+    view = reshape
+
+    def transpose(self, dim0: int, dim1: int) -> Tensor:
+        """Swap two dimensions."""
+        return shape_ops.transpose(self, dim0, dim1)
+
+    def permute(self, *dims: Any) -> Tensor:
+        """Reorder the dimensions."""
+        return shape_ops.permute(self, *dims)
+
+    def unsqueeze(self, dim: int) -> Tensor:
+        """Insert a dimension of size 1 at ``dim``."""
+        return shape_ops.unsqueeze(self, dim)
+
+    def squeeze(self, dim: int | None = None) -> Tensor:
+        """Remove dimensions of size 1 (all of them, or ``dim``)."""
+        return shape_ops.squeeze(self, dim)
+
+    def flatten(self, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+        """Merge the dimensions ``start_dim`` to ``end_dim`` into one."""
+        return shape_ops.flatten(self, start_dim, end_dim)
+
+    @property
+    def T(self) -> Tensor:
+        """The tensor with its dimensions reversed (the transpose of a matrix)."""
+        return shape_ops.permute(self, tuple(reversed(range(self.data.ndim))))
+
+    # ------------------------------------------------------------------------ dtypes
+    def to(self, dtype: Any) -> Tensor:
+        """Convert to ``dtype`` (e.g. ``nnlib.float64``); differentiable between float types."""
+        return pointwise.cast(self, dtype)
+
+    def float(self) -> Tensor:
+        """Convert to float32 (differentiable)."""
+        return pointwise.cast(self, np.float32)
+
+    def double(self) -> Tensor:
+        """Convert to float64 (differentiable): what finite-difference checks need."""
+        return pointwise.cast(self, np.float64)
+
+    def long(self) -> Tensor:
+        """Convert to int64, the dtype of class indices (no gradient)."""
+        return pointwise.cast(self, np.int64)
+
+    def int(self) -> Tensor:
+        """Convert to int32 (no gradient)."""
+        return pointwise.cast(self, np.int32)
+
+    def bool(self) -> Tensor:
+        """Convert to bool (no gradient)."""
+        return pointwise.cast(self, np.bool_)
+
+    def clone(self) -> Tensor:
+        """A copy with its own memory that stays in the graph (the gradient passes through)."""
+        return from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward", ())
+
+    def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
+        """Rescale each slice along ``dim`` to ``p``-norm at most ``maxnorm``
+        (:func:`nnlib.renorm`)."""
+        return norms.renorm(self, p, dim, maxnorm)
 
 
-def as_tensor(value: Any) -> Tensor:
-    """Return ``value`` if it is a tensor; otherwise wrap it as a constant (no copy)."""
-    if isinstance(value, Tensor):
-        return value
-    arr = np.asarray(value) if isinstance(value, np.ndarray) else _to_array(value)
-    if arr.dtype.kind not in "fiub":
+def _one_dim(where: str, dim: Any, ndim: int) -> int:
+    if isinstance(dim, (tuple, list)):
         raise TypeError(
-            f"expected a tensor or numbers, got {type(value).__name__} ({value!r:.60}).\n"
-            "help: pass a tensor (nnlib.tensor([...])) or a plain number; a string such as "
-            "'0.5' must be converted first, float('0.5')."
+            f"{where}: expected one int dim, got {dim!r}.\nhelp: {where} works along one "
+            "dimension; flatten first to search several, e.g. x.flatten()."
         )
-    return Tensor._wrap(arr)
+    return reduce._axes(dim, ndim, where)[0]
 
 
-# The operator methods (+, @, .sum(), .relu(), ...) are attached by nnlib.ops.
+set_tensor_class(Tensor)

@@ -1,9 +1,9 @@
-r"""Loss functions with ``torch.nn.functional``'s names, part 1: regression losses.
+r"""Regression losses with ``torch.nn.functional``'s names.
 
-Regression (:func:`mse_loss`, :func:`l1_loss`, :func:`huber_loss`,
-:func:`gaussian_nll_loss`) lives here; binary classification in :mod:`.loss_binary`,
-multi-class losses in :mod:`.loss_classification` and distance/divergence losses in
-:mod:`.loss_metric`. All of them are re-exported here and from ``nnlib.nn.functional``.
+:func:`mse_loss`, :func:`l1_loss`, :func:`huber_loss` and :func:`gaussian_nll_loss` live
+here; binary classification in :mod:`.loss_binary`, multi-class losses in
+:mod:`.loss_classification` and distance/divergence losses in :mod:`.loss_metric`. All of
+them are re-exported from ``nnlib.nn.functional``.
 
 Where nnlib differs from PyTorch, on purpose: a target whose shape differs from the input's
 raises ``ValueError`` (PyTorch broadcasts ``(64, 1)`` against ``(64,)`` to ``(64, 64)`` with
@@ -20,35 +20,11 @@ import math
 import numpy as np
 
 from nnlib._checks import check_reduction, error, shape_str
+from nnlib._tensor import Tensor, from_op
 from nnlib.nn.functional._loss_common import like, pair, reduce_loss
-from nnlib.nn.functional.loss_binary import (
-    binary_cross_entropy,
-    binary_cross_entropy_with_logits,
-    sigmoid_focal_loss,
-)
-from nnlib.nn.functional.loss_classification import cross_entropy, nll_loss
-from nnlib.nn.functional.loss_metric import (
-    cosine_embedding_loss,
-    kl_div,
-    triplet_margin_loss,
-)
 from nnlib.ops import pointwise as P
-from nnlib.tensor import Tensor, from_op
 
-__all__ = [
-    "binary_cross_entropy",
-    "binary_cross_entropy_with_logits",
-    "cosine_embedding_loss",
-    "cross_entropy",
-    "gaussian_nll_loss",
-    "huber_loss",
-    "kl_div",
-    "l1_loss",
-    "mse_loss",
-    "nll_loss",
-    "sigmoid_focal_loss",
-    "triplet_margin_loss",
-]
+__all__ = ["gaussian_nll_loss", "huber_loss", "l1_loss", "mse_loss"]
 
 
 # --------------------------------------------------------------------------- regression
