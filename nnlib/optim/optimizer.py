@@ -223,7 +223,7 @@ class Optimizer:
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, by the optimizer's rule.
 
-        Each optimizer writes its rule once, for one parameter, in :meth:`_update`; this
+        Each optimizer writes its rule once, for one parameter, in ``_update``; this
         method runs it for every parameter that has a gradient and then counts the change
         in the parameter's version (so a graph that saved the old values refuses to
         backward).
