@@ -106,6 +106,7 @@ def from_op(
     op: str,
     saved: Sequence[Tensor] | None = None,
     view_of: Tensor | None = None,
+    saves_output: bool = False,
 ) -> Tensor:
     """Wrap the result of an operation and, when needed, record how to differentiate it.
 
@@ -125,6 +126,9 @@ def from_op(
             for a rule that reads no values (``+``, ``sum``, reshapes).
         view_of: For a view (reshape, transpose, basic indexing): the tensor whose memory
             the result shares, so both count in-place changes together.
+        saves_output: ``backward`` reads the result itself (``exp``, ``tanh``, ``sigmoid``,
+            ``softmax``, ...): its version is recorded too, so changing the result in place
+            before the backward pass raises, as in PyTorch.
 
     Returns:
         A tensor that requires grad, with the graph edge, if recording is on and any parent
@@ -149,7 +153,20 @@ def from_op(
         out._op = ""
         out._saved = _NOTHING_SAVED
     out._vc = [0] if view_of is None else view_of._vc
+    if saves_output and out.requires_grad:
+        out._saved = [*out._saved, (_SavedOutput(out), out._vc[0])]
     return out
+
+
+class _SavedOutput:
+    """What a node keeps of its own result for the version check: the result's version
+    counter and values, not the tensor itself (that would be a reference cycle)."""
+
+    __slots__ = ("_vc", "data")
+
+    def __init__(self, out: Tensor) -> None:
+        self._vc = out._vc
+        self.data = out.data
 
 
 def as_tensor(value: Any) -> Tensor:

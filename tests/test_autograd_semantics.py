@@ -271,3 +271,45 @@ def test_hooks_may_replace_output_and_grad_input() -> None:
 def test_a_hook_must_be_callable() -> None:
     with pytest.raises(TypeError, match="help: "):
         nn.Linear(2, 2).register_forward_hook(None)  # type: ignore[arg-type]
+
+
+# Operations whose backward rule reads their own result (PyTorch saves the output): changing
+# that result in place before backward() must raise in both libraries, not give a wrong
+# gradient.
+OUTPUT_SAVING_OPS = {
+    "exp": (lambda lib, t: t.exp()),
+    "tanh": (lambda lib, t: lib.tanh(t)),
+    "sigmoid": (lambda lib, t: lib.sigmoid(t)),
+    "sqrt": (lambda lib, t: lib.sqrt(t)),
+    "relu": (lambda lib, t: lib.relu(t)),
+    "softmax": (lambda lib, t: (nnlib.nn.functional if lib is nnlib else torch).softmax(t, dim=0)),
+}
+
+
+@pytest.mark.parametrize("name", list(OUTPUT_SAVING_OPS))
+def test_changing_a_saved_result_in_place_raises_as_in_pytorch(name: str) -> None:
+    op = OUTPUT_SAVING_OPS[name]
+    verdicts = {}
+    for lib in (nnlib, torch):
+        x = lib.tensor([0.5, 1.0, 2.0], requires_grad=True)
+        y = op(lib, x)
+        with lib.no_grad():
+            y += 1.0
+        try:
+            y.sum().backward()
+            verdicts[lib.__name__] = "accept"
+        except RuntimeError as err:
+            verdicts[lib.__name__] = "refuse"
+            if lib is nnlib:
+                assert "modified by an inplace operation" in str(err)
+                assert "\nhelp: " in str(err)
+                assert x.grad is None  # a refused pass changes no gradient
+    assert verdicts == {"nnlib": "refuse", "torch": "refuse"}
+
+
+def test_an_unchanged_saved_result_still_gives_the_right_gradient() -> None:
+    x = nnlib.tensor([0.5, 1.0, 2.0], dtype=nnlib.float64, requires_grad=True)
+    nnlib.tanh(x).sum().backward()
+    tx = torch.tensor([0.5, 1.0, 2.0], dtype=torch.float64, requires_grad=True)
+    torch.tanh(tx).sum().backward()
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)

@@ -205,7 +205,7 @@ def neg(a: Tensor) -> Tensor:
 def exp(a: Tensor) -> Tensor:
     r""":math:`e^a`. Backward: :math:`g\,e^a` (the output itself)."""
     out = np.exp(a.data)
-    return from_op(out, (a,), lambda g: (g * out,), "ExpBackward", saved=())
+    return from_op(out, (a,), lambda g: (g * out,), "ExpBackward", saved=(), saves_output=True)
 
 
 def log(a: Tensor) -> Tensor:
@@ -217,7 +217,9 @@ def log(a: Tensor) -> Tensor:
 def sqrt(a: Tensor) -> Tensor:
     r""":math:`\sqrt a`. Backward: :math:`g / (2\sqrt a)`."""
     out = np.sqrt(a.data)
-    return from_op(out, (a,), lambda g: (g / (2 * out),), "SqrtBackward", saved=())
+    return from_op(
+        out, (a,), lambda g: (g / (2 * out),), "SqrtBackward", saved=(), saves_output=True
+    )
 
 
 def abs(a: Tensor) -> Tensor:
@@ -229,7 +231,9 @@ def abs(a: Tensor) -> Tensor:
 def tanh(a: Tensor) -> Tensor:
     r""":math:`\tanh a`. Backward: :math:`g\,(1 - \tanh^2 a)`."""
     out = np.tanh(a.data)
-    return from_op(out, (a,), lambda g: (g * (1 - out * out),), "TanhBackward", saved=())
+    return from_op(
+        out, (a,), lambda g: (g * (1 - out * out),), "TanhBackward", saved=(), saves_output=True
+    )
 
 
 def sigmoid(a: Tensor) -> Tensor:
@@ -242,14 +246,18 @@ def sigmoid(a: Tensor) -> Tensor:
     ad = a.data
     e = np.exp(-np.abs(ad))
     out = np.where(ad >= 0, 1 / (1 + e), e / (1 + e))
-    return from_op(out, (a,), lambda g: (g * out * (1 - out),), "SigmoidBackward", saved=())
+    return from_op(
+        out, (a,), lambda g: (g * out * (1 - out),), "SigmoidBackward", saved=(), saves_output=True
+    )
 
 
 def relu(a: Tensor) -> Tensor:
     r""":math:`\max(0, a)`. Backward: ``g`` where :math:`a > 0`, else 0 (PyTorch's choice at 0)."""
     ad = a.data
     out = np.maximum(ad, 0)
-    return from_op(out, (a,), lambda g: (g * (out > 0),), "ReluBackward", saved=())
+    return from_op(
+        out, (a,), lambda g: (g * (out > 0),), "ReluBackward", saved=(), saves_output=True
+    )
 
 
 def clip(a: Tensor, min: float | None = None, max: float | None = None) -> Tensor:

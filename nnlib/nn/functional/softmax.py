@@ -77,7 +77,7 @@ def softmax(input: Tensor, dim: int | None = None) -> Tensor:
     def backward(g: np.ndarray) -> tuple[np.ndarray]:
         return (s * (g - (g * s).sum(axis=axis, keepdims=True)),)
 
-    return from_op(s, (input,), backward, "SoftmaxBackward", saved=())
+    return from_op(s, (input,), backward, "SoftmaxBackward", saved=(), saves_output=True)
 
 
 def log_softmax(input: Tensor, dim: int | None = None) -> Tensor:
