@@ -134,6 +134,12 @@ class Tensor:
 
     def requires_grad_(self, requires_grad: bool = True) -> Tensor:
         """Switch gradient recording on (or off) for this leaf tensor, in place."""
+        if not isinstance(requires_grad, (bool, np.bool_)):
+            raise TypeError(
+                f"Tensor.requires_grad_: expected requires_grad to be True or False, got a "
+                f"{type(requires_grad).__name__}.\nhelp: call t.requires_grad_() (or "
+                "t.requires_grad_(False)); PyTorch refuses other values too."
+            )
         if requires_grad and self.data.dtype.kind != "f":
             raise TypeError(
                 f"Tensor.requires_grad_: expected a floating tensor, got dtype "

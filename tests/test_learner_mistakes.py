@@ -375,6 +375,8 @@ MISTAKES = [
             (r"x\.float\(\)",)),
     Mistake("unsqueeze far out of range", lambda w: w.X.unsqueeze(5), REFUSE, REFUSE,
             (r"out of range", r"\[-3, 2\]")),
+    Mistake("an array given to requires_grad_", lambda w: w.X.requires_grad_(
+        np.array([1.0, 0.0])), REFUSE, REFUSE, (r"True or False", r"requires_grad_\(\)")),
     Mistake("bias values given to Linear's bias flag", lambda w: w.nn.Linear(
         4, 2, bias=np.array([1.0, 2.0])), REFUSE, REFUSE, (r"bias=True or bias=False",
         r"layer\.bias\.data\[\.\.\.\] = b")),
