@@ -258,9 +258,18 @@ class Tensor:
                 "Tensor.fill_: a tensor that requires grad cannot be filled in place while "
                 "gradients are recorded.\nhelp: do it inside `with nnlib.no_grad():`."
             )
+        self._check_writeable("fill_")
         self.data[...] = value
         self._vc[0] += 1
         return self
+
+    def _check_writeable(self, name: str) -> None:
+        if not self.data.flags.writeable:  # an expand()ed view: one element, many places
+            raise RuntimeError(
+                f"Tensor.{name}: unsupported operation: more than one element of the "
+                "written-to tensor refers to a single memory location (it was made by "
+                "expand()).\nhelp: write to a copy: x = x.clone(), then change x."
+            )
 
     # ------------------------------------------------------------------ properties
     @property
@@ -421,6 +430,7 @@ class Tensor:
             # (as PyTorch does) instead of silently dropping the gradient of ``loss``.
             return NotImplemented
         value = other.data if isinstance(other, Tensor) else other
+        self._check_writeable(name)
         try:
             ufunc(self.data, value, out=self.data, casting="same_kind")
         except (ValueError, TypeError) as exc:
@@ -702,6 +712,10 @@ class Tensor:
     def unsqueeze(self, dim: int) -> Tensor:
         """Insert a dimension of size 1 at ``dim``."""
         return shape_ops.unsqueeze(self, dim)
+
+    def expand(self, *sizes: Any) -> Tensor:
+        """Broadcast to ``sizes`` without copying (``-1`` keeps a dimension's size)."""
+        return shape_ops.expand(self, *sizes)
 
     def squeeze(self, dim: int | None = None) -> Tensor:
         """Remove dimensions of size 1 (all of them, or ``dim``)."""

@@ -731,3 +731,35 @@ def test_float32_leaf_against_int_labels_keeps_float32_graph():
     loss.backward()
     assert w.grad.dtype == np.float32
     np.testing.assert_allclose(w.grad, [-0.5, -0.5])
+
+
+# ------------------------------------------------------------------------- expand
+@pytest.mark.parametrize(
+    ("shape", "sizes"),
+    [((2, 1), (2, 4)), ((2, 1), (3, 2, 4)), ((1,), (5,)), ((3, 1, 2), (-1, 4, -1)), ((), (3,))],
+)
+def test_expand_matches_torch_forward_and_backward(shape, sizes) -> None:
+    rng = np.random.default_rng(0)
+    a = rng.standard_normal(shape)
+    x = nnlib.tensor(a, requires_grad=True)
+    tx = torch.tensor(a, requires_grad=True)
+    y, ty = x.expand(*sizes), tx.expand(*sizes)
+    assert y.shape == tuple(ty.shape)
+    g = rng.standard_normal(y.shape)
+    y.backward(g)
+    ty.backward(torch.tensor(g))
+    np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-12)
+
+
+def test_expand_refuses_what_torch_refuses_and_writes_to_it() -> None:
+    x = nnlib.tensor([[1.0, 2.0]])
+    for sizes in [(3, 3), (2,), ("a", 2)]:
+        with pytest.raises((ValueError, TypeError), match=r"expand: expected"):
+            x.expand(*sizes)
+        with pytest.raises((RuntimeError, TypeError)):
+            torch.tensor([[1.0, 2.0]]).expand(*sizes)
+    z = nnlib.tensor([1.0]).expand(3)
+    with pytest.raises(RuntimeError, match=r"single memory location") as info:
+        z += 1.0
+    assert "\nhelp: " in str(info.value)
+    np.testing.assert_array_equal(z.numpy(), [1.0, 1.0, 1.0])  # unchanged

@@ -16,6 +16,7 @@ import numpy as np
 
 from nnlib._checks import check_dim
 from nnlib._graph import as_tensor, from_op, is_tensor
+from nnlib.ops.pointwise import unbroadcast
 
 if TYPE_CHECKING:
     from nnlib._tensor import Tensor
@@ -80,6 +81,50 @@ def unsqueeze(a: Tensor, dim: int) -> Tensor:
     old = a.data.shape
     out = np.expand_dims(a.data, check_dim("unsqueeze", dim, a.data.ndim, extra=1))
     return from_op(out, (a,), lambda g: (g.reshape(old),), "UnsqueezeBackward", (), a)
+
+
+def expand(a: Tensor, *sizes: Any) -> Tensor:
+    """Broadcast ``a`` to ``sizes`` without copying (``-1`` keeps a dimension's size).
+
+    As in PyTorch, only dimensions of size one (or new leading ones) can grow, and the
+    result is a view whose elements share memory: write to a ``.clone()`` of it instead.
+    Backward sums the gradient over the broadcast dimensions.
+
+    Example:
+        >>> import nnlib
+        >>> nnlib.tensor([[1.0], [2.0]]).expand(2, 3)
+        tensor([[1., 1., 1.],
+                [2., 2., 2.]])
+    """
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    old = a.data.shape
+    bad = [s for s in sizes if isinstance(s, bool) or not isinstance(s, (int, np.integer))]
+    if bad or len(sizes) < len(old):
+        raise ValueError(
+            f"expand: expected at least {len(old)} integer sizes (one per dimension of the "
+            f"tensor's shape {old}, -1 to keep one), got {sizes!r}.\nhelp: e.g. "
+            f"x.expand({', '.join(['4'] * (len(sizes) - len(old)) + ['-1'] * len(old)) or '-1'})."
+        )
+    lead = len(sizes) - len(old)
+    shape = [int(s) for s in sizes]
+    for i, size in enumerate(old):
+        want = shape[lead + i]
+        if want == -1:
+            shape[lead + i] = size
+        elif size != 1 and want != size:
+            raise ValueError(
+                f"expand: expected size {size} (or -1) for dimension {lead + i}, which is "
+                f"not of size 1, got {want}.\nhelp: only dimensions of size 1 can be "
+                "expanded; use .repeat() or torch-style tiling to copy data instead."
+            )
+    if any(s < 0 for s in shape[:lead]):
+        raise ValueError(
+            f"expand: expected non-negative sizes for the new leading dimensions, got "
+            f"{tuple(shape[:lead])}.\nhelp: -1 only keeps an existing dimension."
+        )
+    out = np.broadcast_to(a.data, tuple(shape))
+    return from_op(out, (a,), lambda g: (unbroadcast(g, old),), "ExpandBackward", (), a)
 
 
 def squeeze(a: Tensor, dim: int | None = None) -> Tensor:
