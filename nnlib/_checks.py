@@ -29,6 +29,7 @@ def error(
     Raises:
         Exception: always, of type ``kind``.
     """
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     raise kind(f"{where}: expected {expected}, got {got}.\nhelp: {hint}")
 
 
@@ -39,6 +40,7 @@ def shape_str(shape: tuple[int, ...]) -> str:
 
 def check_reduction(where: str, reduction: str) -> None:
     """Refuse any reduction other than ``'mean'``, ``'sum'`` or ``'none'``."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if reduction not in ("mean", "sum", "none"):
         error(
             where,
@@ -50,6 +52,7 @@ def check_reduction(where: str, reduction: str) -> None:
 
 def check_positive(where: str, name: str, value: float, allow_zero: bool = True) -> None:
     """Refuse a negative (or, with ``allow_zero=False``, a non-positive) hyper-parameter."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     bad = value < 0 if allow_zero else value <= 0
     if bad or not np.isfinite(value):
         bound = ">= 0" if allow_zero else "> 0"
@@ -61,6 +64,7 @@ def check_dim(where: str, dim: Any, ndim: int, extra: int = 0) -> int:
 
     ``extra=1`` allows one past the end (``unsqueeze`` inserts a new dimension there).
     """
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     size = max(ndim + extra, 1)
     if isinstance(dim, bool) or not isinstance(dim, (int, np.integer)):
         raise TypeError(

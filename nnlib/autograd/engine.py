@@ -110,6 +110,7 @@ def _freed(g: np.ndarray) -> Any:  # pragma: no cover - never called: _check_sav
 
 
 def _check_saved(node: Tensor) -> None:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     saved = node._saved
     if saved is None:
         raise RuntimeError(

@@ -37,6 +37,7 @@ def resolve_rng(where: str, seed: Seed) -> np.random.Generator:
 
 def check_count(where: str, name: str, value: Any, minimum: int = 1, example: int = 200) -> int:
     """Refuse anything but a whole number ``>= minimum`` (bools are refused too)."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if not isinstance(value, (int, np.integer)) or isinstance(value, bool):
         error(
             where,
@@ -52,6 +53,7 @@ def check_count(where: str, name: str, value: Any, minimum: int = 1, example: in
 
 def check_noise(where: str, noise: Any) -> float:
     """Refuse a negative, infinite or non-numeric noise level."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if isinstance(noise, bool) or not isinstance(noise, (int, float, np.integer, np.floating)):
         error(
             where,

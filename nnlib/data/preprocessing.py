@@ -124,6 +124,7 @@ class Standardizer:
         return self.fit(X).transform(X)
 
     def _checked(self, where: str, X: Any) -> np.ndarray:
+        __tracebackhide__ = True  # IPython and pytest hide this frame
         if self.mean is None:
             error(
                 where,
@@ -180,6 +181,7 @@ def standardize(train: ArrayOrTensor, *others: ArrayOrTensor) -> tuple[ArrayOrTe
 
 
 def _check_inputs(where: str, X: Any) -> np.ndarray:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     data = as_array(where, "X", X)
     if data.ndim < 2:
         error(

@@ -114,6 +114,7 @@ def _share_out(total: int, quotas: np.ndarray) -> np.ndarray:
 
 def check_fraction(where: str, test_size: Any) -> None:
     """Refuse a test fraction that is not a number strictly between 0 and 1."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if (
         isinstance(test_size, bool)
         or not isinstance(test_size, (int, float, np.integer, np.floating))

@@ -41,6 +41,7 @@ _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_tra
 
 
 def _check(where: str, tensor: object) -> Tensor:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if not isinstance(tensor, Tensor):
         error(
             where,

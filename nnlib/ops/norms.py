@@ -69,6 +69,7 @@ def vector_norm_grad(
 
 
 def _check_number(where: str, name: str, value: Any) -> None:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):
         error(where, f"{name} to be a number", repr(value), f"pass e.g. {name}=2.", TypeError)
 

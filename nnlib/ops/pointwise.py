@@ -72,6 +72,7 @@ def _promote(ad: np.ndarray, bd: np.ndarray, true_div: bool = False) -> tuple[np
 
 def _check_broadcast(sa: tuple[int, ...], sb: tuple[int, ...]) -> None:
     """Refuse two shapes that do not broadcast, naming the first dimension that clashes."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     try:
         np.broadcast_shapes(sa, sb)
     except ValueError:

@@ -20,6 +20,7 @@ def _check_adam_args(
     lr: float, betas: tuple[float, float], eps: float, weight_decay: float
 ) -> None:
     """Refuse bad Adam/AdamW hyper-parameters with PyTorch's messages plus a hint."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     _check_non_negative("Adam", lr=lr, eps=eps)
     if not isinstance(betas, (tuple, list)) or len(betas) != 2:
         raise TypeError(

@@ -84,6 +84,7 @@ def _schedule(start_lr: float, end_lr: float, num_steps: int, mode: str) -> list
 def _check_args(
     start_lr: Any, end_lr: Any, num_steps: Any, mode: Any, beta: Any, diverge_threshold: Any
 ) -> None:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     where = "lr_range_test"
     for name, value in (("start_lr", start_lr), ("end_lr", end_lr)):
         if isinstance(value, bool) or not isinstance(value, (int, float, np.number)):

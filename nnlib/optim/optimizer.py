@@ -27,6 +27,7 @@ def _invalid(message: str, hint: str) -> NoReturn:
 
 def _check_numbers(where: str, **values: Any) -> None:
     """Refuse a hyper-parameter that is not a number (``lr="1e-3"``) before comparing it."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     for name, value in values.items():
         if isinstance(value, (bool, str)) or not isinstance(value, (int, float, np.number)):
             example = "1e-3" if name == "lr" else "0.9"
@@ -43,6 +44,7 @@ def _check_numbers(where: str, **values: Any) -> None:
 
 def _check_hyper(ok: bool, message: str, hint: str) -> None:
     """Refuse a hyper-parameter when ``ok`` is false (a NaN fails every comparison too)."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if not ok:
         _invalid(message, hint)
 
@@ -65,6 +67,7 @@ _NON_NEGATIVE = {
 
 def _check_non_negative(where: str, **values: Any) -> None:
     """Refuse a hyper-parameter that is not a number, then one that is negative (or NaN)."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     _check_numbers(where, **values)
     for name, value in values.items():
         message, hint = _NON_NEGATIVE[name]

@@ -7,6 +7,7 @@ from nnlib._tensor import Tensor
 
 
 def _check_tensor(where: str, input: object) -> None:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if not isinstance(input, Tensor):
         error(
             where,

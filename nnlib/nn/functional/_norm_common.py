@@ -64,6 +64,7 @@ def _param_grads(
 
 
 def _check_param(where: str, name: str, t: Tensor | None, shape: tuple[int, ...]) -> None:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if t is not None and t.data.shape != shape:
         error(
             where,
@@ -80,5 +81,6 @@ def _parents(input: Tensor, weight: Tensor | None, bias: Tensor | None) -> tuple
 
 def _check_channel_params(where: str, c: int, *tensors: Tensor | None) -> None:
     """Check running mean, running variance, weight and bias: each ``None`` or ``(C,)``."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     for name, t in zip(("running_mean", "running_var", "weight", "bias"), tensors, strict=True):
         _check_param(where, name, t, (c,))

@@ -13,6 +13,7 @@ __all__ = ["dropout"]
 
 def _check_p(where: str, p: object) -> None:
     """Refuse a drop probability outside [0, 1], in PyTorch's words plus a hint."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     ok = isinstance(p, (int, float, np.integer, np.floating)) and not isinstance(p, bool)
     if not ok or not 0 <= p <= 1:  # type: ignore[operator]
         raise ValueError(

@@ -28,6 +28,7 @@ __all__ = ["binary_cross_entropy", "binary_cross_entropy_with_logits", "sigmoid_
 
 # ------------------------------------------------------------------------------- binary
 def _check_unit_interval(where: str, name: str, arr: np.ndarray, hint: str) -> None:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if arr.size and not (np.all(arr >= 0) and np.all(arr <= 1)):
         n_nan = int(np.isnan(arr).sum())
         if n_nan:  # NaN is no range problem: something upstream broke, a sigmoid will not fix it

@@ -44,6 +44,7 @@ def _index_shape(shape: tuple[int, ...]) -> tuple[int, ...]:
 
 def _check_swapped(where: str, input: Any, target: Any) -> None:
     """Name the swap first when class indices come first and scores second."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     x, t = np.asarray(getattr(input, "data", input)), np.asarray(getattr(target, "data", target))
     if x.dtype.kind in "iub" and t.dtype.kind == "f" and t.ndim == x.ndim + 1:
         error(
@@ -58,6 +59,7 @@ def _check_swapped(where: str, input: Any, target: Any) -> None:
 
 
 def _check_input(where: str, input: Tensor) -> int:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if input.data.ndim == 0:
         error(
             where,
@@ -70,6 +72,7 @@ def _check_input(where: str, input: Tensor) -> int:
 
 def _check_indices(where: str, x: np.ndarray, target: Tensor, ignore_index: int) -> None:
     """Refuse targets that are not integer class indices of the right shape and range."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     t = target.data
     c = x.shape[0] if x.ndim == 1 else x.shape[1]
     want = _index_shape(x.shape)
@@ -143,6 +146,7 @@ def _weight(where: str, weight: Tensor | None, input: Tensor, c: int) -> np.ndar
 
 
 def _check_smoothing(where: str, label_smoothing: float) -> None:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if not 0.0 <= label_smoothing <= 1.0:
         error(
             where,

@@ -34,6 +34,7 @@ def _arity(cls: type) -> int:
 
 def refuse_input(module: Module, value: Any) -> None:
     """Refuse a non-tensor input to one of nnlib's modules, saying how to convert it."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     kind = type(value).__name__
     shape = f" of shape {np.shape(value)}" if not isinstance(value, (int, float)) else ""
     fix = (
@@ -49,6 +50,7 @@ def refuse_input(module: Module, value: Any) -> None:
 
 def refuse_data_in_constructor(cls: type, args: tuple[Any, ...]) -> None:
     """Refuse tensors passed to one of nnlib's module constructors instead of to the module."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     # nn.ReLU(z) or nn.CrossEntropyLoss(logits, y): the data passed to the constructor
     # instead of to the module. Only nnlib's own modules are checked (a learner's module
     # may well take tensors in __init__).
@@ -69,6 +71,7 @@ def refuse_data_in_constructor(cls: type, args: tuple[Any, ...]) -> None:
 
 def check_new_buffer(module: Module, name: Any, tensor: Any) -> None:
     """PyTorch's checks of ``register_buffer``'s name and tensor, with a hint."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if not isinstance(name, str):
         raise TypeError(
             f"buffer name should be a string. Got {type(name).__name__}\nhelp: pass the "
@@ -94,6 +97,7 @@ def check_new_buffer(module: Module, name: Any, tensor: Any) -> None:
 
 def check_buffer_value(name: str, value: Any) -> None:
     """Refuse assigning anything but a Tensor or None to a buffer's attribute."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if value is not None and not isinstance(value, Tensor):
         raise TypeError(
             f"cannot assign '{type(value).__name__}' as buffer '{name}' (Tensor or "

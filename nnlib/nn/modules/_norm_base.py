@@ -30,6 +30,7 @@ def _positive_int(where: str, name: str, value: Any) -> int:
 
 def _check_dtype(module: Module, input: Tensor) -> None:
     """Refuse input whose dtype differs from the layer's, as PyTorch does (and Linear here)."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     own = next((t for t in (*module._parameters.values(), *module._buffers.values())
                 if t is not None and t.data.dtype.kind == "f"), None)  # fmt: skip
     if own is not None and input.data.dtype != own.data.dtype:

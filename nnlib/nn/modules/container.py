@@ -16,6 +16,7 @@ __all__ = ["ModuleList", "Sequential"]
 
 
 def _check_module(where: str, module: Any, position: str) -> None:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if not isinstance(module, Module):
         error(
             where,

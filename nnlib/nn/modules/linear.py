@@ -21,6 +21,7 @@ __all__ = ["Identity", "Linear"]
 
 
 def _check_count(where: str, name: str, value: Any) -> int:
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if isinstance(value, bool) or not isinstance(value, (int, np.integer)) or value < 0:
         error(where, f"{name} to be a non-negative integer", repr(value),
               f"pass the number of {name.replace('_', ' ')}, e.g. 2.")  # fmt: skip

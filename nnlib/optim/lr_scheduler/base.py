@@ -20,6 +20,7 @@ from nnlib.optim.optimizer import Optimizer
 
 def _check_count(where: str, name: str, value: Any) -> None:
     """Refuse a count (``step_size``, ``T_max``, ``total_iters``) that is not a positive int."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
     if isinstance(value, bool) or not isinstance(value, int) or value <= 0:
         error(where, f"{name} to be a positive int", repr(value), f"pass e.g. {name}=10.")
 
