@@ -201,3 +201,31 @@ def test_every_notebook_passes_whatever_thread_count_the_caller_asks() -> None:
         cwd=ROOT, env=env, capture_output=True, text=True, timeout=1200,
     )  # fmt: skip
     assert result.returncode == 0, result.stdout[-5000:]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["00_setup.ipynb", "02_backprop.ipynb"])
+def test_a_prose_change_re_executes_to_identical_outputs(name: str) -> None:
+    """Edit one markdown cell, run `make execute`'s tool: every output and the widget state
+    come out byte for byte as stored (so a prose fix never churns a notebook's outputs)."""
+    folder = ROOT / "_build" / "re-execute-test"
+    shutil.rmtree(folder, ignore_errors=True)
+    folder.mkdir(parents=True)
+    try:
+        copy = folder / name
+        notebook = json.loads((ROOT / "book" / name).read_text(encoding="utf-8"))
+        prose = next(c for c in notebook["cells"] if c["cell_type"] == "markdown")
+        prose["source"] = ["A changed sentence.\n\n", *prose["source"]]
+        copy.write_text(json.dumps(notebook, indent=1, ensure_ascii=False) + "\n", "utf-8")
+        subprocess.run(
+            [sys.executable, str(ROOT / "tools" / "execute_notebooks.py"), str(copy)],
+            cwd=ROOT, check=True, capture_output=True, text=True, timeout=600,
+        )  # fmt: skip
+        stored = json.loads((ROOT / "book" / name).read_text(encoding="utf-8"))
+        fresh = json.loads(copy.read_text(encoding="utf-8"))
+        for old, new in zip(stored["cells"], fresh["cells"], strict=True):
+            if old["cell_type"] == "code":
+                assert json.dumps(new["outputs"]) == json.dumps(old["outputs"]), old["id"]
+        assert json.dumps(fresh["metadata"]) == json.dumps(stored["metadata"])
+    finally:
+        shutil.rmtree(folder, ignore_errors=True)
