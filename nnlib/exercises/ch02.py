@@ -290,7 +290,21 @@ def evaluate_backward_rule(
     low: float = -2.0,
     high: float = 2.0,
 ) -> Verdict:
-    """The verdict of :func:`check_backward_rule`, without printing it."""
+    """The verdict of :func:`check_backward_rule`, without printing it.
+
+    Runs with gradient tracking on, whatever an earlier cell left switched off.
+    """
+    with nnlib.enable_grad():
+        return _backward_rule_verdict(function_class, reference, shapes, low, high)
+
+
+def _backward_rule_verdict(
+    function_class: Any,
+    reference: Callable[..., Any] | None,
+    shapes: Sequence[tuple[int, ...]],
+    low: float,
+    high: float,
+) -> Verdict:
     name = getattr(function_class, "__name__", "your Function")
     if not (isinstance(function_class, type) and issubclass(function_class, Function)):
         return Verdict(

@@ -35,6 +35,7 @@ from typing import Any
 
 import numpy as np
 
+import nnlib
 from nnlib.exercises.detectors import (
     GENERIC_CRASH_MISTAKES,
     IN_PLACE_HINT,
@@ -206,11 +207,14 @@ class Checker:
                 f"function itself, `check(...)({self.title})`, without calling it (no "
                 "parentheses after its name).",
             )
-        pairs = self.expected_cases()
-        for number, (case, expected) in enumerate(pairs, start=1):
-            verdict = self._run_case(fn, case, expected, f"case {number} of {len(pairs)}")
-            if verdict is not None:
-                return verdict
+        # Gradient tracking on, whatever an earlier cell left switched off: references and
+        # answers that use autograd must not fail because of the notebook's global state.
+        with nnlib.enable_grad():
+            pairs = self.expected_cases()
+            for number, (case, expected) in enumerate(pairs, start=1):
+                verdict = self._run_case(fn, case, expected, f"case {number} of {len(pairs)}")
+                if verdict is not None:
+                    return verdict
         labels = "; ".join(case.label for case, _ in pairs)  # labels may contain commas
         text = f"✓ {self.title}: correct on all {len(pairs)} cases ({labels})."
         if self.success:
