@@ -100,6 +100,11 @@ def softmax_global_max(x):
     return e / e.sum(axis=-1, keepdims=True)
 
 
+def softmax_minus_min(x):
+    e = np.exp(x - x.min(axis=-1, keepdims=True))
+    return e / e.sum(axis=-1, keepdims=True)
+
+
 def softmax_inplace(x):
     x -= x.max(axis=-1, keepdims=True)
     e = np.exp(x)
@@ -142,6 +147,12 @@ def ce_right(x, t):
 def ce_naive(x, t):
     p = np.exp(x) / np.exp(x).sum(axis=1, keepdims=True)
     return -np.log(p[np.arange(len(t)), t]).mean()
+
+
+def ce_global_max(x, t):
+    shifted = x - x.max()
+    logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
+    return -logp[np.arange(len(t)), t].mean()
 
 
 # ------------------------------------------------------------------ chapter 5
@@ -225,6 +236,7 @@ BATTERY = {
         (softmax_naive, "Subtract each row's maximum first"),
         (softmax_global_max, "subtract each row's OWN maximum"),
         (softmax_inplace, "changed its input logits in place"),
+        (softmax_minus_min, "not its minimum"),
     ]),
     ch03._RELU_GRAD: (ch03.check_relu_grad, lambda x: (x > 0).astype(x.dtype), [
         (lambda x: np.maximum(x, 0), "you returned ReLU(x) itself"),
@@ -261,6 +273,8 @@ BATTERY = {
         (bce_clamped, "clamping σ(z)"),
         (lambda z, y: -bce_right(z, y), "a minus sign is missing"),
         (lambda z, y: bce_right(z, y) * y.size, "times too large"),
+        (lambda z, y: np.mean(np.log1p(np.exp(z)) - y * z), "log(1 + exp(z)) overflows"),
+        (lambda z, y: np.mean(np.log(1 + np.exp(z)) - y * z), "log(1 + exp(z)) overflows"),
     ]),
     ch04._CE: (ch04.check_cross_entropy, ce_right, [
         (lambda x, t: -np.mean(np.log(x[np.arange(len(t)), t])),
@@ -273,6 +287,9 @@ BATTERY = {
         (lambda x, t: -ce_right(x, t), "a minus sign is missing"),
         (lambda x, t: ce_right(x, t) * len(t), "times too large"),
         (lambda x, t: -stable_log_softmax(x)[np.arange(len(t)), t], "reduce to ONE number"),
+        (ce_global_max, "each row's OWN maximum"),
+        (lambda x, t: -np.mean(np.log(softmax_right(x)[np.arange(len(t)), t])),
+         "the log of a softmax"),
     ]),
     ch05._SGD: (ch05.check_sgd_momentum_step, sgd_right, [
         (lambda p, g, v, lr, mu: (p - lr * (mu * v + (1 - mu) * g), mu * v + (1 - mu) * g),

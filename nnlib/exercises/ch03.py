@@ -44,6 +44,7 @@ def _softmax_cases() -> list[Case]:
             (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]),),
         ),
         Case("equal logits give a uniform distribution", (np.full((2, 5), 7.0),)),
+        Case("logits 1000 apart [0, 1000, 5]", (np.array([[0.0, 1000.0, 5.0]]),)),
     ]
 
 
@@ -82,6 +83,12 @@ _SOFTMAX = Checker(
             "maximum of the whole array: a row far below it underflows to 0/0 = nan.",
             when("very different scales", non_finite()),
         ),
+        Mistake(
+            "subtract each row's MAXIMUM, not its minimum: a row [0, 1000, 5] minus its "
+            "minimum still contains exp(1000), which overflows; minus its maximum every "
+            "exponent is at most exp(0) = 1.",
+            when("1000 apart", non_finite()),
+        ),
         Mistake(_OVERFLOW_HINT, non_finite()),
     ),
     default_hint="softmax(x)_i = exp(x_i − max x) / Σ_j exp(x_j − max x), along the last axis.",
@@ -109,7 +116,7 @@ def check_softmax(fn: Callable[..., Any]) -> None:
         ...     e = np.exp(logits - logits.max(axis=-1, keepdims=True))
         ...     return e / e.sum(axis=-1, keepdims=True)
         >>> check_softmax(softmax)  # doctest: +ELLIPSIS
-        ✓ softmax: correct on all 5 cases (...). Stable on huge logits, and every row sums to 1.
+        ✓ softmax: correct on all 6 cases (...). Stable on huge logits, and every row sums to 1.
 
     Taught in chapter 3 (activation functions and output heads).
     """

@@ -129,6 +129,7 @@ def _bce_cases() -> list[Case]:
             (np.array([500.0, -500.0, 500.0, -500.0]), np.array([1.0, 0.0, 0.0, 1.0])),
         ),
         Case("logit 0: the loss is ln 2", (np.array([[0.0, 0.0]]), np.array([[1.0, 0.0]]))),
+        Case("logits ±800", (np.array([800.0, -800.0, 800.0]), np.array([0.0, 1.0, 1.0]))),
     ]
 
 
@@ -156,6 +157,12 @@ _BCE = Checker(
             same_as(lambda z, y: np.mean(-(y * np.log(z) + (1 - y) * np.log(1 - z)))),
         ),
         Mistake(
+            "log(1 + exp(z)) overflows once z > 709 (exp(710) is inf in float64), although "
+            "the loss is finite: write it as max(z, 0) + log(1 + exp(−|z|)), so the "
+            "exponent is never positive; the whole loss is then " + _STABLE + ".",
+            when("±800", non_finite()),
+        ),
+        Mistake(
             "for large |z| σ(z) rounds to exactly 0 or 1 and log(0) = −inf: use the stable "
             f"form {_STABLE}, which never takes the log of 0.",
             non_finite(),
@@ -173,7 +180,7 @@ _BCE = Checker(
         Mistake(_SUM_HINT.format(n="n", unit="element"), scaled_by(lambda z, y: y.size)),
     ),
     default_hint=f"the mean over the elements of {_STABLE}.",
-    success="Exact and finite even at logits of ±500.",
+    success="Exact and finite even at logits of ±800.",
 )
 
 
@@ -182,11 +189,11 @@ def check_bce_with_logits(fn: Callable[..., Any]) -> None:
 
     The learner returns the mean over the elements of
     :math:`-[y \log\sigma(z) + (1-y)\log(1-\sigma(z))]`, computed stably as
-    :math:`\max(z, 0) - z y + \log(1 + e^{-|z|})` so logits of ±500 give exact finite
+    :math:`\max(z, 0) - z y + \log(1 + e^{-|z|})` so logits of ±800 give exact finite
     values. Targets may be soft (in [0, 1]). The reference is
     ``nnlib.nn.functional.binary_cross_entropy_with_logits``. Recognises: treating logits
-    as probabilities, overflow (nan/inf) at ±500, clamping with ε (finite but wrong), a
-    missing minus sign, a sum instead of a mean.
+    as probabilities, overflow (nan/inf) at ±500, log(1 + exp(z)) overflowing at ±800,
+    clamping with ε (finite but wrong), a missing minus sign, a sum instead of a mean.
 
     Args:
         fn: The learner's function.
@@ -197,7 +204,7 @@ def check_bce_with_logits(fn: Callable[..., Any]) -> None:
         ...     z, y = logits, target
         ...     return np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-np.abs(z))))
         >>> check_bce_with_logits(bce_with_logits)  # doctest: +ELLIPSIS
-        ✓ bce_with_logits: correct on all 4 cases (...
+        ✓ bce_with_logits: correct on all 5 cases (...
 
     Taught in chapter 4 (loss functions).
     """
@@ -219,6 +226,11 @@ def _ce_cases() -> list[Case]:
         ),
         Case("equal logits: the loss is ln C", (np.zeros((2, 5)), np.array([4, 0]))),
         Case("4 examples, 2 classes", (rng.normal(size=(4, 2)) * 3, np.array([1, 0, 0, 1]))),
+        Case(
+            "rows on very different scales",
+            (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), np.array([0, 2])),
+        ),
+        Case("logits 1000 apart [0, 1000]", (np.array([[0.0, 1000.0]]), np.array([0]))),
     ]
 
 
@@ -244,6 +256,18 @@ _CE = Checker(
     cases=_ce_cases,
     reference=_cross_entropy_reference,
     mistakes=(
+        Mistake(
+            "subtract each row's OWN maximum (`x.max(axis=-1, keepdims=True)`), not the "
+            "maximum of the whole array: a row far below it underflows to log(0) = −inf.",
+            when("very different scales", non_finite()),
+        ),
+        Mistake(
+            "the log of a softmax fails when the target's probability underflows: "
+            "exp(−1000) rounds to 0 and log(0) = −inf, although the loss is 1000. Compute "
+            "log_softmax directly, x − max − log Σ exp(x − max) (the log-sum-exp trick), "
+            "instead of taking the log of probabilities.",
+            when("1000 apart", non_finite()),
+        ),
         Mistake(
             "your function treats its input as probabilities (−log p[target]), but "
             "cross_entropy takes raw LOGITS: take log_softmax first. Mixing the two up is "
@@ -311,7 +335,7 @@ def check_cross_entropy(fn: Callable[..., Any]) -> None:
         ...     logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         ...     return -logp[np.arange(len(target)), target].mean()
         >>> check_cross_entropy(cross_entropy)  # doctest: +ELLIPSIS
-        ✓ cross_entropy: correct on all 5 cases (...
+        ✓ cross_entropy: correct on all 7 cases (...
 
     Taught in chapter 4 (loss functions).
     """
