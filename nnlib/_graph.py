@@ -49,7 +49,8 @@ def is_tensor(obj: Any) -> bool:
 def wrap(data: np.ndarray) -> Tensor:
     """Wrap an array the library just computed: no copy, no checks, no graph."""
     out = object.__new__(_tensor_class)
-    out.data = data
+    # NumPy returns a scalar, not a 0-d array, from most operations on 0-d arrays.
+    out.data = data if type(data) is np.ndarray else np.asarray(data)
     out._grad = None
     out._parents = ()
     out._backward = None
@@ -135,7 +136,8 @@ def from_op(
         requires grad; a plain tensor otherwise.
     """
     out = object.__new__(_tensor_class)
-    out.data = data
+    # NumPy returns a scalar, not a 0-d array, from most operations on 0-d arrays.
+    out.data = data if type(data) is np.ndarray else np.asarray(data)
     out._grad = None
     out._retains_grad = False
     if grad_mode.is_grad_enabled() and any(p.requires_grad for p in parents):
