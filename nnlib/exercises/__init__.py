@@ -29,9 +29,16 @@ from nnlib.exercises.ch02 import (
     check_numerical_gradient,
     check_two_layer_backward,
 )
-from nnlib.exercises.ch03 import check_leaky_relu, check_maxout, check_relu_grad, check_softmax
+from nnlib.exercises.ch03 import (
+    check_leaky_relu,
+    check_maxout,
+    check_relu_grad,
+    check_softmax,
+    check_softmax_backward,
+)
 from nnlib.exercises.ch04 import (
     check_bce_with_logits,
+    check_classification_loss,
     check_cross_entropy,
     check_gaussian_nll,
     check_kl_divergence,
@@ -53,6 +60,7 @@ __all__ = [
     "check_adam_step",
     "check_backward_rule",
     "check_bce_with_logits",
+    "check_classification_loss",
     "check_cost_gradient",
     "check_cross_entropy",
     "check_ewa",
@@ -69,6 +77,7 @@ __all__ = [
     "check_rmsprop_step",
     "check_sgd_momentum_step",
     "check_softmax",
+    "check_softmax_backward",
     "check_two_layer_backward",
     "check_xor_network",
 ]

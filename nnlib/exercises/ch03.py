@@ -20,6 +20,7 @@ from nnlib.exercises.core import (
     non_finite,
     raised,
     same_as,
+    shape_is,
     to_tensor,
     when,
 )
@@ -339,3 +340,137 @@ def check_maxout(fn: Callable[..., Any]) -> None:
     Taught in chapter 3 (activation functions and output heads).
     """
     _MAXOUT(fn)
+
+
+# ----------------------------------------------------------------- softmax backward
+def _softmax_backward_cases() -> list[Case]:
+    rng = np.random.default_rng(305)
+
+    def probs(z: np.ndarray) -> np.ndarray:
+        return _softmax_reference(np.asarray(z, dtype=np.float64))
+
+    return [
+        Case(
+            "a batch of 2 rows, 3 classes",
+            (probs(rng.normal(size=(2, 3))), rng.normal(size=(2, 3))),
+        ),
+        Case(
+            "one row, g picks class 0",
+            (probs(np.array([[1.0, 2.0, 3.0]])), np.array([[1.0, 0.0, 0.0]])),
+        ),
+        Case(
+            "g equal along each row: the gradient is 0",
+            (probs(rng.normal(size=(3, 4))), np.array([[2.0] * 4, [-1.0] * 4, [0.5] * 4])),
+        ),
+        Case(
+            "a confident row [0.98, 0.01, 0.01]",
+            (np.array([[0.98, 0.01, 0.01]]), np.array([[0.3, -2.0, 1.0]])),
+        ),
+        Case(
+            "4 rows, 6 classes",
+            (probs(3 * rng.normal(size=(4, 6))), rng.normal(size=(4, 6))),
+        ),
+    ]
+
+
+def _softmax_backward_reference(p: np.ndarray, g: np.ndarray) -> np.ndarray:
+    """∂L/∂z from nnlib's autograd: softmax of log p is p, backpropagated with g."""
+    z = nnlib.tensor(np.log(p), requires_grad=True)
+    F.softmax(z, dim=-1).backward(nnlib.tensor(g))
+    assert z.grad is not None
+    return z.grad.data
+
+
+def _row_dot(p: np.ndarray, g: np.ndarray) -> np.ndarray:
+    return (g * p).sum(axis=-1, keepdims=True)
+
+
+_SOFTMAX_BACKWARD = Checker(
+    title="softmax_backward",
+    arg_names=("p", "g"),
+    cases=_softmax_backward_cases,
+    reference=_softmax_backward_reference,
+    mistakes=(
+        Mistake(
+            "you kept only the diagonal of the Jacobian, ∂p_i/∂z_i = p_i(1 − p_i). Every p_i "
+            "also depends on the other logits, ∂p_i/∂z_j = −p_i p_j for j ≠ i; summing all "
+            "the terms gives p ⊙ (g − ⟨g, p⟩).",
+            same_as(lambda p, g: p * (1 - p) * g),
+        ),
+        Mistake(
+            "you returned p ⊙ g: subtract each row's ⟨g, p⟩ from g before multiplying by p "
+            "(that term comes from the off-diagonal entries −p_i p_j).",
+            same_as(lambda p, g: p * g),
+        ),
+        Mistake(
+            "multiply by p: ∂L/∂z_j = p_j (g_j − ⟨g, p⟩); you returned g − ⟨g, p⟩ alone.",
+            same_as(lambda p, g: g - _row_dot(p, g)),
+        ),
+        Mistake(
+            "the sign is flipped: it is p ⊙ (g − ⟨g, p⟩), not p ⊙ (⟨g, p⟩ − g).",
+            same_as(lambda p, g: p * (_row_dot(p, g) - g)),
+        ),
+        Mistake(
+            "subtract ⟨g, p⟩, do not add it: the off-diagonal terms −p_i p_j are negative.",
+            same_as(lambda p, g: p * (g + _row_dot(p, g))),
+        ),
+        Mistake(
+            "⟨g, p⟩ is a sum over the classes of each row (axis=-1, keepdims=True), not a "
+            "sum over the whole array.",
+            same_as(lambda p, g: p * (g - (g * p).sum())),
+        ),
+        Mistake(
+            "sum over the classes (axis=-1), along each row; you summed over the examples "
+            "(axis 0).",
+            same_as(lambda p, g: p * (g - (g * p).sum(axis=0, keepdims=True))),
+        ),
+        Mistake(
+            "⟨g, p⟩ is a sum, not a mean, over the classes.",
+            same_as(lambda p, g: p * (g - (g * p).mean(axis=-1, keepdims=True))),
+        ),
+        Mistake(
+            "keep the summed axis, `.sum(axis=-1, keepdims=True)`: a (2,) row sum does not "
+            "broadcast against (2, 3), and where it does (m = C) it pairs rows with columns.",
+            raised(ValueError, "broadcast"),
+        ),
+        Mistake(
+            "you returned the whole Jacobian (m, C, C); multiply it by g instead, or better "
+            "never build it: p ⊙ (g − ⟨g, p⟩) has the shape of p.",
+            shape_is(lambda p, g: (*p.shape, p.shape[-1])),
+        ),
+        Mistake(
+            "keep the summed axis, `.sum(axis=-1, keepdims=True)`: without it the row sums "
+            "line up with the columns, not the rows.",
+            same_as(lambda p, g: p * (g - (g * p).sum(axis=-1))),
+        ),
+    ),
+    default_hint="∂L/∂z = p ⊙ (g − ⟨g, p⟩) row by row, with ⟨g, p⟩ = (g * p).sum(axis=-1, "
+    "keepdims=True).",
+    success="The vector-Jacobian product of softmax, without building the C × C Jacobian.",
+)
+
+
+def check_softmax_backward(fn: Callable[..., Any]) -> None:
+    r"""Check the backward pass of softmax: ``softmax_backward(p, g) -> dz``.
+
+    ``p`` holds softmax probabilities, shape ``(m, C)``, and ``g`` the gradient of the loss
+    with respect to them, ``∂L/∂p``, same shape. The learner derives and returns
+    ``∂L/∂z``: from :math:`\partial p_i / \partial z_j = p_i(\delta_{ij} - p_j)`, each row
+    is :math:`p \odot (g - \langle g, p \rangle)`, computed without the Jacobian. The
+    reference is nnlib's autograd through ``softmax``. Recognises: the diagonal of the
+    Jacobian only, p ⊙ g, a missing factor p, flipped or wrong signs, sums over the wrong
+    axis or the whole array, a mean instead of a sum, a missing ``keepdims``, the whole
+    Jacobian returned.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> def softmax_backward(p, g):
+        ...     return p * (g - (g * p).sum(axis=-1, keepdims=True))
+        >>> check_softmax_backward(softmax_backward)  # doctest: +ELLIPSIS
+        ✓ softmax_backward: correct on all 5 cases (...). The vector-Jacobian product ...
+
+    Taught in chapter 3 (activation functions and output heads).
+    """
+    _SOFTMAX_BACKWARD(fn)
