@@ -7,6 +7,7 @@ References: ``nnlib.nn.functional.mse_loss``, ``binary_cross_entropy_with_logits
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -27,6 +28,11 @@ from nnlib.exercises.core import (
     when,
 )
 from nnlib.nn import functional as F
+from nnlib.nn.modules.activation import ReLU, Softmax
+from nnlib.nn.modules.container import Sequential
+from nnlib.nn.modules.linear import Linear
+from nnlib.nn.modules.module import Module
+from nnlib.random import fork_rng
 
 _SUM_HINT = (
     "your loss is exactly {n} times too large: that is the SUM of the per-{unit} losses. "
@@ -537,3 +543,140 @@ def check_kl_divergence(fn: Callable[..., Any]) -> None:
     Taught in chapter 4 (loss functions).
     """
     _KL(fn)
+
+
+# ------------------------------------------------- debugging: Softmax into CrossEntropyLoss
+def _softmax_net(
+    sizes: tuple[int, ...], rng: np.random.Generator, scale: float = 1.0
+) -> Sequential:
+    """A float64 MLP with ReLUs between its layers that ends in ``Softmax(dim=1)``.
+
+    Its weights come from ``rng`` (the notebook's generator is left alone); ``scale``
+    multiplies the last Linear layer's weights, to make the net confident.
+    """
+    layers: list[Module] = []
+    for k, (n_in, n_out) in enumerate(itertools.pairwise(sizes)):
+        if k:
+            layers.append(ReLU())
+        with fork_rng():  # Linear's own initialisation must not move the notebook's stream
+            layer = Linear(n_in, n_out).double()
+        bound = 1.0 / np.sqrt(n_in)
+        layer.weight.data[...] = rng.uniform(-bound, bound, size=(n_out, n_in))
+        layer.bias.data[...] = rng.uniform(-bound, bound, size=n_out)
+        layers.append(layer)
+    layers[-1].weight.data[...] *= scale
+    return Sequential(*layers, Softmax(dim=1))
+
+
+def _softmax_bug_cases() -> list[Case]:
+    rng = np.random.default_rng(406)
+    return [
+        Case(
+            "a 64-32-10 net, 8 examples",
+            (_softmax_net((64, 32, 10), rng), rng.normal(size=(8, 64)), rng.integers(0, 10, 8)),
+        ),
+        Case(
+            "a 2-class net, 3 examples",
+            (_softmax_net((4, 2), rng), rng.normal(size=(3, 4)), np.array([1, 0, 1])),
+        ),
+        Case(
+            "a confident net, wrong on both examples: logits 1000s apart",
+            (
+                _softmax_net((4, 3), rng, scale=1000.0),
+                np.array([[3.0, -2.0, 1.0, 0.5], [-1.0, 2.0, 0.0, 1.0]]),
+                np.array([0, 1]),
+            ),
+        ),
+    ]
+
+
+def _net_logits(net: Any, X: np.ndarray) -> Any:
+    return net[:-1](nnlib.tensor(X))
+
+
+def _softmax_bug_reference(net: Any, X: np.ndarray, y: np.ndarray) -> np.ndarray:
+    """Cross-entropy on the logits: the net without its final Softmax."""
+    target = nnlib.tensor(np.asarray(y, dtype=np.int64))
+    return F.cross_entropy(_net_logits(net, X), target).data
+
+
+def _probs(net: Any, X: np.ndarray) -> np.ndarray:
+    return np.asarray(net(nnlib.tensor(X)).data)
+
+
+_SOFTMAX_BUG = Checker(
+    title="classification_loss",
+    arg_names=("net", "X", "y"),
+    cases=_softmax_bug_cases,
+    reference=_softmax_bug_reference,
+    mistakes=(
+        Mistake(
+            "this is still the bug: CrossEntropyLoss applies log-softmax itself, so feeding "
+            "it the net's probabilities applies softmax twice. Give it the logits, the "
+            "output of every layer but the last: `net[:-1](X)`.",
+            same_as(
+                lambda net, X, y: (
+                    F.cross_entropy(
+                        nnlib.tensor(_probs(net, X)), nnlib.tensor(np.asarray(y, dtype=np.int64))
+                    ).data
+                )
+            ),
+        ),
+        Mistake(
+            "taking the log of the net's probabilities is right in exact arithmetic, but a "
+            "confident net's probabilities underflow to 0 and log(0) = −inf. Drop the final "
+            "Softmax and give the logits, `net[:-1](X)`, to cross_entropy, which computes "
+            "log-softmax stably.",
+            when("confident", non_finite()),
+        ),
+        Mistake(
+            "nll_loss expects LOG-probabilities: you gave it the probabilities themselves. "
+            "Better still, give the logits `net[:-1](X)` to cross_entropy.",
+            same_as(lambda net, X, y: -np.mean(_probs(net, X)[np.arange(len(y)), np.asarray(y)])),
+        ),
+        Mistake(
+            "a minus sign is missing: the loss is −log p[target], never negative.",
+            scaled_by(lambda net, X, y: -1.0),
+        ),
+        Mistake(
+            _SUM_HINT.format(n="m (the number of examples)", unit="example"),
+            scaled_by(lambda net, X, y: len(y)),
+        ),
+        Mistake(
+            "reduce to ONE number: the mean over the examples.",
+            shape_is(lambda net, X, y: (len(y),)),
+        ),
+    ),
+    default_hint="the net ends in Softmax; CrossEntropyLoss wants the logits before it: "
+    "`F.cross_entropy(net[:-1](X), y)`.",
+    success="The loss now sees logits: the softmax is applied once, inside the loss.",
+)
+
+
+def check_classification_loss(fn: Callable[..., Any]) -> None:
+    r"""Check a debugging fix: ``classification_loss(net, X, y) -> loss``.
+
+    ``net`` is an ``Sequential`` classifier whose last layer is ``Softmax(dim=1)``
+    (the classic bug: its probabilities were fed to ``CrossEntropyLoss``); ``X`` has shape
+    ``(m, d)`` and ``y`` holds class indices. The learner returns the right cross-entropy
+    without retraining or changing the net: the mean over the examples of
+    :math:`-\log \mathrm{softmax}(z)_{y}` on the logits :math:`z` that enter the final
+    Softmax. The reference is ``nnlib.nn.functional.cross_entropy(net[:-1](X), y)``.
+    Recognises: the bug itself, the log of the probabilities (right on paper, −inf for a
+    confident net), ``nll_loss`` on probabilities, a missing minus sign, a sum instead of a
+    mean, no reduction.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> from nnlib.nn import functional as F
+        >>> def classification_loss(net, X, y):
+        ...     logits = net[:-1](nnlib.tensor(X))
+        ...     return F.cross_entropy(logits, nnlib.tensor(y))
+        >>> check_classification_loss(classification_loss)  # doctest: +ELLIPSIS
+        ✓ classification_loss: correct on all 3 cases (...). The loss now sees logits: ...
+
+    Taught in chapter 4 (loss functions).
+    """
+    _SOFTMAX_BUG(fn)
