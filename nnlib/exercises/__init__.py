@@ -49,6 +49,7 @@ from nnlib.exercises.ch05 import (
     check_ewa,
     check_rmsprop_step,
     check_sgd_momentum_step,
+    check_warmup_cosine,
 )
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
@@ -79,5 +80,6 @@ __all__ = [
     "check_softmax",
     "check_softmax_backward",
     "check_two_layer_backward",
+    "check_warmup_cosine",
     "check_xor_network",
 ]

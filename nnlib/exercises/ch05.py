@@ -548,3 +548,165 @@ def check_rmsprop_step(fn: Callable[..., Any]) -> None:
     Taught in chapter 5 (optimizers).
     """
     _RMSPROP(fn)
+
+
+# ----------------------------------------------------------- warm-up + cosine as a LambdaLR
+def _warmup_cosine_cases() -> list[Case]:
+    return [
+        Case("5 warm-up steps of 20", (5, 20)),
+        Case("2 warm-up steps of 10", (2, 10)),
+        Case("10 warm-up steps of 12", (10, 12)),
+        Case("3 warm-up steps of 100", (3, 100)),
+    ]
+
+
+def _warmup_cosine_reference(warmup_steps: int, total_steps: int) -> np.ndarray:
+    """The factors of nnlib's LinearLR then CosineAnnealingLR, joined by SequentialLR."""
+    opt = optim.SGD([Parameter(np.zeros(1))], lr=1.0)
+    warmup = optim.lr_scheduler.LinearLR(
+        opt, start_factor=1.0 / warmup_steps, total_iters=warmup_steps - 1
+    )
+    cosine = optim.lr_scheduler.CosineAnnealingLR(opt, T_max=total_steps - warmup_steps)
+    schedule = optim.lr_scheduler.SequentialLR(opt, [warmup, cosine], milestones=[warmup_steps])
+    factors = []
+    for _ in range(total_steps):
+        factors.append(opt.param_groups[0]["lr"])
+        opt.step()
+        schedule.step()
+    return np.array(factors)
+
+
+def _factors(
+    rule: Callable[[int, int, int], float], warmup_steps: int, total_steps: int
+) -> np.ndarray:
+    return np.array([rule(s, warmup_steps, total_steps) for s in range(total_steps)])
+
+
+def _cosine_part(s: int, start: int, length: int) -> float:
+    return 0.5 * (1 + float(np.cos(np.pi * (s - start) / length)))
+
+
+def _variant(
+    first: Callable[[int, int], float], cosine: Callable[[int, int, int], float]
+) -> Callable[[int, int], np.ndarray]:
+    """A mistaken schedule: ``first(s, W)`` during warm-up, then ``cosine(s, W, T)``."""
+    return lambda W, T: _factors(lambda s, w, t: first(s, w) if s < w else cosine(s, w, t), W, T)
+
+
+def _right_cosine(s: int, w: int, t: int) -> float:
+    return _cosine_part(s, w, t - w)
+
+
+def _every_step(rule: Callable[..., Any]) -> Callable[[int, int], Any]:
+    """The learner's factor at one step, as the list of its factors over a whole run."""
+
+    def factors(warmup_steps: int, total_steps: int) -> Any:
+        values = [rule(s, warmup_steps, total_steps) for s in range(total_steps)]
+        unfinished = [v for v in values if v is None or v is Ellipsis]
+        return unfinished[0] if unfinished else values
+
+    factors.__name__ = getattr(rule, "__name__", "warmup_cosine")
+    return factors
+
+
+_WARMUP_COSINE = Checker(
+    title="warmup_cosine",
+    arg_names=("warmup_steps", "total_steps"),
+    cases=_warmup_cosine_cases,
+    reference=_warmup_cosine_reference,
+    mistakes=(
+        Mistake(
+            "the first step has factor 0, so it does not move the weights at all: count "
+            "the steps from 1 during warm-up, (step + 1) / warmup_steps.",
+            same_as(_variant(lambda s, w: s / w, _right_cosine)),
+        ),
+        Mistake(
+            "integer division: (step + 1) // warmup_steps is 0 for every warm-up step but "
+            "the last. Use `/`.",
+            same_as(_variant(lambda s, w: float((s + 1) // w), _right_cosine)),
+        ),
+        Mistake(
+            "the cosine should start where the warm-up ends: use (step − warmup_steps) / "
+            "(total_steps − warmup_steps) as the fraction of the decay done.",
+            same_as(_variant(lambda s, w: (s + 1) / w, lambda s, w, t: _cosine_part(s, 0, t))),
+        ),
+        Mistake(
+            "the decay runs over the steps after warm-up: divide by total_steps − "
+            "warmup_steps, not by total_steps.",
+            same_as(_variant(lambda s, w: (s + 1) / w, lambda s, w, t: _cosine_part(s, w, t))),
+        ),
+        Mistake(
+            "cos goes from 1 to −1: the factor is 0.5 · (1 + cos(π · fraction)), which goes "
+            "from 1 to 0. Yours turns negative (a negative learning rate climbs the loss).",
+            same_as(
+                _variant(
+                    lambda s, w: (s + 1) / w,
+                    lambda s, w, t: float(np.cos(np.pi * (s - w) / (t - w))),
+                )
+            ),
+        ),
+        Mistake(
+            "that is a linear decay, 1 − fraction; the cosine form is 0.5 · (1 + cos(π · "
+            "fraction)), which stays near 1 longer and lands softly at 0.",
+            same_as(_variant(lambda s, w: (s + 1) / w, lambda s, w, t: 1 - (s - w) / (t - w))),
+        ),
+        Mistake(
+            "there is no warm-up: for step < warmup_steps the factor rises linearly, "
+            "(step + 1) / warmup_steps, instead of staying at 1.",
+            same_as(_variant(lambda s, w: 1.0, _right_cosine)),
+        ),
+        Mistake(
+            "no warm-up: during the first warmup_steps steps the factor should rise, "
+            "(step + 1) / warmup_steps, before the cosine takes over.",
+            same_as(lambda W, T: _factors(lambda s, w, t: _cosine_part(s, 0, t), W, T)),
+        ),
+        Mistake(
+            "the cosine goes from 1 down to 0; yours goes from 0 up to 1 (a sign inside the "
+            "cosine, or 1 − cos).",
+            same_as(
+                _variant(lambda s, w: (s + 1) / w, lambda s, w, t: 1 - _cosine_part(s, w, t - w))
+            ),
+        ),
+    ),
+    default_hint="factor = (step + 1) / warmup_steps during warm-up, then 0.5 · (1 + cos(π · "
+    "(step − warmup_steps) / (total_steps − warmup_steps))).",
+    success="The same factors as SequentialLR(LinearLR, CosineAnnealingLR).",
+    adapt=_every_step,
+)
+
+
+def check_warmup_cosine(fn: Callable[..., Any]) -> None:
+    r"""Check a warm-up + cosine schedule for ``LambdaLR``: ``warmup_cosine(step, W, T)``.
+
+    The learner writes the factor that ``LambdaLR`` multiplies the base learning rate by at
+    step ``step`` (0, 1, …, T − 1) of a run of ``T = total_steps`` with
+    ``W = warmup_steps`` (at least 2) steps of linear warm-up:
+
+    .. math::
+
+        \lambda(s) = \frac{s + 1}{W} \text{ for } s < W, \qquad
+        \lambda(s) = \tfrac12\Bigl(1 + \cos\frac{\pi (s - W)}{T - W}\Bigr) \text{ after.}
+
+    The checker calls the function for every step of several runs and compares the factors
+    with those of nnlib's ``SequentialLR`` of ``LinearLR(start_factor=1/W,
+    total_iters=W-1)`` and ``CosineAnnealingLR(T_max=T-W)``, the same schedule built from
+    parts. Recognises: a first step at factor 0, integer division, a cosine that starts at
+    step 0 or spans all T steps, cos without 0.5 · (1 + …), a linear decay, a missing
+    warm-up, a cosine that rises.
+
+    Args:
+        fn: The learner's function of ``(step, warmup_steps, total_steps)``.
+
+    Example:
+        >>> import math
+        >>> def warmup_cosine(step, warmup_steps, total_steps):
+        ...     if step < warmup_steps:
+        ...         return (step + 1) / warmup_steps
+        ...     done = (step - warmup_steps) / (total_steps - warmup_steps)
+        ...     return 0.5 * (1 + math.cos(math.pi * done))
+        >>> check_warmup_cosine(warmup_cosine)  # doctest: +ELLIPSIS
+        ✓ warmup_cosine: correct on all 4 cases (...). The same factors as SequentialLR...
+
+    Taught in chapter 5 (optimizers).
+    """
+    _WARMUP_COSINE(fn)

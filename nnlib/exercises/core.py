@@ -152,6 +152,8 @@ class Checker:
         default_hint: The hint when no recognised mistake matches.
         success: A short confirmation appended to the ✓ line.
         exact_dtype_kind: Reject results whose dtype kind is not floating (``"f"``).
+        adapt: Turns the learner's function into one of the case's arguments, when the two
+            differ (e.g. a schedule's factor at one step, checked over every step of a run).
 
     Example:
         >>> relu_check = Checker(
@@ -175,6 +177,7 @@ class Checker:
     default_hint: str = ""
     success: str = ""
     float_output: bool = True
+    adapt: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None
     _cache: list[tuple[Case, tuple[np.ndarray, ...]]] = field(default_factory=list, repr=False)
 
     @property
@@ -207,6 +210,8 @@ class Checker:
                 f"function itself, `check(...)({self.title})`, without calling it (no "
                 "parentheses after its name).",
             )
+        if self.adapt is not None:
+            fn = self.adapt(fn)
         # Gradient tracking on, whatever an earlier cell left switched off: references and
         # answers that use autograd must not fail because of the notebook's global state.
         with nnlib.enable_grad():
