@@ -24,6 +24,8 @@ from nnlib.exercises.ch01 import (
     check_xor_network,
 )
 from nnlib.exercises.ch02 import (
+    Value,
+    check_backward_engine,
     check_backward_rule,
     check_neuron_backward,
     check_numerical_gradient,
@@ -57,8 +59,10 @@ __all__ = [
     "Case",
     "Checker",
     "Mistake",
+    "Value",
     "Verdict",
     "check_adam_step",
+    "check_backward_engine",
     "check_backward_rule",
     "check_bce_with_logits",
     "check_classification_loss",

@@ -584,3 +584,265 @@ def check_numerical_gradient(fn: Callable[..., Any]) -> None:
     Taught in chapter 2 (backpropagation).
     """
     _FD(fn)
+
+
+# ------------------------------------------------------------- a micrograd-style engine
+class Value:
+    """A scalar that remembers how it was computed: the smallest autograd engine.
+
+    ``data`` is the number, ``grad`` the derivative of the final output with respect to it
+    (0 until a backward pass fills it in), ``_prev`` the values it was computed from, and
+    ``_backward`` a function that adds this node's contribution to its inputs' ``grad``
+    with ``+=`` (a value used twice receives two contributions). Supports ``+``, ``*``,
+    ``-``, ``**`` with a number and ``tanh()``. The learner writes the engine that calls the
+    ``_backward`` functions in the right order (chapter 2's exercise).
+
+    Example:
+        >>> a, b = Value(2.0), Value(-3.0)
+        >>> out = a * b + a
+        >>> out.data
+        -4.0
+        >>> out._prev[0]._prev == (a, b)
+        True
+
+    Taught in chapter 2 (backpropagation).
+    """
+
+    def __init__(self, data: float, _prev: tuple[Value, ...] = ()) -> None:
+        self.data = float(data)
+        self.grad = 0.0
+        self._prev = _prev
+        self._backward: Callable[[], None] = lambda: None
+
+    def __add__(self, other: Value | float) -> Value:
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data + other.data, (self, other))
+
+        def _backward() -> None:
+            self.grad += out.grad
+            other.grad += out.grad
+
+        out._backward = _backward
+        return out
+
+    def __mul__(self, other: Value | float) -> Value:
+        other = other if isinstance(other, Value) else Value(other)
+        out = Value(self.data * other.data, (self, other))
+
+        def _backward() -> None:
+            self.grad += other.data * out.grad
+            other.grad += self.data * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __pow__(self, exponent: float) -> Value:
+        out = Value(self.data**exponent, (self,))
+
+        def _backward() -> None:
+            self.grad += exponent * self.data ** (exponent - 1) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def tanh(self) -> Value:
+        """The hyperbolic tangent, whose derivative is ``1 - tanh²``."""
+        t = float(np.tanh(self.data))
+        out = Value(t, (self,))
+
+        def _backward() -> None:
+            self.grad += (1 - t * t) * out.grad
+
+        out._backward = _backward
+        return out
+
+    def __neg__(self) -> Value:
+        return self * -1.0
+
+    def __sub__(self, other: Value | float) -> Value:
+        return self + (-other if isinstance(other, Value) else Value(-other))
+
+    __radd__ = __add__
+    __rmul__ = __mul__
+
+    def __repr__(self) -> str:
+        return f"Value(data={self.data:.4g}, grad={self.grad:.4g})"
+
+
+#: The expressions the engine checker builds, by name: each works on Values and on tensors.
+_EXPRESSIONS: dict[str, Callable[..., Any]] = {
+    "a·b + c (a chain)": lambda a, b, c: a * b + c,
+    "a·a + a (one input used three times)": lambda a, b, c: a * a + a,
+    "a diamond: d = a·b feeds two paths": lambda a, b, c: (lambda d: (d + d * c).tanh() * d)(
+        a * b
+    ),
+    "a neuron: tanh(w1·x1 + w2·x2 + b)": lambda a, b, c: (a * 0.5 + b * -1.5 + c).tanh(),
+    "a chain of 12 tanh on a shared sum": lambda a, b, c: (lambda s: _tanh_chain(s, 12) * s)(
+        a + b * c
+    ),
+}
+
+
+def _tanh_chain(x: Any, n: int) -> Any:
+    for _ in range(n):
+        x = x.tanh()
+    return x
+
+
+def _engine_cases() -> list[Case]:
+    rng = np.random.default_rng(207)
+    return [Case(name, (name, rng.uniform(-1.5, 1.5, size=3))) for name in _EXPRESSIONS]
+
+
+def _engine_reference(name: str, inputs: np.ndarray) -> np.ndarray:
+    """The gradients of the expression with respect to its three inputs, by nnlib."""
+    leaves = [nnlib.tensor(float(v), dtype=nnlib.float64, requires_grad=True) for v in inputs]
+    _EXPRESSIONS[name](*leaves).backward()
+    return np.array([leaf.grad.item() if leaf.grad is not None else 0.0 for leaf in leaves])
+
+
+def _engine_run(backward: Callable[[Value], Any]) -> Callable[[str, np.ndarray], Any]:
+    """Run a learner's ``backward(root)`` on each expression and return the leaves' grads."""
+
+    def run(name: str, inputs: np.ndarray) -> Any:
+        leaves = [Value(v) for v in inputs]
+        root = _EXPRESSIONS[name](*leaves)
+        calls = _count_backward_calls(root)
+        result = backward(root)
+        if result is Ellipsis or (result is None and not calls and root.grad == 0.0):
+            return result  # an untouched stub: it neither seeded nor walked the graph
+        return np.array([leaf.grad for leaf in leaves])
+
+    run.__name__ = getattr(backward, "__name__", "backward")
+    return run
+
+
+def _count_backward_calls(root: Value) -> list[None]:
+    """Wrap every node's ``_backward`` so that each call appends to the returned list."""
+    calls: list[None] = []
+    stack, seen = [root], set()
+    while stack:
+        node = stack.pop()
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        inner = node._backward
+
+        def counted(inner: Callable[[], None] = inner) -> None:
+            calls.append(None)
+            inner()
+
+        node._backward = counted
+        stack.extend(node._prev)
+    return calls
+
+
+def _engine_variant(kind: str) -> Callable[[str, np.ndarray], Any]:
+    """What a mistaken engine computes, for the mistake detectors."""
+
+    def recursive(v: Value) -> None:
+        v._backward()
+        for p in v._prev:
+            recursive(p)
+
+    def order(root: Value, dedupe: bool) -> list[Value]:
+        out: list[Value] = []
+        seen: set[int] = set()
+
+        def visit(v: Value) -> None:
+            if dedupe and id(v) in seen:
+                return
+            seen.add(id(v))
+            for p in v._prev:
+                visit(p)
+            out.append(v)
+
+        visit(root)
+        return out
+
+    def engine(root: Value) -> None:
+        if kind != "no seed":
+            root.grad = 1.0
+        if kind == "recursive":
+            recursive(root)
+            return
+        nodes = order(root, dedupe=kind != "no visited set")
+        for v in nodes if kind == "forward order" else reversed(nodes):
+            v._backward()
+
+    return _engine_run(engine)
+
+
+_ENGINE = Checker(
+    title="backward",
+    arg_names=("expression", "inputs"),
+    cases=_engine_cases,
+    reference=_engine_reference,
+    mistakes=(
+        Mistake(
+            "every gradient is 0: set the output's own gradient to 1 (d out / d out = 1) "
+            "before calling any _backward, or nothing flows back.",
+            same_as(_engine_variant("no seed")),
+        ),
+        Mistake(
+            "calling _backward recursively from the output visits a shared node once per "
+            "path, sometimes before all its gradient has arrived, so its inputs get wrong, "
+            "repeated contributions. Sort the nodes topologically first (each node after "
+            "everything it was computed from), then call _backward once per node, output "
+            "first.",
+            same_as(_engine_variant("recursive")),
+        ),
+        Mistake(
+            "your topological order lists a shared node more than once, so its _backward "
+            "runs twice and adds its contribution twice: keep a `visited` set and add each "
+            "node once.",
+            same_as(_engine_variant("no visited set")),
+        ),
+        Mistake(
+            "walk the topological order in REVERSE, from the output back to the inputs: a "
+            "node's _backward may run only after every node that uses it has run.",
+            same_as(_engine_variant("forward order")),
+        ),
+    ),
+    default_hint="seed root.grad = 1, build the topological order (each node after its "
+    "inputs, each once), then call _backward on every node in reversed order.",
+    success="Your engine walks the graph in reverse topological order, as nnlib's "
+    "Tensor.backward does.",
+    adapt=_engine_run,
+)
+
+
+def check_backward_engine(fn: Callable[..., Any]) -> None:
+    r"""Check a micrograd-style engine: ``backward(root)`` fills in every ``Value.grad``.
+
+    ``root`` is the output :class:`Value` of an expression; each value's ``_backward`` adds
+    its contribution to its inputs' ``grad`` (``+=``). The learner seeds
+    ``root.grad = 1``, orders the graph topologically (every node after the nodes it was
+    computed from, each node once) and calls ``_backward`` on each node in reverse order.
+    The checker runs it on several expressions, shared nodes and a diamond included, and
+    compares the inputs' gradients with nnlib's autograd on the same expressions.
+    Recognises: a missing seed, recursion without a topological order, an order that
+    repeats shared nodes, the forward instead of the reverse order.
+
+    Args:
+        fn: The learner's ``backward(root)``.
+
+    Example:
+        >>> def backward(root):
+        ...     order, seen = [], set()
+        ...     def visit(v):
+        ...         if v not in seen:
+        ...             seen.add(v)
+        ...             for parent in v._prev:
+        ...                 visit(parent)
+        ...             order.append(v)
+        ...     visit(root)
+        ...     root.grad = 1.0
+        ...     for v in reversed(order):
+        ...         v._backward()
+        >>> check_backward_engine(backward)  # doctest: +ELLIPSIS
+        ✓ backward: correct on all 5 cases (...). Your engine walks the graph in reverse ...
+
+    Taught in chapter 2 (backpropagation).
+    """
+    _ENGINE(fn)

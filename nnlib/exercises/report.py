@@ -117,7 +117,11 @@ def fmt(value: Any) -> str:
         '[0.5 0.33333]'
         >>> fmt(np.zeros((4, 5)))
         'array of shape (4, 5)'
+        >>> fmt("a diamond")
+        "'a diamond'"
     """
+    if isinstance(value, str):
+        return repr(value)
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
     if isinstance(value, (int, np.integer)):
