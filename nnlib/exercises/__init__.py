@@ -21,6 +21,7 @@ from nnlib.exercises.ch01 import (
     check_cost_gradient,
     check_neuron_forward,
     check_perceptron_update,
+    check_train_perceptron,
     check_xor_network,
 )
 from nnlib.exercises.ch02 import (
@@ -83,6 +84,7 @@ __all__ = [
     "check_sgd_momentum_step",
     "check_softmax",
     "check_softmax_backward",
+    "check_train_perceptron",
     "check_two_layer_backward",
     "check_warmup_cosine",
     "check_xor_network",

@@ -386,3 +386,122 @@ def check_xor_network(fn: Callable[..., Any]) -> None:
     Taught in chapter 1 (the perceptron and the artificial neuron).
     """
     _XOR(fn)
+
+
+# ------------------------------------------------------- the perceptron training loop
+def _train_cases() -> list[Case]:
+    rng = np.random.default_rng(105)
+    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    blobs = np.vstack([rng.normal(1.5, 0.4, size=(4, 2)), rng.normal(-1.5, 0.4, size=(4, 2))])
+    return [
+        Case("AND of two inputs", (corners, np.array([0, 0, 0, 1]), 1.0, 20)),
+        Case("two separable blobs, lr 0.5", (blobs, np.array([1] * 4 + [0] * 4), 0.5, 20)),
+        Case(
+            "all labels 0: the zero start is already right", (corners, np.zeros(4, int), 1.0, 20)
+        ),
+        Case(
+            "XOR: never separable, stops at max_epochs", (corners, np.array([0, 1, 1, 0]), 1.0, 6)
+        ),
+    ]
+
+
+def _train(
+    X: Any,
+    y: Any,
+    lr: float,
+    max_epochs: int,
+    *,
+    stop: str = "clean epoch",
+    count_clean: bool = True,
+    rule: str = "step",
+    update_b: bool = True,
+) -> tuple[np.ndarray, float, int]:
+    """Rosenblatt's loop from zeros, examples in order; variants for the mistakes."""
+    w, b = np.zeros(X.shape[1]), 0.0
+    for epoch in range(1, max_epochs + 1):
+        mistakes = 0
+        for x_i, y_i in zip(X, y, strict=True):
+            z = float(w @ x_i + b)
+            y_hat = z if rule == "z" else float(z >= 0 if rule == ">=" else z > 0)
+            if y_hat != y_i:
+                mistakes += 1
+            w = w + lr * (y_i - y_hat) * x_i
+            b = b + lr * (y_i - y_hat) if update_b else b
+        if stop == "clean epoch" and mistakes == 0:
+            return w, b, epoch if count_clean else epoch - 1
+    return w, b, max_epochs
+
+
+_TRAIN = Checker(
+    title="train_perceptron",
+    arg_names=("X", "y", "lr", "max_epochs"),
+    cases=_train_cases,
+    reference=_train,
+    output_names=("w", "b", "epochs"),
+    mistakes=(
+        Mistake(
+            "stop after the first epoch in which no example was misclassified: your loop "
+            "always runs max_epochs epochs (count the mistakes of each epoch).",
+            same_as(lambda *a: _train(*a, stop="never")),
+        ),
+        Mistake(
+            "count the last, clean epoch too: it is the epoch that proved the data separated "
+            "(the all-zeros case needs 1 epoch, not 0).",
+            same_as(lambda *a: _train(*a, count_clean=False)),
+        ),
+        Mistake(
+            "at z = 0 exactly the perceptron predicts 0: use `z > 0`, not `z >= 0`.",
+            same_as(lambda *a: _train(*a, rule=">=")),
+        ),
+        Mistake(
+            "use the thresholded prediction ŷ = 1 if z > 0 else 0, not z itself: with z the "
+            "weights move on every example, even the right ones.",
+            same_as(lambda *a: _train(*a, rule="z")),
+        ),
+        Mistake(
+            "update the bias too: b ← b + lr·(y − ŷ).",
+            same_as(lambda *a: _train(*a, update_b=False)),
+        ),
+    ),
+    default_hint="start from w = 0, b = 0; each epoch, visit the examples in order and apply "
+    "the perceptron update; stop after an epoch with no mistake, or after max_epochs. "
+    "Return w, b and the number of epochs run.",
+    success="Your loop stops as soon as the data are separated, and gives up on XOR.",
+)
+
+
+def check_train_perceptron(fn: Callable[..., Any]) -> None:
+    r"""Check the perceptron's training loop: ``train_perceptron(X, y, lr, max_epochs)``.
+
+    The learner writes the loop around the update rule: start from :math:`w = 0, b = 0`;
+    in each epoch visit the examples of ``X`` (shape ``(m, d)``) in order, predict
+    :math:`\hat y = [w \cdot x + b > 0]` and update
+    :math:`w \mathrel{+}= \eta (y - \hat y) x`, :math:`b \mathrel{+}= \eta (y - \hat y)`;
+    stop after the first epoch without a mistake (it counts), or after ``max_epochs``. It
+    returns ``(w, b, epochs)``. On separable data the loop ends (Novikoff's theorem); on
+    XOR it cannot. Recognises: a loop that never stops early, a clean epoch not counted,
+    ``>=`` at the boundary, updating with :math:`z` instead of :math:`\hat y`, a bias
+    never updated. A loop that never ends is stopped by the time limit.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def train_perceptron(X, y, lr, max_epochs):
+        ...     w, b = np.zeros(X.shape[1]), 0.0
+        ...     for epoch in range(1, max_epochs + 1):
+        ...         mistakes = 0
+        ...         for x, target in zip(X, y):
+        ...             y_hat = 1.0 if w @ x + b > 0 else 0.0
+        ...             mistakes += int(y_hat != target)
+        ...             w, b = w + lr * (target - y_hat) * x, b + lr * (target - y_hat)
+        ...         if mistakes == 0:
+        ...             break
+        ...     return w, b, epoch
+        >>> check_train_perceptron(train_perceptron)  # doctest: +ELLIPSIS
+        ✓ train_perceptron: correct on all 4 cases (...). Your loop stops as soon as ...
+
+    Taught in chapter 1 (the perceptron and the artificial neuron).
+    """
+    _TRAIN(fn)
