@@ -1,12 +1,13 @@
-"""Chapter 3's softmax-backward checker: the right answer passes, each usual mistake is
-rejected with its own hint, a stub is "not attempted", a crash is summarised without
-raising, and two runs print the same text (the shared checker battery of tests/helpers.py
-on this file's table). The wrong answers are written as a learner would write them."""
+"""Chapter 3's softmax-backward and stable-softplus checkers: the right answer passes, each
+usual mistake is rejected with its own hint, a stub is "not attempted", a crash is
+summarised without raising, and two runs print the same text (the shared checker battery
+of tests/helpers.py on this file's table). The wrong answers are written as a learner would
+write them."""
 
 import numpy as np
 
-from nnlib.exercises import check_softmax_backward
-from nnlib.exercises.ch03 import _SOFTMAX_BACKWARD
+from nnlib.exercises import check_softmax_backward, check_softplus
+from nnlib.exercises.ch03 import _SOFTMAX_BACKWARD, _SOFTPLUS
 from tests.helpers import CheckerBattery
 
 
@@ -53,6 +54,38 @@ def in_place(p, g):
     return p * g
 
 
+def softplus_right(x):
+    return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
+def softplus_where(x):
+    return np.where(x > 0, x + np.log1p(np.exp(-np.abs(x))), np.log1p(np.exp(-np.abs(x))))
+
+
+def softplus_logaddexp(x):
+    return np.logaddexp(0, x)
+
+
+def softplus_naive(x):
+    return np.log(1 + np.exp(x))
+
+
+def softplus_log1p_only(x):
+    return np.log1p(np.exp(x))
+
+
+def softplus_minus_x(x):
+    return np.maximum(x, 0) + np.log1p(np.exp(-x))
+
+
+def softplus_no_one(x):
+    return np.maximum(x, 0) + np.log(np.exp(-np.abs(x)))
+
+
+def softplus_flipped(x):
+    return np.maximum(-x, 0) + np.log1p(np.exp(-np.abs(x)))
+
+
 BATTERY = {
     _SOFTMAX_BACKWARD: (
         check_softmax_backward,
@@ -71,6 +104,18 @@ BATTERY = {
             (in_place, "in place"),
         ],
     ),
+    _SOFTPLUS: (
+        check_softplus,
+        softplus_right,
+        [
+            (softplus_naive, "overflows for x > 709"),
+            (softplus_log1p_only, "overflows for x > 709"),
+            (lambda x: np.maximum(x, 0), "that is ReLU"),
+            (softplus_minus_x, "e^(−|x|)"),
+            (softplus_no_one, "you dropped the 1"),
+            (softplus_flipped, "yours is softplus(−x)"),
+        ],
+    ),
 }
 
 
@@ -79,5 +124,7 @@ class TestCheckers(CheckerBattery):
 
 
 def test_other_right_styles_are_accepted() -> None:
+    assert _SOFTPLUS.evaluate(softplus_where).passed
+    assert _SOFTPLUS.evaluate(softplus_logaddexp).passed
     assert _SOFTMAX_BACKWARD.evaluate(via_jacobian).passed
     assert _SOFTMAX_BACKWARD.evaluate(loop_rows).passed

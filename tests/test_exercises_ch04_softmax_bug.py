@@ -9,8 +9,8 @@ import torch
 
 import nnlib
 from nnlib import nn
-from nnlib.exercises import check_classification_loss
-from nnlib.exercises.ch04 import _SOFTMAX_BUG
+from nnlib.exercises import check_classification_loss, check_cross_entropy_grad
+from nnlib.exercises.ch04 import _CE_GRAD, _SOFTMAX_BUG
 from nnlib.nn import functional as F
 from tests.helpers import CheckerBattery
 
@@ -105,3 +105,55 @@ def test_the_cases_are_built_without_touching_the_global_generator() -> None:
     nnlib.manual_seed(7)
     _SOFTMAX_BUG.cases()
     assert np.array_equal(nnlib.randn(3).data, a)
+
+
+# ------------------------------------------------- the gradient of cross-entropy (derive)
+def ce_grad_right(z, t):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    p = e / e.sum(axis=1, keepdims=True)
+    p[np.arange(len(t)), t] -= 1
+    return p / len(t)
+
+
+def ce_grad_onehot_eye(z, t):
+    e = np.exp(z - z.max(axis=-1, keepdims=True))
+    return (e / e.sum(axis=-1, keepdims=True) - np.eye(z.shape[1])[t]) / z.shape[0]
+
+
+def stable_softmax(z):
+    e = np.exp(z - z.max(axis=1, keepdims=True))
+    return e / e.sum(axis=1, keepdims=True)
+
+
+CE_GRAD_BATTERY = {
+    _CE_GRAD: (
+        check_cross_entropy_grad,
+        ce_grad_right,
+        [
+            (lambda z, t: ce_grad_right(z, t) * len(t), "divide by m"),
+            (lambda z, t: -ce_grad_right(z, t), "the sign is flipped"),
+            (lambda z, t: stable_softmax(z) / len(t), "subtract the one-hot target"),
+            (lambda z, t: (z - np.eye(z.shape[1])[t]) / len(t), "you used the logits"),
+            (
+                lambda z, t: (
+                    (np.exp(z) / np.exp(z).sum(axis=1, keepdims=True) - np.eye(z.shape[1])[t])
+                    / len(t)
+                ),
+                "exp(1000) overflows",
+            ),
+        ],
+    ),
+}
+
+BATTERY.update(CE_GRAD_BATTERY)  # one table per file: TestCheckers above runs both
+
+
+def test_cross_entropy_grad_accepts_eye_indexing_and_torch() -> None:
+    assert _CE_GRAD.evaluate(ce_grad_onehot_eye).passed
+
+    def via_torch(z, t):
+        zt = torch.tensor(z, requires_grad=True)
+        torch.nn.functional.cross_entropy(zt, torch.tensor(t)).backward()
+        return zt.grad
+
+    assert _CE_GRAD.evaluate(via_torch).passed

@@ -1,4 +1,5 @@
-"""Chapter 5's warm-up + cosine exercise (a factor for LambdaLR): the right schedule passes,
+"""Chapter 5's warm-up + cosine exercise (a factor for LambdaLR) and Adam's-first-step
+prediction: the right schedule passes,
 each likely mistake is rejected with a hint that names it, a stub is "not attempted", a
 crash is summarised without raising, and two runs print the same text (the shared checker
 battery of tests/helpers.py on this file's table). The wrong answers are written as a
@@ -8,8 +9,8 @@ import math
 
 import numpy as np
 
-from nnlib.exercises import check_warmup_cosine
-from nnlib.exercises.ch05 import _WARMUP_COSINE
+from nnlib.exercises import check_adam_first_step, check_warmup_cosine
+from nnlib.exercises.ch05 import _ADAM_FIRST_STEP, _WARMUP_COSINE
 from nnlib.nn import Parameter
 from nnlib.optim import SGD
 from nnlib.optim.lr_scheduler import LambdaLR
@@ -118,3 +119,38 @@ def test_the_learners_factor_drives_lambda_lr_as_the_exercise_says() -> None:
         schedule.step()
     assert np.allclose(lrs[:5], [0.1, 0.2, 0.3, 0.4, 0.5])
     assert lrs[5] == 0.5 and 0 < lrs[-1] < 0.01
+
+
+# ------------------------------------------------- predict Adam's first step (predict)
+def first_step_right(grad, lr):
+    return -lr * grad / (np.abs(grad) + 1e-8)
+
+
+def first_step_by_running_adam_by_hand(grad, lr):
+    m = 0.9 * 0 + 0.1 * grad
+    v = 0.999 * 0 + 0.001 * grad**2
+    m_hat, v_hat = m / (1 - 0.9), v / (1 - 0.999)
+    return -lr * m_hat / (np.sqrt(v_hat) + 1e-8)
+
+
+FIRST_STEP_BATTERY = {
+    _ADAM_FIRST_STEP: (
+        check_adam_first_step,
+        first_step_right,
+        [
+            (lambda g, lr: -lr * g, "does not grow with the gradient"),
+            (
+                lambda g, lr: -lr * 0.1 * g / (np.sqrt(0.001 * g**2) + 1e-8),
+                "without bias correction",
+            ),
+            (lambda g, lr: -lr * np.sign(g), "eps matters for tiny gradients"),
+            (lambda g, lr: lr * g / (np.abs(g) + 1e-8), "against the gradient"),
+            (lambda g, lr: -lr * g / np.sqrt(g**2 + 1e-8), "after the square root"),
+        ],
+    ),
+}
+BATTERY.update(FIRST_STEP_BATTERY)  # one table per file: TestCheckers above runs both
+
+
+def test_first_step_by_hand_is_accepted() -> None:
+    assert _ADAM_FIRST_STEP.evaluate(first_step_by_running_adam_by_hand).passed

@@ -38,16 +38,19 @@ from nnlib.exercises.ch03 import (
     check_relu_grad,
     check_softmax,
     check_softmax_backward,
+    check_softplus,
 )
 from nnlib.exercises.ch04 import (
     check_bce_with_logits,
     check_classification_loss,
     check_cross_entropy,
+    check_cross_entropy_grad,
     check_gaussian_nll,
     check_kl_divergence,
     check_mse,
 )
 from nnlib.exercises.ch05 import (
+    check_adam_first_step,
     check_adam_step,
     check_ewa,
     check_rmsprop_step,
@@ -62,6 +65,7 @@ __all__ = [
     "Mistake",
     "Value",
     "Verdict",
+    "check_adam_first_step",
     "check_adam_step",
     "check_backward_engine",
     "check_backward_rule",
@@ -69,6 +73,7 @@ __all__ = [
     "check_classification_loss",
     "check_cost_gradient",
     "check_cross_entropy",
+    "check_cross_entropy_grad",
     "check_ewa",
     "check_gaussian_nll",
     "check_kl_divergence",
@@ -84,6 +89,7 @@ __all__ = [
     "check_sgd_momentum_step",
     "check_softmax",
     "check_softmax_backward",
+    "check_softplus",
     "check_train_perceptron",
     "check_two_layer_backward",
     "check_warmup_cosine",

@@ -474,3 +474,83 @@ def check_softmax_backward(fn: Callable[..., Any]) -> None:
     Taught in chapter 3 (activation functions and output heads).
     """
     _SOFTMAX_BACKWARD(fn)
+
+
+# ------------------------------------------------------------------- stable softplus
+def _softplus_cases() -> list[Case]:
+    return [
+        Case("moderate inputs [-2, 0, 3]", (np.array([-2.0, 0.0, 3.0]),)),
+        Case("large positive inputs [50, 800]", (np.array([50.0, 800.0]),)),
+        Case("large negative inputs [-50, -800]", (np.array([-50.0, -800.0]),)),
+        Case("a batch of 2 rows, mixed signs", (np.array([[1000.0, -1000.0], [0.5, -0.5]]),)),
+    ]
+
+
+def _softplus_reference(x: np.ndarray) -> np.ndarray:
+    """Softplus from nnlib, stable at any input."""
+    return F.softplus(to_tensor(x)).data
+
+
+_SOFTPLUS = Checker(
+    title="softplus",
+    arg_names=("x",),
+    cases=_softplus_cases,
+    reference=_softplus_reference,
+    mistakes=(
+        Mistake(
+            "log(1 + exp(x)) overflows for x > 709: exp(800) is inf in float64, although "
+            "softplus(800) is just 800. Rewrite it so the exponent is never positive: "
+            "log(1 + e^x) = max(x, 0) + log(1 + e^(−|x|)).",
+            when("large positive", non_finite()),
+        ),
+        Mistake(
+            "that is ReLU, max(x, 0): softplus adds the smooth part log(1 + e^(−|x|)), which "
+            "is ln 2 at x = 0.",
+            same_as(lambda x: np.maximum(x, 0.0)),
+        ),
+        Mistake(
+            "use the absolute value inside the exponential, e^(−|x|): with e^(−x) the "
+            "exponent is huge for negative x.",
+            same_as(lambda x: np.maximum(x, 0.0) + np.log1p(np.exp(-x))),
+        ),
+        Mistake(
+            "softplus(x) = log(1 + e^x): you dropped the 1 inside the log (log(e^x) = x).",
+            same_as(lambda x: np.maximum(x, 0.0) + np.log(np.exp(-np.abs(x)))),
+        ),
+        Mistake(
+            "a sign is off: softplus(x) = max(x, 0) + log(1 + e^(−|x|)); yours is softplus(−x).",
+            same_as(lambda x: _softplus_reference(-x)),
+        ),
+        Mistake(
+            "your result has nan/inf where the answer is finite: an exponential overflowed. "
+            "Keep every exponent ≤ 0: max(x, 0) + log1p(exp(−|x|)).",
+            non_finite(),
+        ),
+    ),
+    default_hint="softplus(x) = max(x, 0) + log1p(exp(−|x|)), element by element.",
+    success="Exact for moderate inputs and finite at ±1000.",
+)
+
+
+def check_softplus(fn: Callable[..., Any]) -> None:
+    r"""Check a numerically stable softplus: ``softplus(x) -> log(1 + e^x)``.
+
+    The learner derives a form of :math:`\log(1 + e^x)` that never overflows, e.g.
+    :math:`\max(x, 0) + \log(1 + e^{-|x|})` (for :math:`x > 0` factor out :math:`e^x`), and
+    applies it element by element to an array of any shape. The reference is
+    ``nnlib.nn.functional.softplus``. Recognises: the naive form (inf at 800), ReLU alone,
+    :math:`e^{-x}` instead of :math:`e^{-|x|}`, a dropped 1, a flipped sign.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def softplus(x):
+        ...     return np.maximum(x, 0) + np.log1p(np.exp(-np.abs(x)))
+        >>> check_softplus(softplus)  # doctest: +ELLIPSIS
+        ✓ softplus: correct on all 4 cases (...). Exact for moderate inputs and finite at ±1000.
+
+    Taught in chapter 3 (activation functions and output heads).
+    """
+    _SOFTPLUS(fn)

@@ -680,3 +680,104 @@ def check_classification_loss(fn: Callable[..., Any]) -> None:
     Taught in chapter 4 (loss functions).
     """
     _SOFTMAX_BUG(fn)
+
+
+# -------------------------------------------------- the gradient of softmax cross-entropy
+def _ce_grad_cases() -> list[Case]:
+    rng = np.random.default_rng(407)
+    return [
+        Case("3 examples, 4 classes", (rng.normal(size=(3, 4)), np.array([0, 3, 1]))),
+        Case("one example", (np.array([[2.0, -1.0, 0.5]]), np.array([2]))),
+        Case("equal logits", (np.zeros((2, 5)), np.array([4, 0]))),
+        Case(
+            "large logits, rows on very different scales",
+            (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), np.array([0, 2])),
+        ),
+    ]
+
+
+def _ce_grad_reference(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """∂J/∂logits of the mean cross-entropy, by nnlib's autograd."""
+    z = to_tensor(logits, requires_grad=True)
+    F.cross_entropy(z, nnlib.tensor(np.asarray(target, dtype=np.int64))).backward()
+    assert z.grad is not None
+    return z.grad.data
+
+
+def _onehot(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
+    out = np.zeros_like(logits)
+    out[np.arange(len(target)), target] = 1.0
+    return out
+
+
+def _softmax_rows(z: np.ndarray) -> np.ndarray:
+    return np.exp(_log_softmax(z))
+
+
+_CE_GRAD = Checker(
+    title="cross_entropy_grad",
+    arg_names=("logits", "target"),
+    cases=_ce_grad_cases,
+    reference=_ce_grad_reference,
+    mistakes=(
+        Mistake(
+            "divide by m: the cost is the MEAN over the m examples, so each row of the "
+            "gradient is (softmax − onehot) / m.",
+            scaled_by(lambda z, t: len(t)),
+        ),
+        Mistake(
+            "the sign is flipped: increasing the target's logit lowers the loss, so its "
+            "entry is negative, (p − onehot)/m with p − 1 < 0.",
+            scaled_by(lambda z, t: -1.0),
+        ),
+        Mistake(
+            "subtract the one-hot target: ∂L/∂z_j = p_j − [j = target], not p_j alone.",
+            same_as(lambda z, t: _softmax_rows(z) / len(t)),
+        ),
+        Mistake(
+            "you used the logits where the probabilities belong: (softmax(z) − onehot)/m, "
+            "not (z − onehot)/m.",
+            same_as(lambda z, t: (z - _onehot(z, t)) / len(t)),
+        ),
+        Mistake(
+            "normalise over the classes of each row (axis=-1), not over the examples.",
+            same_as(lambda z, t: (np.exp(_log_softmax(z, axis=0)) - _onehot(z, t)) / len(t)),
+        ),
+        Mistake(
+            "your result has nan/inf: exp(1000) overflows. Compute the softmax with each "
+            "row's maximum subtracted.",
+            non_finite(),
+        ),
+    ),
+    default_hint="∂J/∂z = (softmax(z) − onehot(target)) / m, row by row.",
+    success="(softmax − onehot)/m: the error signal of every classifier.",
+)
+
+
+def check_cross_entropy_grad(fn: Callable[..., Any]) -> None:
+    r"""Check the gradient of cross-entropy: ``cross_entropy_grad(logits, target) -> dz``.
+
+    ``logits`` has shape ``(m, C)`` and ``target`` holds class indices. The learner derives
+    and returns :math:`\partial J / \partial z` for the mean cross-entropy
+    :math:`J = -\frac{1}{m}\sum_i \log \mathrm{softmax}(z_i)_{t_i}`: each row is
+    :math:`(\mathrm{softmax}(z_i) - \mathrm{onehot}(t_i)) / m`, computed stably. The
+    reference is nnlib's autograd through ``cross_entropy``. Recognises: a missing
+    :math:`1/m`, a flipped sign, a missing one-hot, logits in place of probabilities, the
+    wrong axis, an overflowing softmax.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> import numpy as np
+        >>> def cross_entropy_grad(logits, target):
+        ...     e = np.exp(logits - logits.max(axis=1, keepdims=True))
+        ...     p = e / e.sum(axis=1, keepdims=True)
+        ...     p[np.arange(len(target)), target] -= 1
+        ...     return p / len(target)
+        >>> check_cross_entropy_grad(cross_entropy_grad)  # doctest: +ELLIPSIS
+        ✓ cross_entropy_grad: correct on all 4 cases (...). (softmax − onehot)/m: ...
+
+    Taught in chapter 4 (loss functions).
+    """
+    _CE_GRAD(fn)

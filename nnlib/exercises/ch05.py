@@ -16,7 +16,16 @@ from typing import Any
 import numpy as np
 
 from nnlib import Tensor, optim
-from nnlib.exercises.core import Case, Checker, Mistake, non_finite, same_as, shape_is, when
+from nnlib.exercises.core import (
+    Case,
+    Checker,
+    Mistake,
+    non_finite,
+    same_as,
+    scaled_by,
+    shape_is,
+    when,
+)
 from nnlib.nn import Parameter
 
 
@@ -710,3 +719,90 @@ def check_warmup_cosine(fn: Callable[..., Any]) -> None:
     Taught in chapter 5 (optimizers).
     """
     _WARMUP_COSINE(fn)
+
+
+# --------------------------------------------------------- predict Adam's first step
+def _first_step_cases() -> list[Case]:
+    return [
+        Case("gradients of ordinary size", (np.array([0.5, -2.0, 3.0]), 0.1)),
+        Case("gradients a million times larger", (np.array([5e5, -2e6, 3e6]), 0.1)),
+        Case("tiny gradients, near eps", (np.array([1e-6, -1e-9, 1e-12]), 0.01)),
+        Case("a zero gradient", (np.array([0.0, 1.0]), 0.001)),
+    ]
+
+
+def _adam_first_step_reference(grad: np.ndarray, lr: float) -> np.ndarray:
+    """The change nnlib's Adam (default betas and eps) makes in its first step from 0."""
+    param = Parameter(np.zeros_like(grad))
+    param.grad = Tensor(grad.copy())
+    optim.Adam([param], lr=lr).step()
+    return param.data.copy()
+
+
+def _first_step_uncorrected(grad: np.ndarray, lr: float) -> np.ndarray:
+    m, v = 0.1 * grad, 0.001 * grad**2
+    return -lr * m / (np.sqrt(v) + 1e-8)
+
+
+_ADAM_FIRST_STEP = Checker(
+    title="adam_first_step",
+    arg_names=("grad", "lr"),
+    cases=_first_step_cases,
+    reference=_adam_first_step_reference,
+    mistakes=(
+        Mistake(
+            "Adam divides the gradient by its own root-mean-square, so the first step does "
+            "not grow with the gradient: after bias correction m̂ = g and v̂ = g², so the "
+            "step is −lr · g / (|g| + eps), about lr in size whatever g's scale.",
+            same_as(lambda g, lr: -lr * g),
+        ),
+        Mistake(
+            "that is the step without bias correction: m = 0.1·g and v = 0.001·g² make it "
+            "√10 ≈ 3.16 times too large. Dividing by 1 − β₁ and 1 − β₂ gives m̂ = g, v̂ = g².",
+            same_as(_first_step_uncorrected),
+        ),
+        Mistake(
+            "close, but eps matters for tiny gradients: the step is −lr · g / (|g| + eps), "
+            "not −lr · sign(g). A gradient of 1e-9 with eps = 1e-8 moves by only about "
+            "lr/11.",
+            same_as(lambda g, lr: -lr * np.sign(g)),
+        ),
+        Mistake(
+            "the step goes against the gradient: −lr · g / (|g| + eps).",
+            scaled_by(lambda g, lr: -1.0),
+        ),
+        Mistake(
+            "eps is added after the square root: √v̂ + eps = |g| + eps, not √(g² + eps).",
+            same_as(lambda g, lr: -lr * g / np.sqrt(g**2 + 1e-8)),
+        ),
+    ),
+    default_hint="after one step from m = v = 0, m̂ = g and v̂ = g², so Adam moves each "
+    "parameter by −lr · g / (|g| + eps).",
+    success="Adam's first step is lr in size whatever the gradient's scale: it normalises.",
+)
+
+
+def check_adam_first_step(fn: Callable[..., Any]) -> None:
+    r"""Check a prediction of Adam's first step: ``adam_first_step(grad, lr) -> change``.
+
+    Before running Adam, the learner predicts by reasoning how much its first step moves
+    each parameter, with PyTorch's defaults (β₁ = 0.9, β₂ = 0.999, ε = 1e-8) and the moments
+    starting at 0: after bias correction :math:`\hat m = g` and :math:`\hat v = g^2`, so the
+    change is :math:`-\eta\, g / (|g| + \epsilon)`: about :math:`\eta` in size for any
+    gradient well above ε, and 0 for a zero gradient. The reference runs nnlib's
+    ``Adam`` for one step. Recognises: the SGD step, no bias correction, −η·sign(g) (ε
+    ignored), a flipped sign, ε inside the square root.
+
+    Args:
+        fn: The learner's function of the gradient array and the learning rate.
+
+    Example:
+        >>> import numpy as np
+        >>> def adam_first_step(grad, lr):
+        ...     return -lr * grad / (np.abs(grad) + 1e-8)
+        >>> check_adam_first_step(adam_first_step)  # doctest: +ELLIPSIS
+        ✓ adam_first_step: correct on all 4 cases (...). Adam's first step is lr in size ...
+
+    Taught in chapter 5 (optimizers).
+    """
+    _ADAM_FIRST_STEP(fn)
