@@ -21,7 +21,7 @@ from nnlib.exercises.ch01 import (
     check_cost_gradient,
     check_neuron_forward,
     check_perceptron_update,
-    check_train_perceptron,
+    check_predict_weights,
     check_xor_network,
 )
 from nnlib.exercises.ch02 import (
@@ -84,13 +84,13 @@ __all__ = [
     "check_neuron_forward",
     "check_numerical_gradient",
     "check_perceptron_update",
+    "check_predict_weights",
     "check_relu_grad",
     "check_rmsprop_step",
     "check_sgd_momentum_step",
     "check_softmax",
     "check_softmax_backward",
     "check_softplus",
-    "check_train_perceptron",
     "check_two_layer_backward",
     "check_warmup_cosine",
     "check_xor_network",

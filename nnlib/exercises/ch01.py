@@ -388,120 +388,115 @@ def check_xor_network(fn: Callable[..., Any]) -> None:
     _XOR(fn)
 
 
-# ------------------------------------------------------- the perceptron training loop
-def _train_cases() -> list[Case]:
-    rng = np.random.default_rng(105)
-    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
-    blobs = np.vstack([rng.normal(1.5, 0.4, size=(4, 2)), rng.normal(-1.5, 0.4, size=(4, 2))])
-    return [
-        Case("AND of two inputs", (corners, np.array([0, 0, 0, 1]), 1.0, 20)),
-        Case("two separable blobs, lr 0.5", (blobs, np.array([1] * 4 + [0] * 4), 0.5, 20)),
-        Case(
-            "all labels 0: the zero start is already right", (corners, np.zeros(4, int), 1.0, 20)
-        ),
-        Case(
-            "XOR: never separable, stops at max_epochs", (corners, np.array([0, 1, 1, 0]), 1.0, 6)
-        ),
-    ]
+# ------------------------------------------- predict: the learning rate from a zero start
+def _train(X: Any, y: Any, lr: float, max_epochs: int) -> tuple[np.ndarray, float, int]:
+    """Rosenblatt's rule from ``w = 0, b = 0``, examples in order, until a clean epoch.
 
-
-def _train(
-    X: Any,
-    y: Any,
-    lr: float,
-    max_epochs: int,
-    *,
-    stop: str = "clean epoch",
-    count_clean: bool = True,
-    rule: str = "step",
-    update_b: bool = True,
-) -> tuple[np.ndarray, float, int]:
-    """Rosenblatt's loop from zeros, examples in order; variants for the mistakes."""
+    Returns the final weights, bias and the number of epochs run (the clean one included).
+    """
     w, b = np.zeros(X.shape[1]), 0.0
     for epoch in range(1, max_epochs + 1):
         mistakes = 0
         for x_i, y_i in zip(X, y, strict=True):
-            z = float(w @ x_i + b)
-            y_hat = z if rule == "z" else float(z >= 0 if rule == ">=" else z > 0)
+            y_hat = 1.0 if float(w @ x_i + b) > 0 else 0.0
             if y_hat != y_i:
                 mistakes += 1
-            w = w + lr * (y_i - y_hat) * x_i
-            b = b + lr * (y_i - y_hat) if update_b else b
-        if stop == "clean epoch" and mistakes == 0:
-            return w, b, epoch if count_clean else epoch - 1
+                w, b = w + lr * (y_i - y_hat) * x_i, b + lr * (y_i - y_hat)
+        if mistakes == 0:
+            return w, b, epoch
     return w, b, max_epochs
 
 
-_TRAIN = Checker(
-    title="train_perceptron",
-    arg_names=("X", "y", "lr", "max_epochs"),
-    cases=_train_cases,
-    reference=_train,
-    output_names=("w", "b", "epochs"),
+def _lr_runs() -> list[tuple[str, np.ndarray, np.ndarray, float, float]]:
+    """The data and the two learning rates of each case: label, X, y, lr_small, lr_big."""
+    rng = np.random.default_rng(105)
+    blobs = np.vstack([rng.normal(0.8, 0.8, size=(6, 2)), rng.normal(-0.8, 0.8, size=(6, 2))])
+    labels = np.array([1.0] * 6 + [0.0] * 6)
+    corners = np.array([[0.0, 0.0], [0.0, 1.0], [1.0, 0.0], [1.0, 1.0]])
+    return [
+        ("two blobs, lr 0.1 then 10", blobs, labels, 0.1, 10.0),
+        ("AND of two inputs, lr 1 then 0.25", corners, np.array([0.0, 0, 0, 1]), 1.0, 0.25),
+        ("two blobs, lr 0.5 then 3", blobs, labels, 0.5, 3.0),
+    ]
+
+
+def _lr_cases() -> list[Case]:
+    cases = []
+    for label, X, y, lr_small, lr_big in _lr_runs():
+        w_small, b_small, _ = _train(X, y, lr_small, 50)
+        cases.append(Case(label, (w_small, b_small, lr_small, lr_big)))
+    return cases
+
+
+def _lr_reference(w_small: Any, b_small: float, lr_small: float, lr_big: float) -> Any:
+    """Every update is lr times (±1) times an example: the whole run scales with lr."""
+    return w_small * (lr_big / lr_small), b_small * (lr_big / lr_small)
+
+
+_LR_SCALING = Checker(
+    title="predict_weights",
+    arg_names=("w_small", "b_small", "lr_small", "lr_big"),
+    cases=_lr_cases,
+    reference=_lr_reference,
+    output_names=("w_big", "b_big"),
     mistakes=(
         Mistake(
-            "stop after the first epoch in which no example was misclassified: your loop "
-            "always runs max_epochs epochs (count the mistakes of each epoch).",
-            same_as(lambda *a: _train(*a, stop="never")),
+            "scale the bias too: its update, lr·(y − ŷ), is multiplied by lr like the weights'.",
+            same_as(lambda w, b, lo, hi: (w * hi / lo, b)),
         ),
         Mistake(
-            "count the last, clean epoch too: it is the epoch that proved the data separated "
-            "(the all-zeros case needs 1 epoch, not 0).",
-            same_as(lambda *a: _train(*a, count_clean=False)),
+            "the weights do change: every update adds lr·(±1)·x to w, so from w = 0 the "
+            "whole run with lr_big is the run with lr_small scaled by lr_big / lr_small. "
+            "Only the boundary (where w·x + b = 0) stays the same.",
+            same_as(lambda w, b, lo, hi: (w, b)),
         ),
         Mistake(
-            "at z = 0 exactly the perceptron predicts 0: use `z > 0`, not `z >= 0`.",
-            same_as(lambda *a: _train(*a, rule=">=")),
+            "the ratio is upside down: a larger learning rate gives larger weights, so "
+            "multiply by lr_big / lr_small.",
+            same_as(lambda w, b, lo, hi: (w * lo / hi, b * lo / hi)),
         ),
         Mistake(
-            "use the thresholded prediction ŷ = 1 if z > 0 else 0, not z itself: with z the "
-            "weights move on every example, even the right ones.",
-            same_as(lambda *a: _train(*a, rule="z")),
+            "multiply by the RATIO of the learning rates, lr_big / lr_small: the small run's "
+            "weights already contain lr_small.",
+            same_as(lambda w, b, lo, hi: (w * hi, b * hi)),
         ),
         Mistake(
-            "update the bias too: b ← b + lr·(y − ŷ).",
-            same_as(lambda *a: _train(*a, update_b=False)),
+            "the learning rate multiplies every update, it is not added: the big run's "
+            "weights are the small run's times lr_big / lr_small.",
+            same_as(lambda w, b, lo, hi: (w + (hi - lo), b + (hi - lo))),
         ),
     ),
-    default_hint="start from w = 0, b = 0; each epoch, visit the examples in order and apply "
-    "the perceptron update; stop after an epoch with no mistake, or after max_epochs. "
-    "Return w, b and the number of epochs run.",
-    success="Your loop stops as soon as the data are separated, and gives up on XOR.",
+    default_hint="from w = 0, b = 0 each update is lr·(y − ŷ)·x, and the predictions (the "
+    "sign of w·x + b) do not change when w and b are scaled: the run with lr_big makes the "
+    "same mistakes, so w_big = w_small · lr_big / lr_small, and likewise b.",
+    success="From a zero start the perceptron's learning rate only scales the weights: the "
+    "boundary and the number of mistakes do not depend on it.",
 )
 
 
-def check_train_perceptron(fn: Callable[..., Any]) -> None:
-    r"""Check the perceptron's training loop: ``train_perceptron(X, y, lr, max_epochs)``.
+def check_predict_weights(fn: Callable[..., Any]) -> None:
+    r"""Check a prediction: ``predict_weights(w_small, b_small, lr_small, lr_big)``.
 
-    The learner writes the loop around the update rule: start from :math:`w = 0, b = 0`;
-    in each epoch visit the examples of ``X`` (shape ``(m, d)``) in order, predict
-    :math:`\hat y = [w \cdot x + b > 0]` and update
-    :math:`w \mathrel{+}= \eta (y - \hat y) x`, :math:`b \mathrel{+}= \eta (y - \hat y)`;
-    stop after the first epoch without a mistake (it counts), or after ``max_epochs``. It
-    returns ``(w, b, epochs)``. On separable data the loop ends (Novikoff's theorem); on
-    XOR it cannot. Recognises: a loop that never stops early, a clean epoch not counted,
-    ``>=`` at the boundary, updating with :math:`z` instead of :math:`\hat y`, a bias
-    never updated. A loop that never ends is stopped by the time limit.
+    The perceptron was trained from :math:`w = 0, b = 0` with learning rate ``lr_small``
+    until an epoch without mistakes, ending at ``w_small, b_small``. Without running it,
+    the learner predicts where the same training with ``lr_big`` ends. Every update is
+    :math:`\eta (y - \hat y) x` with :math:`y - \hat y \in \{-1, 0, 1\}`, and scaling
+    :math:`w` and :math:`b` by a positive number changes no prediction, so the big run
+    makes the same mistakes and ends at :math:`w_{small} \cdot \eta_{big} / \eta_{small}`
+    (and likewise :math:`b`). ``tests/test_exercises_ch01_predict.py`` checks this against
+    real runs. Recognises: weights unchanged, the ratio inverted, the bias not scaled,
+    scaling by ``lr_big`` alone, adding the difference of the rates.
 
     Args:
         fn: The learner's function.
 
     Example:
-        >>> import numpy as np
-        >>> def train_perceptron(X, y, lr, max_epochs):
-        ...     w, b = np.zeros(X.shape[1]), 0.0
-        ...     for epoch in range(1, max_epochs + 1):
-        ...         mistakes = 0
-        ...         for x, target in zip(X, y):
-        ...             y_hat = 1.0 if w @ x + b > 0 else 0.0
-        ...             mistakes += int(y_hat != target)
-        ...             w, b = w + lr * (target - y_hat) * x, b + lr * (target - y_hat)
-        ...         if mistakes == 0:
-        ...             break
-        ...     return w, b, epoch
-        >>> check_train_perceptron(train_perceptron)  # doctest: +ELLIPSIS
-        ✓ train_perceptron: correct on all 4 cases (...). Your loop stops as soon as ...
+        >>> def predict_weights(w_small, b_small, lr_small, lr_big):
+        ...     ratio = lr_big / lr_small
+        ...     return w_small * ratio, b_small * ratio
+        >>> check_predict_weights(predict_weights)  # doctest: +ELLIPSIS
+        ✓ predict_weights: correct on all 3 cases (...). From a zero start the perceptron's ...
 
     Taught in chapter 1 (the perceptron and the artificial neuron).
     """
-    _TRAIN(fn)
+    _LR_SCALING(fn)
