@@ -43,6 +43,12 @@ from nnlib.exercises.ch05 import (
     check_rmsprop_step,
     check_sgd_momentum_step,
 )
+from nnlib.exercises.ch08 import (
+    check_clip_by_norm,
+    check_gradient_health,
+    check_init_std,
+    check_layer_stats,
+)
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
 __all__ = [
@@ -53,11 +59,15 @@ __all__ = [
     "check_adam_step",
     "check_backward_rule",
     "check_bce_with_logits",
+    "check_clip_by_norm",
     "check_cost_gradient",
     "check_cross_entropy",
     "check_ewa",
     "check_gaussian_nll",
+    "check_gradient_health",
+    "check_init_std",
     "check_kl_divergence",
+    "check_layer_stats",
     "check_leaky_relu",
     "check_maxout",
     "check_mse",
