@@ -26,6 +26,7 @@ from nnlib.exercises.core import (
     Case,
     Checker,
     Mistake,
+    close,
     raised,
     same_as,
     shape_is,
@@ -49,8 +50,8 @@ __all__ = [
 # ---------------------------------------------------------------------- init_std (derive)
 def _init_cases() -> list[Case]:
     return [
-        Case("linear (no activation), fan_in 100", (100, "linear", 0.0)),
         Case("relu, fan_in 64", (64, "relu", 0.0)),
+        Case("linear (no activation), fan_in 100", (100, "linear", 0.0)),
         Case("leaky_relu with slope 0.2, fan_in 50", (50, "leaky_relu", 0.2)),
         Case("leaky_relu with slope 1 (the identity), fan_in 30", (30, "leaky_relu", 1.0)),
         Case("relu, fan_in 1", (1, "relu", 0.0)),
@@ -61,6 +62,10 @@ def _init_reference(fan_in: int, activation: str, negative_slope: float) -> floa
     """PyTorch's ``kaiming_normal_`` std: ``gain / sqrt(fan_in)``."""
     gain = init.calculate_gain(activation, negative_slope if activation == "leaky_relu" else None)
     return gain / math.sqrt(fan_in)
+
+
+def _slope(activation: str, slope: float) -> float:
+    return {"linear": 1.0, "relu": 0.0}.get(activation, slope)
 
 
 def _gain2(activation: str, slope: float, *, leaky: Callable[[float], float]) -> float:
@@ -86,7 +91,7 @@ _INIT = Checker(
         Mistake(
             "the factor 2 belongs in the numerator: E[a²] = Var(z)/2 means Var(w)·fan_in/2 = 1, "
             "so Var(w) = 2/fan_in, std = sqrt(2/fan_in).",
-            same_as(lambda n, a, s: math.sqrt(_gain2(a, s, leaky=lambda s: (1 + s * s) / 2) / n)),
+            same_as(lambda n, a, s: math.sqrt((1 + _slope(a, s) ** 2) / 2 / n)),
         ),
         Mistake(
             "without an activation (linear) nothing is lost: E[a²] = Var(z), so "
@@ -112,6 +117,11 @@ _INIT = Checker(
             "fan_in goes in the denominator: the more inputs a unit sums, the smaller each "
             "weight must be.",
             same_as(lambda n, a, s: math.sqrt(_gain2(a, s, leaky=lambda s: 2 / (1 + s * s)) * n)),
+        ),
+        Mistake(
+            "that is the bound a of a uniform U(-a, a), which is sqrt(3) times its standard "
+            "deviation; return the standard deviation itself.",
+            same_as(lambda n, a, s: math.sqrt(3) * _init_reference(n, a, s)),
         ),
         Mistake(
             "the square root: Var(w) = gain²/fan_in gives std = gain/sqrt(fan_in), not "
@@ -288,6 +298,17 @@ _STATS = Checker(
             "grad_input[0] is None for the first layer (its input X needs no gradient): the "
             "gradient at the layer's output is grad_output[0].",
             raised(AttributeError, "NoneType"),
+        ),
+        Mistake(
+            "the spread over ALL entries of the tensor, np.std(out.data), not the spread of "
+            "each unit averaged over units.",
+            same_as(lambda n, X, y: _stats(n, X, y, reduce=lambda a: float(a.std(axis=0).mean()))),
+        ),
+        Mistake(
+            "the two columns have different lengths: the backward hooks only fire during "
+            "backward(), so run F.cross_entropy(net(X), y).backward() before reading them, "
+            "and hook the same layers for both.",
+            raised(ValueError, "dimension|same number|same length|shape"),
         ),
         Mistake(
             "one row per nn.Linear: hook only the Linear layers "
@@ -536,6 +557,20 @@ def _clip_reference(
     return params[0].grad.data, params[1].grad.data
 
 
+def _both_as(wrong: Callable[..., Any]) -> Callable[[Attempt], bool]:
+    """The learner's two outputs both match ``wrong`` (and the reference does not)."""
+
+    def detect(attempt: Attempt) -> bool:
+        if attempt.got is None:
+            return False
+        made = wrong(*attempt.case.args)
+        return all(close(g, m) for g, m in zip(attempt.got, made, strict=True)) and not all(
+            close(e, m) for e, m in zip(attempt.expected, made, strict=True)
+        )
+
+    return detect
+
+
 def _joint(gW: np.ndarray, gb: np.ndarray) -> float:
     return float(np.sqrt(np.sum(gW**2) + np.sum(gb**2)))
 
@@ -555,7 +590,32 @@ _CLIP = Checker(
             "clip_grad_norm_ treats ALL gradients as one vector: compute one total norm "
             "sqrt(‖grad_W‖² + ‖grad_b‖²) and scale both by the same factor (scaling each "
             "tensor by its own norm changes the direction of the step).",
-            same_as(_scale_each),
+            _both_as(_scale_each),
+        ),
+        Mistake(
+            "the total norm includes the bias's gradient too: sqrt(‖grad_W‖² + ‖grad_b‖²).",
+            same_as(
+                lambda gW, gb, c: tuple(g * min(1.0, c / np.linalg.norm(gW)) for g in (gW, gb))
+            ),
+        ),
+        Mistake(
+            "norms do not add: the joint norm is sqrt(‖grad_W‖² + ‖grad_b‖²), not "
+            "‖grad_W‖ + ‖grad_b‖.",
+            same_as(
+                lambda gW, gb, c: tuple(
+                    g * min(1.0, c / (np.linalg.norm(gW) + np.linalg.norm(gb))) for g in (gW, gb)
+                )
+            ),
+        ),
+        Mistake(
+            "the norm uses the SUM of the squares, not their mean.",
+            same_as(
+                lambda gW, gb, c: tuple(
+                    g
+                    * min(1.0, c / np.sqrt(np.mean(np.concatenate([gW.ravel(), gb.ravel()]) ** 2)))
+                    for g in (gW, gb)
+                )
+            ),
         ),
         Mistake(
             "only shrink: when the norm is already below max_norm the gradients stay as "
