@@ -368,13 +368,21 @@ def signal_propagation() -> Demo:
         f_line.set_data(view.layers, np.clip(view.forward, 1e-13, 1e13))
         b_line.set_data(view.layers, np.clip(view.backward, 1e-13, 1e13))
         t_line.set_data(view.layers, np.clip(view.theory, 1e-13, 1e13))
+        t_line.set_visible(view.activation != "tanh")
         c = PROPAGATION_ACTIVATIONS[view.activation]
         factor = view.gain * math.sqrt(c)
         critical = 1 / math.sqrt(c)
-        title.set_text(
-            f"{view.activation}, weight std = {view.gain:.2f}/√n: each layer multiplies the "
-            f"spread by ≈ {factor:.2f} (critical: {critical:.2f}/√n)"
-        )
+        if view.activation == "tanh":
+            text = (
+                f"tanh, weight std = {view.gain:.2f}/√n: near 0 each layer multiplies the "
+                f"spread by ≈ {factor:.2f}; tanh's bend bounds the forward signal"
+            )
+        else:
+            text = (
+                f"{view.activation}, weight std = {view.gain:.2f}/√n: each layer multiplies "
+                f"the spread by ≈ {factor:.2f} (critical: {critical:.2f}/√n)"
+            )
+        title.set_text(text)
         return fig
 
     gains = [0.5, 0.7, 0.8, 0.9, 1.0, 1.1, 1.2, 1.3, 1.41, 1.5, 1.7, 2.0]
