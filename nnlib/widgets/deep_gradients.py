@@ -217,7 +217,7 @@ def gradient_flow() -> Demo:
     Taught in chapter 8 (Vanishing and exploding gradients).
     """
     controls = {
-        "depth": widgets.IntSlider(20, min=2, max=40, step=1, description="depth"),
+        "depth": widgets.IntSlider(20, min=2, max=30, step=1, description="depth"),
         "activation": widgets.Dropdown(options=list(ACTIVATIONS), value="sigmoid",
                                        description="activation"),
         "init_name": widgets.Dropdown(options=list(INITS), value="pytorch default",
@@ -231,7 +231,7 @@ def gradient_flow() -> Demo:
     (g_line,) = ax_g.plot([], [], "o-", color=VERMILLION, ms=3, animated=True)
     (l_line,) = ax_l.plot([], [], "o-", color=ORANGE, ms=3, animated=True)
     for ax in (ax_a, ax_g):
-        ax.set(yscale="log", ylim=(FLOOR, CEILING), xlim=(0, 42), xlabel="layer l")
+        ax.set(yscale="log", ylim=(FLOOR, CEILING), xlim=(0, 32), xlabel="layer l")
         ax.axhline(1.0, color=MUTED, lw=1, zorder=0)
     ax_a.set_ylabel("std of z^[l] (forward)")
     ax_g.set_ylabel("std of dJ/dz^[l] (backward)")
