@@ -20,7 +20,6 @@ from typing import Any
 import numpy as np
 
 import nnlib
-from nnlib import nn
 from nnlib.exercises.core import (
     Attempt,
     Case,
@@ -34,6 +33,10 @@ from nnlib.exercises.core import (
 )
 from nnlib.nn import functional as F
 from nnlib.nn import init
+from nnlib.nn.modules.activation import ReLU, Sigmoid, Tanh
+from nnlib.nn.modules.container import Sequential
+from nnlib.nn.modules.linear import Linear
+from nnlib.nn.modules.module import Module
 from nnlib.nn.parameter import Parameter
 from nnlib.nn.utils import clip_grad_norm_
 from nnlib.random import fork_rng
@@ -161,14 +164,16 @@ def check_init_std(fn: Callable[..., Any]) -> None:
 
 
 # ----------------------------------------------------------------- layer_stats (build)
-def _small_net(seed: int, sizes: tuple[int, ...], act: type[nn.Module]) -> nn.Sequential:
+def _small_net(seed: int, sizes: tuple[int, ...], act: type[Module]) -> Sequential:
     with fork_rng():
         nnlib.manual_seed(seed)
-        layers: list[nn.Module] = []
+        layers: list[Module] = []
         for n_in, n_out in itertools.pairwise(sizes[:-1]):
-            layers += [nn.Linear(n_in, n_out), act()]
-        layers.append(nn.Linear(sizes[-2], sizes[-1]))
-        return nn.Sequential(*layers).double()
+            layers += [Linear(n_in, n_out), act()]
+        layers.append(Linear(sizes[-2], sizes[-1]))
+        net = Sequential(*layers)
+        net.double()  # in place, as in PyTorch
+        return net
 
 
 def _stats_cases() -> list[Case]:
@@ -183,17 +188,17 @@ def _stats_cases() -> list[Case]:
     X2, y2 = data(32, 8, 4)
     X3, y3 = data(8, 3, 2)
     return [
-        Case("a 3-layer tanh net, batch of 16", (_small_net(1, (5, 6, 6, 3), nn.Tanh), X1, y1)),
+        Case("a 3-layer tanh net, batch of 16", (_small_net(1, (5, 6, 6, 3), Tanh), X1, y1)),
         Case(
             "a 5-layer sigmoid net, batch of 32",
-            (_small_net(2, (8, 10, 10, 10, 10, 4), nn.Sigmoid), X2, y2),
+            (_small_net(2, (8, 10, 10, 10, 10, 4), Sigmoid), X2, y2),
         ),
-        Case("a 2-layer ReLU net, batch of 8", (_small_net(3, (3, 4, 2), nn.ReLU), X3, y3)),
+        Case("a 2-layer ReLU net, batch of 8", (_small_net(3, (3, 4, 2), ReLU), X3, y3)),
     ]
 
 
 def _stats(
-    net: nn.Module,
+    net: Module,
     X: nnlib.Tensor,
     y: nnlib.Tensor,
     *,
@@ -204,7 +209,7 @@ def _stats(
     reverse_grads: bool = False,
 ) -> np.ndarray:
     """Per-Linear (activation statistic, gradient statistic), with switches for mistakes."""
-    linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
+    linears = [m for m in net.modules() if isinstance(m, Linear)]
     acts: list[float] = []
     grads: list[float] = []
     handles = []
@@ -224,16 +229,16 @@ def _stats(
         mods = list(net.children())
         acts = []
         with nnlib.no_grad():
-            h = X
+            x = X
             for k, m in enumerate(mods):
-                h = m(h)
+                x = m(x)
                 nxt = mods[k + 1] if k + 1 < len(mods) else None
-                if isinstance(m, nn.Linear) and isinstance(nxt, nn.Linear | None):
-                    acts.append(reduce(h.data))
-                elif not isinstance(m, nn.Linear):
-                    acts.append(reduce(h.data))
+                if isinstance(m, Linear) and isinstance(nxt, Linear | None):
+                    acts.append(reduce(x.data))
+                elif not isinstance(m, Linear):
+                    acts.append(reduce(x.data))
     if grad == "weight":
-        grads = [reduce(lin.weight.grad.data) for lin in linears]
+        grads = [reduce(lin.weight.grad.data) for lin in linears if lin.weight.grad is not None]
     else:
         grads = grads[::-1]  # hooks fire from the last layer to the first
     if reverse_grads:
@@ -242,16 +247,16 @@ def _stats(
     return np.column_stack([acts, grads])
 
 
-def _stats_reference(net: nn.Module, X: nnlib.Tensor, y: nnlib.Tensor) -> np.ndarray:
+def _stats_reference(net: Module, X: nnlib.Tensor, y: nnlib.Tensor) -> np.ndarray:
     """Column 0: std of each Linear's output z; column 1: std of dJ/dz (hooks)."""
     return _stats(net, X, y)
 
 
-def _n_linear(net: nn.Module, *_: Any) -> int:
-    return sum(isinstance(m, nn.Linear) for m in net.modules())
+def _n_linear(net: Module, *_: Any) -> int:
+    return sum(isinstance(m, Linear) for m in net.modules())
 
 
-def _all_modules_shape(net: nn.Module, *_: Any) -> tuple[int, int]:
+def _all_modules_shape(net: Module, *_: Any) -> tuple[int, int]:
     return (len(list(net.children())), 2)
 
 
@@ -328,9 +333,9 @@ _STATS = Checker(
 )
 
 
-def _grad_input_stats(net: nn.Module, X: nnlib.Tensor, y: nnlib.Tensor) -> np.ndarray:
+def _grad_input_stats(net: Module, X: nnlib.Tensor, y: nnlib.Tensor) -> np.ndarray:
     """What hooking ``grad_input[0]`` gives, with the first layer's None taken as zero."""
-    linears = [m for m in net.modules() if isinstance(m, nn.Linear)]
+    linears = [m for m in net.modules() if isinstance(m, Linear)]
     z: list[float] = []
     grads: list[float] = []
     handles = [lin.register_forward_hook(lambda m, a, out: z.append(np.std(out.data)))
@@ -434,8 +439,12 @@ def gradient_ratio(
 
     Ws = [weight(width, width) for _ in range(depth)]
     W_out = weight(width, 10)
-    act = {"sigmoid": lambda z: 1 / (1 + np.exp(-z)), "relu": lambda z: np.maximum(z, 0.0),
-           "tanh": np.tanh}[activation]  # fmt: skip
+    acts: dict[str, Callable[[np.ndarray], np.ndarray]] = {
+        "sigmoid": lambda z: 1 / (1 + np.exp(-z)),
+        "relu": lambda z: np.maximum(z, 0.0),
+        "tanh": np.tanh,
+    }
+    act = acts[activation]
     with np.errstate(all="ignore"):
         a, zs = X, []
         for W in Ws:
@@ -554,7 +563,8 @@ def _clip_reference(
         p.grad = nnlib.tensor(np.array(g, dtype=np.float64))
         params.append(p)
     clip_grad_norm_(params, max_norm)
-    return params[0].grad.data, params[1].grad.data
+    clipped = [p.grad.data for p in params if p.grad is not None]
+    return clipped[0], clipped[1]
 
 
 def _both_as(wrong: Callable[..., Any]) -> Callable[[Attempt], bool]:
@@ -576,7 +586,10 @@ def _joint(gW: np.ndarray, gb: np.ndarray) -> float:
 
 
 def _scale_each(gW: np.ndarray, gb: np.ndarray, c: float) -> tuple[np.ndarray, np.ndarray]:
-    return tuple(g * min(1.0, c / max(np.linalg.norm(g), 1e-12)) for g in (gW, gb))  # type: ignore[return-value]
+    """Each gradient clipped by its own norm (the per-tensor mistake)."""
+    fW = min(1.0, c / max(float(np.linalg.norm(gW)), 1e-12))
+    fb = min(1.0, c / max(float(np.linalg.norm(gb)), 1e-12))
+    return gW * fW, gb * fb
 
 
 _CLIP = Checker(

@@ -300,7 +300,7 @@ def propagation_view(gain: float = 1.0, activation: str = "relu") -> Propagation
 
     Example:
         >>> view = propagation_view(math.sqrt(2), "relu")
-        >>> 0.2 < view.forward[-1] / view.forward[0] < 5
+        >>> bool(0.2 < view.forward[-1] / view.forward[0] < 5)
         True
     """
     rng = np.random.default_rng(8)
