@@ -217,7 +217,8 @@ class Tensor:
             >>> h.grad
             tensor([ 6., 12.])
 
-        Taught in chapter 2 (backpropagation).
+        Taught in chapter 2 (backpropagation) and chapter 8 (vanishing and exploding
+        gradients).
         """
         if not self.requires_grad:
             raise RuntimeError(

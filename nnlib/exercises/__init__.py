@@ -57,6 +57,12 @@ from nnlib.exercises.ch05 import (
     check_sgd_momentum_step,
     check_warmup_cosine,
 )
+from nnlib.exercises.ch08 import (
+    check_clip_by_norm,
+    check_gradient_health,
+    check_init_std,
+    check_layer_stats,
+)
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
 __all__ = [
@@ -71,12 +77,16 @@ __all__ = [
     "check_backward_rule",
     "check_bce_with_logits",
     "check_classification_loss",
+    "check_clip_by_norm",
     "check_cost_gradient",
     "check_cross_entropy",
     "check_cross_entropy_grad",
     "check_ewa",
     "check_gaussian_nll",
+    "check_gradient_health",
+    "check_init_std",
     "check_kl_divergence",
+    "check_layer_stats",
     "check_leaky_relu",
     "check_maxout",
     "check_mse",

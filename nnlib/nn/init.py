@@ -81,6 +81,8 @@ def calculate_gain(nonlinearity: str, param: float | None = None) -> float:
         >>> from nnlib.nn import init
         >>> round(init.calculate_gain("relu"), 4), init.calculate_gain("tanh")
         (1.4142, 1.6666666666666667)
+
+    Taught in chapter 8 (vanishing and exploding gradients).
     """
     if nonlinearity in _LINEAR:
         return 1.0
@@ -264,6 +266,8 @@ def xavier_uniform_(
         >>> w = init.xavier_uniform_(nnlib.zeros(300, 300))
         >>> bool(abs(w.data).max() <= 0.1)
         True
+
+    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.xavier_uniform_", tensor)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -294,6 +298,8 @@ def xavier_normal_(
         >>> w = init.xavier_normal_(nnlib.zeros(200, 200))
         >>> round(float(w.data.std()), 2)
         0.07
+
+    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.xavier_normal_", tensor)
     fan_in, fan_out = _calculate_fan_in_and_fan_out(tensor)
@@ -336,6 +342,8 @@ def kaiming_uniform_(
         >>> w = init.kaiming_uniform_(nnlib.zeros(400, 200), nonlinearity="relu")
         >>> round(float(w.data.std()) * 200**0.5, 1)
         1.4
+
+    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.kaiming_uniform_", tensor)
     if 0 in tensor.data.shape:
@@ -373,6 +381,8 @@ def kaiming_normal_(
         >>> w = init.kaiming_normal_(nnlib.zeros(400, 200), nonlinearity="relu")
         >>> round(float(w.data.std()) * 200**0.5, 1)
         1.4
+
+    Taught in chapter 8 (vanishing and exploding gradients).
     """
     _check("init.kaiming_normal_", tensor)
     if 0 in tensor.data.shape:

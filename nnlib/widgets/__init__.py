@@ -48,6 +48,7 @@ from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_init, xor_step
 #: a demo is one module, ``@register`` on its builder, and its name here.
 DEMO_MODULES = (
     "neuron", "xor", "backprop", "activations", "dying_relu", "losses", "ewa", "optimizers",
+    "deep_gradients",
 )  # fmt: skip
 for _module in DEMO_MODULES:
     importlib.import_module(f"nnlib.widgets.{_module}")

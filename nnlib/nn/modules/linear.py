@@ -141,7 +141,8 @@ class Identity(Module):
         >>> nn.Identity()(nnlib.tensor([1.0, 2.0]))
         tensor([1., 2.])
 
-    Taught in chapter 1 (the perceptron and the artificial neuron).
+    Taught in chapter 1 (the perceptron and the artificial neuron) and chapter 8 (vanishing
+    and exploding gradients).
     """
 
     def __init__(self, *args: Any, **kwargs: Any) -> None:

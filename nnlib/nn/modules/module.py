@@ -237,6 +237,8 @@ class Module:
             {'Linear': (4, 3), 'ReLU': (4, 3)}
             >>> for h in handles:
             ...     h.remove()
+
+        Taught in chapter 8 (vanishing and exploding gradients).
         """
         return add_hook("Module.register_forward_hook", self._forward_hooks, hook)
 
@@ -261,6 +263,8 @@ class Module:
             >>> norms
             [(4, 1)]
             >>> h.remove()
+
+        Taught in chapter 8 (vanishing and exploding gradients).
         """
         return add_hook("Module.register_full_backward_hook", self._backward_hooks, hook)
 

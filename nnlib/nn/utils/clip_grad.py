@@ -99,6 +99,8 @@ def clip_grad_norm_(
         tensor(5.)
         >>> w.grad
         tensor([0.6, 0.8])
+
+    Taught in chapter 8 (vanishing and exploding gradients).
     """
     params = _grads("clip_grad_norm_", parameters)
     max_norm = _number("clip_grad_norm_", "max_norm", max_norm)
@@ -144,6 +146,8 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
         >>> nn.utils.clip_grad_value_([w], clip_value=1.0)
         >>> w.grad
         tensor([ 1. , -0.5])
+
+    Taught in chapter 8 (vanishing and exploding gradients).
     """
     params = _grads("clip_grad_value_", parameters)
     clip_value = _number("clip_grad_value_", "clip_value", clip_value)
