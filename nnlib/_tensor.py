@@ -608,6 +608,11 @@ class Tensor:
             return (self * self).sum().sqrt()
         return (self.abs() ** p).sum() ** (1.0 / p)
 
+    def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
+        """Rescale each slice along ``dim`` to ``p``-norm at most ``maxnorm``
+        (:func:`nnlib.renorm`)."""
+        return norms.renorm(self, p, dim, maxnorm)
+
     # --------------------------------------------------------- reductions (nnlib.ops)
     @_numpy_names
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -758,11 +763,6 @@ class Tensor:
     def clone(self) -> Tensor:
         """A copy with its own memory that stays in the graph (the gradient passes through)."""
         return from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward", ())
-
-    def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
-        """Rescale each slice along ``dim`` to ``p``-norm at most ``maxnorm``
-        (:func:`nnlib.renorm`)."""
-        return norms.renorm(self, p, dim, maxnorm)
 
 
 def _one_dim(where: str, dim: Any, ndim: int) -> int:
