@@ -104,6 +104,9 @@ class Optimizer:
     Taught in chapter 5 (optimizers).
     """
 
+    # Set by an lr scheduler's wrapper of step() (nnlib.optim.lr_scheduler), as in PyTorch.
+    _opt_called: bool
+
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         where = type(self).__name__
         if callable(params) and getattr(params, "__name__", "") in (
@@ -132,7 +135,7 @@ class Optimizer:
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
 
-        param_groups = list(params)
+        param_groups: list[Any] = list(params)  # tensors or dicts: add_param_group checks
         if len(param_groups) == 0:
             _invalid(
                 "optimizer got an empty parameter list",

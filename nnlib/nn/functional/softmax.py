@@ -16,13 +16,13 @@ from nnlib.nn.functional._activation_common import _check_tensor
 from nnlib.ops.reduce import _axes
 
 
-def _softmax_axis(where: str, input: object, dim: int | None) -> int:
+def _softmax_axis(where: str, input: Tensor, dim: int | None) -> int:
     _check_tensor(where, input)
-    if input.data.dtype.kind != "f":  # type: ignore[union-attr]
+    if input.data.dtype.kind != "f":
         error(
             where,
             "a floating tensor (logits)",
-            f"dtype {input.data.dtype}",  # type: ignore[union-attr]
+            f"dtype {input.data.dtype}",
             "convert first, e.g. x.float(); PyTorch refuses integer logits too.",
             TypeError,
         )
@@ -35,7 +35,7 @@ def _softmax_axis(where: str, input: object, dim: int | None) -> int:
             "deprecated, so nnlib asks.",
             TypeError,
         )
-    (axis,) = _axes(dim, input.data.ndim, where)  # type: ignore[union-attr]
+    (axis,) = _axes(dim, input.data.ndim, where)
     return axis
 
 
