@@ -243,11 +243,11 @@ class Optimizer:
         loss = None if closure is None else closure()
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
+                grad = p._grad  # .grad without its non-leaf check: parameters are leaves
                 if grad is None:
                     continue
                 self._update(p, self._gradient(p, grad.data, group), group)
-                p._bump_version()
+                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
         return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:
