@@ -11,7 +11,7 @@ Taught in chapter 2 (backpropagation).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import numpy as np
 
@@ -45,7 +45,7 @@ def set_tensor_class(cls: type[Tensor]) -> None:
     _tensor_class = cls
 
 
-def is_tensor(obj: Any) -> bool:
+def is_tensor(obj: Any) -> TypeGuard[Tensor]:
     """Whether ``obj`` is a tensor (PyTorch's ``torch.is_tensor``)."""
     return isinstance(obj, _tensor_class)
 

@@ -10,14 +10,13 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib._checks import error
+from nnlib._checks import check_tensor, error
 from nnlib._tensor import Tensor, from_op
-from nnlib.nn.functional._activation_common import _check_tensor
 from nnlib.ops.reduce import _axes
 
 
 def _softmax_axis(where: str, input: Tensor, dim: int | None) -> int:
-    _check_tensor(where, input)
+    check_tensor(where, input)
     if input.data.dtype.kind != "f":
         error(
             where,
