@@ -223,8 +223,10 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
-                    p.grad = None if set_to_none else Tensor(np.zeros_like(p.data))
+                # ._grad: the attribute behind .grad, whose checks a parameter (a leaf) and
+                # zeros of its own shape and dtype do not need; once per step per parameter.
+                if p._grad is not None:
+                    p._grad = None if set_to_none else Tensor._wrap(np.zeros_like(p.data))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, by the optimizer's rule.
