@@ -21,8 +21,8 @@ ASSETS_STAMP := _build/assets/.staged
 JUPYTERLAB_VERSION := 4.6.6
 
 LINT_PATHS := $(wildcard nnlib tests tools benchmarks book conftest.py)
-# Type-checked with mypy (pyproject.toml); the rest of nnlib joins as it passes.
-MYPY_PATHS := nnlib/exercises nnlib/plot nnlib/data
+# Type-checked with mypy (pyproject.toml): all of nnlib.
+MYPY_PATHS := nnlib
 NBVAL := --nbval book/ --nbval-sanitize-with tests/nbval_sanitize.cfg
 JB_BUILD := $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 

@@ -16,6 +16,8 @@ Example:
     tensor([-4., -2.])
 """
 
+from types import ModuleType
+
 from nnlib._tensor import Tensor, bool_, float32, float64, int32, int64
 from nnlib.creation import (
     arange,
@@ -64,7 +66,7 @@ __all__ = [
 ]  # fmt: skip
 
 
-def __getattr__(name: str):
+def __getattr__(name: str) -> ModuleType:
     import importlib
 
     if name in ("nn", "optim", "data", "autograd", "plot", "widgets", "exercises"):

@@ -9,9 +9,14 @@ one shape::
 
 from __future__ import annotations
 
-from typing import Any, NoReturn
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
+
+from nnlib._graph import is_tensor
+
+if TYPE_CHECKING:
+    from nnlib._tensor import Tensor
 
 
 def error(
@@ -31,6 +36,19 @@ def error(
     """
     __tracebackhide__ = True  # IPython and pytest hide this frame
     raise kind(f"{where}: expected {expected}, got {got}.\nhelp: {hint}")
+
+
+def check_tensor(
+    where: str,
+    value: object,
+    expected: str = "a Tensor",
+    hint: str = "wrap the values first, e.g. nnlib.tensor([...]).",
+) -> Tensor:
+    """Return ``value`` if it is a tensor; otherwise raise ``TypeError`` naming its type."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
+    if not is_tensor(value):
+        error(where, expected, type(value).__name__, hint, TypeError)
+    return value
 
 
 def shape_str(shape: tuple[int, ...]) -> str:

@@ -11,7 +11,7 @@ Taught in chapter 2 (backpropagation).
 from __future__ import annotations
 
 from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, TypeGuard, cast
 
 import numpy as np
 
@@ -22,9 +22,13 @@ if TYPE_CHECKING:
 
 BackwardFn = Callable[[np.ndarray], Sequence["np.ndarray | None"]]
 
+# What a node keeps for the version check: each saved tensor (or its _SavedOutput) with the
+# version it had when the operation ran.
+SavedVersions = list[tuple["Tensor | _SavedOutput", int]]
+
 # What a node that keeps no tensor for its backward rule holds in ``_saved`` (``+``, ``sum``,
 # reshapes): such a node may be walked again after a backward pass, as in PyTorch.
-_NOTHING_SAVED: list[tuple[Tensor, int]] = []
+_NOTHING_SAVED: SavedVersions = []
 
 
 class _NoTensorClassYet:
@@ -32,23 +36,23 @@ class _NoTensorClassYet:
 
 
 # The class of every tensor made here: nnlib._tensor.Tensor, once it is defined.
-_tensor_class: type = _NoTensorClassYet
+_tensor_class: type[Tensor] = cast("type[Tensor]", _NoTensorClassYet)
 
 
-def set_tensor_class(cls: type) -> None:
+def set_tensor_class(cls: type[Tensor]) -> None:
     """Make :func:`wrap`, :func:`from_op` and :func:`as_tensor` build instances of ``cls``."""
     global _tensor_class
     _tensor_class = cls
 
 
-def is_tensor(obj: Any) -> bool:
+def is_tensor(obj: Any) -> TypeGuard[Tensor]:
     """Whether ``obj`` is a tensor (PyTorch's ``torch.is_tensor``)."""
     return isinstance(obj, _tensor_class)
 
 
 def wrap(data: np.ndarray) -> Tensor:
     """Wrap an array the library just computed: no copy, no checks, no graph."""
-    out = object.__new__(_tensor_class)
+    out: Tensor = object.__new__(_tensor_class)
     # NumPy returns a scalar, not a 0-d array, from most operations on 0-d arrays.
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out._grad = None
@@ -135,7 +139,7 @@ def from_op(
         A tensor that requires grad, with the graph edge, if recording is on and any parent
         requires grad; a plain tensor otherwise.
     """
-    out = object.__new__(_tensor_class)
+    out: Tensor = object.__new__(_tensor_class)
     # NumPy returns a scalar, not a 0-d array, from most operations on 0-d arrays.
     out.data = data if type(data) is np.ndarray else np.asarray(data)
     out._grad = None

@@ -14,8 +14,8 @@ from __future__ import annotations
 
 import functools
 import warnings
-from collections.abc import Callable
-from typing import Any, TypeVar
+from collections.abc import Callable, Iterator
+from typing import Any, TypeVar, cast, overload
 
 import numpy as np
 
@@ -24,6 +24,7 @@ from nnlib._checks import check_dim
 from nnlib._graph import (  # noqa: F401  (re-exported for the floors above)
     _NOTHING_SAVED,
     BackwardFn,
+    SavedVersions,
     _to_array,
     as_tensor,
     from_op,
@@ -58,7 +59,7 @@ def _numpy_names(fn: F) -> F:
                 kwargs[torch_name] = kwargs.pop(numpy_name)
         return fn(self, *args, **kwargs)
 
-    return method  # type: ignore[return-value]
+    return cast(F, method)
 
 
 def _is_number(x: Any) -> bool:
@@ -120,7 +121,7 @@ class Tensor:
         self._backward: BackwardFn | None = None
         self._op = ""
         self._vc = [0]
-        self._saved: list[tuple[Tensor, int]] | None = _NOTHING_SAVED
+        self._saved: SavedVersions | None = _NOTHING_SAVED
         self._retains_grad = False
         self.requires_grad = False
         if requires_grad:
@@ -298,7 +299,11 @@ class Tensor:
         """The name of the operation that made this tensor (``None`` for a leaf)."""
         return self._op or None
 
-    def size(self, dim: int | None = None) -> Any:
+    @overload
+    def size(self, dim: None = None) -> tuple[int, ...]: ...
+    @overload
+    def size(self, dim: int) -> int: ...
+    def size(self, dim: int | None = None) -> tuple[int, ...] | int:
         """The shape, or the length of one dimension, as ``torch.Tensor.size``."""
         if dim is None:
             return self.data.shape
@@ -317,7 +322,7 @@ class Tensor:
             raise TypeError("len() of a 0-d tensor\nhelp: use .item() to get the number.")
         return len(self.data)
 
-    def __iter__(self) -> Any:
+    def __iter__(self) -> Iterator[Tensor]:
         # Without this, Python would iterate a 0-d tensor through __getitem__ and silently
         # yield nothing; PyTorch refuses, and so do we.
         if self.data.ndim == 0:
@@ -520,10 +525,10 @@ class Tensor:
     def __ge__(self, other: Any) -> Tensor:
         return Tensor._wrap(np.greater_equal(self.data, getattr(other, "data", other)))
 
-    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __eq__(self, other: Any) -> Tensor:  # type: ignore[override]  # elementwise, as in PyTorch
         return Tensor._wrap(np.equal(self.data, getattr(other, "data", other)))
 
-    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]
+    def __ne__(self, other: Any) -> Tensor:  # type: ignore[override]  # elementwise, as in PyTorch
         return Tensor._wrap(np.not_equal(self.data, getattr(other, "data", other)))
 
     __hash__ = object.__hash__  # defining __eq__ would otherwise make tensors unhashable
@@ -609,6 +614,11 @@ class Tensor:
             return (self * self).sum().sqrt()
         return (self.abs() ** p).sum() ** (1.0 / p)
 
+    def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
+        """Rescale each slice along ``dim`` to ``p``-norm at most ``maxnorm``
+        (:func:`nnlib.renorm`)."""
+        return norms.renorm(self, p, dim, maxnorm)
+
     # --------------------------------------------------------- reductions (nnlib.ops)
     @_numpy_names
     def sum(self, dim: Any = None, keepdim: bool = False) -> Tensor:
@@ -620,13 +630,21 @@ class Tensor:
         """The mean over everything, or along ``dim`` (:func:`nnlib.mean`)."""
         return reduce.mean(self, dim, keepdim)
 
+    @overload
+    def max(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
+    @overload
+    def max(self, dim: int, keepdim: bool = False) -> reduce.MaxMin: ...
     @_numpy_names
-    def max(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def max(self, dim: Any = None, keepdim: bool = False) -> Tensor | reduce.MaxMin:
         """The largest value, or ``(values, indices)`` along ``dim`` (``nnlib.ops.max``)."""
         return reduce.max(self, dim, keepdim)
 
+    @overload
+    def min(self, dim: None = None, keepdim: bool = False) -> Tensor: ...
+    @overload
+    def min(self, dim: int, keepdim: bool = False) -> reduce.MaxMin: ...
     @_numpy_names
-    def min(self, dim: Any = None, keepdim: bool = False) -> Any:
+    def min(self, dim: Any = None, keepdim: bool = False) -> Tensor | reduce.MaxMin:
         """The smallest value, or ``(values, indices)`` along ``dim`` (``nnlib.ops.min``)."""
         return reduce.min(self, dim, keepdim)
 
@@ -759,11 +777,6 @@ class Tensor:
     def clone(self) -> Tensor:
         """A copy with its own memory that stays in the graph (the gradient passes through)."""
         return from_op(self.data.copy(), (self,), lambda g: (g,), "CloneBackward", ())
-
-    def renorm(self, p: float, dim: int, maxnorm: float) -> Tensor:
-        """Rescale each slice along ``dim`` to ``p``-norm at most ``maxnorm``
-        (:func:`nnlib.renorm`)."""
-        return norms.renorm(self, p, dim, maxnorm)
 
 
 def _one_dim(where: str, dim: Any, ndim: int) -> int:

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import functools
 from collections.abc import Callable
-from typing import Any, TypeVar
+from typing import Any, TypeVar, cast
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -60,7 +60,7 @@ class set_grad_enabled:
                 return fn(*args, **kwargs)
 
         _state.enabled = self.prev  # using the object as a decorator must not switch now
-        return wrapper  # type: ignore[return-value]
+        return cast(F, wrapper)
 
 
 class no_grad:
@@ -77,6 +77,8 @@ class no_grad:
     Taught in chapter 2 (backpropagation).
     """
 
+    # Returns a no_grad or, given a function, the decorated function: Any, since a type
+    # checker allows __new__ no union of the two.
     def __new__(cls, orig_func: Callable[..., Any] | None = None) -> Any:
         # ``@nnlib.no_grad`` without parentheses decorates too, as ``@torch.no_grad`` does.
         if orig_func is None:
@@ -96,7 +98,7 @@ class no_grad:
             with no_grad():
                 return fn(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return cast(F, wrapper)
 
 
 class enable_grad(no_grad):
@@ -112,4 +114,4 @@ class enable_grad(no_grad):
             with enable_grad():
                 return fn(*args, **kwargs)
 
-        return wrapper  # type: ignore[return-value]
+        return cast(F, wrapper)

@@ -12,7 +12,7 @@ Taught in chapter 2 (backpropagation).
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NoReturn
 
 import numpy as np
 
@@ -105,7 +105,7 @@ def run_backward(root: Tensor, gradient: Any = None, retain_graph: bool = False)
             grads[key] = pg if prev is None else prev + pg
 
 
-def _freed(g: np.ndarray) -> Any:  # pragma: no cover - never called: _check_saved raises
+def _freed(g: np.ndarray) -> NoReturn:  # pragma: no cover - never called: _check_saved raises
     raise AssertionError("a freed backward rule was called")
 
 

@@ -92,7 +92,7 @@ class Function:
                     f"forward, got {len(grads)}.\nhelp: return None for inputs that need no "
                     "gradient."
                 )
-            result = []
+            result: list[np.ndarray | None] = []
             for i in positions:
                 gi = grads[i]
                 if gi is None:

@@ -6,9 +6,10 @@ call it. ``nnlib.nn.init`` initialises weights; ``nnlib.nn.utils`` clips gradien
 Taught from chapter 1 (the perceptron and the artificial neuron) on.
 """
 
-from nnlib.nn import functional, init, utils
+from nnlib.nn import functional, init, modules, utils
 from nnlib.nn.modules import *  # noqa: F403
-from nnlib.nn.modules import __all__ as _modules_all
 from nnlib.nn.parameter import Parameter
 
-__all__ = ["Parameter", "functional", "init", "utils", *_modules_all]
+# `+=` of the modules' __all__, a form type checkers follow (see nnlib.nn.modules).
+__all__ = ["Parameter", "functional", "init", "utils"]
+__all__ += modules.__all__

@@ -19,7 +19,7 @@ import math
 
 import numpy as np
 
-from nnlib._checks import error, shape_str
+from nnlib._checks import check_tensor, error, shape_str
 from nnlib._tensor import Tensor
 from nnlib.random import default_generator
 
@@ -42,15 +42,12 @@ _LINEAR = ("linear", "conv1d", "conv2d", "conv3d", "conv_transpose1d", "conv_tra
 
 def _check(where: str, tensor: object) -> Tensor:
     __tracebackhide__ = True  # IPython and pytest hide this frame
-    if not isinstance(tensor, Tensor):
-        error(
-            where,
-            "a Tensor (e.g. a layer's weight)",
-            type(tensor).__name__,
-            "pass the parameter itself, e.g. init.zeros_(layer.bias).",
-            TypeError,
-        )
-    return tensor
+    return check_tensor(
+        where,
+        tensor,
+        "a Tensor (e.g. a layer's weight)",
+        "pass the parameter itself, e.g. init.zeros_(layer.bias).",
+    )
 
 
 def _rng(generator: np.random.Generator | None) -> np.random.Generator:

@@ -122,7 +122,7 @@ def sub(a: Any, b: Any) -> Tensor:
     a, b = as_tensor(a), as_tensor(b)
     sa, sb = a.data.shape, b.data.shape
 
-    def backward(g: np.ndarray) -> tuple[np.ndarray, np.ndarray | None]:
+    def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
         ga = unbroadcast(g, sa) if a.requires_grad else None
         return ga, (-unbroadcast(g, sb) if b.requires_grad else None)
 

@@ -9,8 +9,7 @@ Taught in chapter 2 (backpropagation).
 from __future__ import annotations
 
 import builtins
-from collections import namedtuple
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, NamedTuple, overload
 
 import numpy as np
 
@@ -21,8 +20,12 @@ if TYPE_CHECKING:
 
 Dim = int | tuple[int, ...] | None
 
-#: What ``max``/``min`` return when given ``dim``: ``(values, indices)``, as in PyTorch.
-MaxMin = namedtuple("MaxMin", ["values", "indices"])
+
+class MaxMin(NamedTuple):
+    """What ``max``/``min`` along a dimension return, as PyTorch's ``torch.return_types``."""
+
+    values: Tensor
+    indices: Tensor
 
 
 def _axes(dim: Dim, ndim: int, where: str) -> tuple[int, ...]:
@@ -109,7 +112,7 @@ def var(a: Tensor, dim: Dim = None, keepdim: bool = False, correction: int = 1) 
     return from_op(np.asarray(out), (a,), backward, "VarBackward")
 
 
-def _extreme(a: Tensor, dim: int | None, keepdim: bool, pick: str) -> Any:
+def _extreme(a: Tensor, dim: int | None, keepdim: bool, pick: str) -> Tensor | MaxMin:
     arg = np.argmax if pick == "max" else np.argmin
     ad = a.data
     if dim is None:
@@ -136,7 +139,11 @@ def _extreme(a: Tensor, dim: int | None, keepdim: bool, pick: str) -> Any:
     return MaxMin(out_t, wrap(indices.astype(np.int64)))
 
 
-def max(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+@overload
+def max(a: Tensor, dim: None = None, keepdim: bool = False) -> Tensor: ...
+@overload
+def max(a: Tensor, dim: int, keepdim: bool = False) -> MaxMin: ...
+def max(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:
     """The largest element, or ``(values, indices)`` along ``dim`` (as ``torch.max``).
 
     Backward: the gradient goes to the element(s) that won; all others get 0.
@@ -144,7 +151,11 @@ def max(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
     return _extreme(a, dim, keepdim, "max")
 
 
-def min(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Any:
+@overload
+def min(a: Tensor, dim: None = None, keepdim: bool = False) -> Tensor: ...
+@overload
+def min(a: Tensor, dim: int, keepdim: bool = False) -> MaxMin: ...
+def min(a: Tensor, dim: int | None = None, keepdim: bool = False) -> Tensor | MaxMin:
     """The smallest element, or ``(values, indices)`` along ``dim`` (as ``torch.min``)."""
     return _extreme(a, dim, keepdim, "min")
 

@@ -132,12 +132,14 @@ class Adam(Optimizer):
         v += (1 - beta2) * grad * grad
         if group["amsgrad"]:
             v = np.maximum(state["max_exp_avg_sq"], v, out=state["max_exp_avg_sq"])
-        m_hat = m / (1 - beta1**t)
+        # theta -= lr * m_hat / (sqrt(v_hat) + eps), with m_hat = m / (1 - beta1^t): lr and
+        # m_hat's bias correction make one number, as in PyTorch, and the rest is computed
+        # inside v_hat (a fresh array for every operation would cost a large layer more than
+        # the arithmetic does, and every NumPy call with a number costs a small one).
+        step_size = lr / (1 - beta1**t)
         v_hat = v / (1 - beta2**t)
-        # theta -= lr * m_hat / (sqrt(v_hat) + eps), computed inside m_hat and v_hat: a fresh
-        # array for every operation would cost a large layer more than the arithmetic does.
         denom = np.sqrt(v_hat, out=v_hat)
         denom += eps
-        m_hat *= lr
-        m_hat /= denom
-        theta -= m_hat
+        update = np.divide(m, denom, out=denom)
+        update *= step_size
+        theta -= update

@@ -127,7 +127,7 @@ def lr_range_test(
     model: Any,
     loss_fn: Callable[[Any, Any], Tensor],
     loader: Iterable[Any],
-    optimizer: type[Optimizer] | Optimizer,
+    optimizer: Callable[..., Optimizer] | Optimizer,
     start_lr: float = 1e-7,
     end_lr: float = 10.0,
     num_steps: int = 100,
@@ -225,11 +225,12 @@ def lr_range_test(
     saved_grads = [p._grad for p in params]
     saved_modes = [(m, m.training) for m in model.modules()]
     saved_epoch = getattr(loader, "epoch", None)
-    if built_here:
-        opt = optimizer(params, lr=start_lr, **optimizer_kwargs)
-    else:
+    saved_opt: dict[str, Any] | None = None
+    if isinstance(optimizer, Optimizer):
         opt = optimizer
         saved_opt = opt.state_dict()
+    else:
+        opt = optimizer(params, lr=start_lr, **optimizer_kwargs)
     lrs = _schedule(float(start_lr), float(end_lr), num_steps, mode)
     result = LRRangeTestResult([], [], [], stopped_early=False)
     try:
@@ -244,8 +245,8 @@ def lr_range_test(
         for m, mode_was in saved_modes:
             object.__setattr__(m, "training", mode_was)
         if saved_epoch is not None:
-            loader.epoch = saved_epoch  # type: ignore[attr-defined]
-        if not built_here:
+            loader.epoch = saved_epoch  # type: ignore[attr-defined]  # it has one: getattr found it
+        if saved_opt is not None:
             opt.load_state_dict(saved_opt)
     return result
 

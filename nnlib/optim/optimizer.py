@@ -104,6 +104,9 @@ class Optimizer:
     Taught in chapter 5 (optimizers).
     """
 
+    # Set by an lr scheduler's wrapper of step() (nnlib.optim.lr_scheduler), as in PyTorch.
+    _opt_called: bool
+
     def __init__(self, params: ParamsT, defaults: dict[str, Any]) -> None:
         where = type(self).__name__
         if callable(params) and getattr(params, "__name__", "") in (
@@ -132,7 +135,7 @@ class Optimizer:
         self.state: defaultdict[Tensor, dict[str, Any]] = defaultdict(dict)
         self.param_groups: list[dict[str, Any]] = []
 
-        param_groups = list(params)
+        param_groups: list[Any] = list(params)  # tensors or dicts: add_param_group checks
         if len(param_groups) == 0:
             _invalid(
                 "optimizer got an empty parameter list",
@@ -220,8 +223,10 @@ class Optimizer:
         """
         for group in self.param_groups:
             for p in group["params"]:
-                if p.grad is not None:
-                    p.grad = None if set_to_none else Tensor(np.zeros_like(p.data))
+                # ._grad: the attribute behind .grad, whose checks a parameter (a leaf) and
+                # zeros of its own shape and dtype do not need; once per step per parameter.
+                if p._grad is not None:
+                    p._grad = None if set_to_none else Tensor._wrap(np.zeros_like(p.data))
 
     def step(self, closure: Callable[[], Any] | None = None) -> Any:
         """Update every parameter that has a gradient, by the optimizer's rule.
@@ -240,11 +245,11 @@ class Optimizer:
         loss = None if closure is None else closure()
         for group in self.param_groups:
             for p in group["params"]:
-                grad = p.grad
+                grad = p._grad  # .grad without its non-leaf check: parameters are leaves
                 if grad is None:
                     continue
                 self._update(p, self._gradient(p, grad.data, group), group)
-                p._bump_version()
+                p._vc[0] += 1  # a new version: a graph that saved p refuses to backward
         return loss
 
     def _update(self, p: Tensor, grad: np.ndarray, group: dict[str, Any]) -> None:

@@ -220,7 +220,7 @@ def to_png(fig: Figure, dpi: int | None = None, compress_level: int = 6) -> byte
                 canvas.draw()  # skips the animated artists
                 background = None if other_dpi else canvas.copy_from_bbox(fig.bbox)
                 # The cached picture lives on its figure (matplotlib has no slot for it).
-                fig._nnlib_background = background  # type: ignore[attr-defined]
+                fig._nnlib_background = background  # type: ignore[attr-defined]  # our own attribute
                 animated = _animated_artists(fig)
                 if animated and fig.get_layout_engine() is not None:
                     # Solve the layout once, at the first frame: later frames, incremental
@@ -238,7 +238,7 @@ def to_png(fig: Figure, dpi: int | None = None, compress_level: int = 6) -> byte
     finally:
         if other_dpi:
             fig.dpi = own_dpi
-            fig._nnlib_background = None  # type: ignore[attr-defined]
+            fig._nnlib_background = None  # type: ignore[attr-defined]  # our own attribute (see above)
     buffer = io.BytesIO()
     PIL.Image.fromarray(rgb).save(buffer, format="png", compress_level=compress_level)
     return buffer.getvalue()

@@ -20,9 +20,8 @@ import math
 import numpy as np
 
 from nnlib import ops
-from nnlib._checks import error, shape_str
+from nnlib._checks import check_tensor, error, shape_str
 from nnlib._tensor import Tensor, from_op
-from nnlib.nn.functional._activation_common import _check_tensor
 from nnlib.nn.functional._erf import _normal_cdf
 from nnlib.nn.functional.maxout import maxout
 from nnlib.nn.functional.softmax import log_softmax, softmax
@@ -68,7 +67,7 @@ def relu(input: Tensor, inplace: bool = False) -> Tensor:
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    _check_tensor("F.relu", input)
+    check_tensor("F.relu", input)
     return ops.relu(input)
 
 
@@ -97,7 +96,7 @@ def leaky_relu(input: Tensor, negative_slope: float = 0.01, inplace: bool = Fals
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    _check_tensor("F.leaky_relu", input)
+    check_tensor("F.leaky_relu", input)
     x = input.data
     positive = x > 0
     out = np.where(positive, x, x * negative_slope)
@@ -133,8 +132,8 @@ def prelu(input: Tensor, weight: Tensor) -> Tensor:
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    _check_tensor("F.prelu", input)
-    _check_tensor("F.prelu", weight)
+    check_tensor("F.prelu", input)
+    check_tensor("F.prelu", weight)
     x, w = input.data, weight.data
     channels = x.shape[1] if x.ndim >= 2 else 1
     if w.size != 1 and (w.ndim != 1 or w.size != channels):
@@ -187,7 +186,7 @@ def sigmoid(input: Tensor) -> Tensor:
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    _check_tensor("F.sigmoid", input)
+    check_tensor("F.sigmoid", input)
     return ops.sigmoid(input)
 
 
@@ -212,7 +211,7 @@ def tanh(input: Tensor) -> Tensor:
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    _check_tensor("F.tanh", input)
+    check_tensor("F.tanh", input)
     return ops.tanh(input)
 
 
@@ -244,7 +243,7 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    _check_tensor("F.softplus", input)
+    check_tensor("F.softplus", input)
     x = input.data
     z = x * beta
     e = np.exp(-np.abs(z))  # in (0, 1]: no overflow whatever x is
@@ -294,7 +293,7 @@ def gelu(input: Tensor, approximate: str = "none") -> Tensor:
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    _check_tensor("F.gelu", input)
+    check_tensor("F.gelu", input)
     x = input.data
     if approximate == "none":
         cdf = _normal_cdf(x)
@@ -345,7 +344,7 @@ def silu(input: Tensor, inplace: bool = False) -> Tensor:
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    _check_tensor("F.silu", input)
+    check_tensor("F.silu", input)
     x = input.data
     e = np.exp(-np.abs(x))
     s = np.where(x >= 0, 1 / (1 + e), e / (1 + e))

@@ -14,8 +14,11 @@ __all__ = ["dropout"]
 def _check_p(where: str, p: object) -> None:
     """Refuse a drop probability outside [0, 1], in PyTorch's words plus a hint."""
     __tracebackhide__ = True  # IPython and pytest hide this frame
-    ok = isinstance(p, (int, float, np.integer, np.floating)) and not isinstance(p, bool)
-    if not ok or not 0 <= p <= 1:  # type: ignore[operator]
+    if (
+        isinstance(p, bool)
+        or not isinstance(p, (int, float, np.integer, np.floating))
+        or not 0 <= p <= 1
+    ):
         raise ValueError(
             f"{where}: dropout probability has to be between 0 and 1, but got {p!r}.\n"
             "help: p is the probability of dropping a unit; 0.5 for hidden layers and 0.1-0.2 "

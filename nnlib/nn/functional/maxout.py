@@ -9,9 +9,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib._checks import error, shape_str
+from nnlib._checks import check_tensor, error, shape_str
 from nnlib._tensor import Tensor, from_op
-from nnlib.nn.functional._activation_common import _check_tensor
 
 
 def maxout(input: Tensor, pieces: int) -> Tensor:
@@ -43,7 +42,7 @@ def maxout(input: Tensor, pieces: int) -> Tensor:
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    _check_tensor("F.maxout", input)
+    check_tensor("F.maxout", input)
     x = input.data
     width = x.shape[-1] if x.ndim else 0
     if not isinstance(pieces, (int, np.integer)) or pieces < 1 or width % pieces:

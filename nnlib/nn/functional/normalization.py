@@ -69,14 +69,7 @@ def layer_norm(
         tensor([[-1.,  1.]])
     """
     where = "layer_norm"
-    shape = (
-        (int(normalized_shape),)
-        if np.ndim(normalized_shape) == 0
-        else tuple(
-            int(s)
-            for s in normalized_shape  # type: ignore[union-attr]
-        )
-    )
+    shape = tuple(int(s) for s in np.atleast_1d(normalized_shape))
     x = input.data
     k = len(shape)
     if x.ndim < k or tuple(x.shape[x.ndim - k :]) != shape:
@@ -172,20 +165,20 @@ def batch_norm(
             "use batches of at least 2 examples, or call model.eval() to predict one example "
             "at a time with the running statistics.",
         )
-    if not training and (running_mean is None or running_var is None):
-        error(
-            where,
-            "running_mean and running_var in evaluation mode",
-            "None",
-            "pass training=True to use the batch's statistics instead.",
-        )
     if training:
         x_hat, inv_std, mean, var = _normalize(x, axes, eps)
         _update_running(running_mean, mean, momentum)
         _update_running(running_var, var * (n / (n - 1)), momentum)
     else:
-        mu = running_mean.data.reshape(shape)  # type: ignore[union-attr]
-        inv_std = 1.0 / np.sqrt(running_var.data.reshape(shape) + eps)  # type: ignore[union-attr]
+        if running_mean is None or running_var is None:
+            error(
+                where,
+                "running_mean and running_var in evaluation mode",
+                "None",
+                "pass training=True to use the batch's statistics instead.",
+            )
+        mu = running_mean.data.reshape(shape)
+        inv_std = 1.0 / np.sqrt(running_var.data.reshape(shape) + eps)
         x_hat = (x - mu) * inv_std
     x_hat = x_hat.astype(x.dtype, copy=False)
     out = _affine(x_hat, weight, bias, shape)

@@ -10,19 +10,18 @@ from __future__ import annotations
 
 import numpy as np
 
-from nnlib._checks import error
+from nnlib._checks import check_tensor, error
 from nnlib._tensor import Tensor, from_op
-from nnlib.nn.functional._activation_common import _check_tensor
 from nnlib.ops.reduce import _axes
 
 
-def _softmax_axis(where: str, input: object, dim: int | None) -> int:
-    _check_tensor(where, input)
-    if input.data.dtype.kind != "f":  # type: ignore[union-attr]
+def _softmax_axis(where: str, input: Tensor, dim: int | None) -> int:
+    check_tensor(where, input)
+    if input.data.dtype.kind != "f":
         error(
             where,
             "a floating tensor (logits)",
-            f"dtype {input.data.dtype}",  # type: ignore[union-attr]
+            f"dtype {input.data.dtype}",
             "convert first, e.g. x.float(); PyTorch refuses integer logits too.",
             TypeError,
         )
@@ -35,7 +34,7 @@ def _softmax_axis(where: str, input: object, dim: int | None) -> int:
             "deprecated, so nnlib asks.",
             TypeError,
         )
-    (axis,) = _axes(dim, input.data.ndim, where)  # type: ignore[union-attr]
+    (axis,) = _axes(dim, input.data.ndim, where)
     return axis
 
 

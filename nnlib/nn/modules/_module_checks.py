@@ -18,12 +18,12 @@ if TYPE_CHECKING:
 
 # How many tensors each built-in module's forward takes (ReLU 1, CrossEntropyLoss 2), to
 # recognise a module constructed with the data by mistake: nn.ReLU(z).
-_forward_arity: dict[type, int] = {}
+_forward_arity: dict[type[Module], int] = {}
 
 
-def _arity(cls: type) -> int:
+def _arity(cls: type[Module]) -> int:
     if cls not in _forward_arity:
-        params = list(inspect.signature(cls.forward).parameters.values())[1:]  # type: ignore[attr-defined]
+        params = list(inspect.signature(cls.forward).parameters.values())[1:]
         _forward_arity[cls] = sum(
             p.default is inspect.Parameter.empty
             and p.kind in (p.POSITIONAL_ONLY, p.POSITIONAL_OR_KEYWORD)
@@ -48,7 +48,7 @@ def refuse_input(module: Module, value: Any) -> None:
     )
 
 
-def refuse_data_in_constructor(cls: type, args: tuple[Any, ...]) -> None:
+def refuse_data_in_constructor(cls: type[Module], args: tuple[Any, ...]) -> None:
     """Refuse tensors passed to one of nnlib's module constructors instead of to the module."""
     __tracebackhide__ = True  # IPython and pytest hide this frame
     # nn.ReLU(z) or nn.CrossEntropyLoss(logits, y): the data passed to the constructor

@@ -7,15 +7,14 @@ Taught in chapter 3 (activation functions and output heads).
 
 from __future__ import annotations
 
-import math
 from typing import Any
 
 import numpy as np
 
 from nnlib._checks import error, shape_str
 from nnlib._tensor import Tensor
-from nnlib.nn import init
 from nnlib.nn.functional import activation as F
+from nnlib.nn.modules.linear import affine_parameters, reset_affine
 from nnlib.nn.modules.module import Module
 from nnlib.nn.parameter import Parameter
 from nnlib.ops.linalg import linear
@@ -362,20 +361,11 @@ class Maxout(Module):
         self.out_features = out_features
         self.pieces = pieces
         dtype = np.dtype(np.float32 if dtype is None else dtype)
-        units = out_features * pieces
-        self.weight = Parameter(np.empty((units, in_features), dtype=dtype))
-        if bias:
-            self.bias = Parameter(np.empty(units, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        affine_parameters(self, in_features, out_features * pieces, bias, dtype)
 
     def reset_parameters(self) -> None:
         """Draw fresh parameters as ``nn.Linear`` does: :math:`U(\\pm 1/\\sqrt{\\text{in}})`."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features)
-            init.uniform_(self.bias, -bound, bound)
+        reset_affine(self.weight, self.bias, self.in_features)
 
     def forward(self, input: Tensor) -> Tensor:
         """Compute all ``out_features * pieces`` affine functions, then each group's max."""

@@ -28,6 +28,27 @@ def _check_count(where: str, name: str, value: Any) -> int:
     return int(value)
 
 
+def affine_parameters(
+    module: Module, in_features: int, units: int, bias: bool, dtype: np.dtype
+) -> None:
+    """Give ``module`` a weight ``(units, in_features)`` and, if ``bias``, a bias ``(units,)``,
+    drawn by its ``reset_parameters`` (``nn.Linear``'s and ``nn.Maxout``'s)."""
+    module.weight = Parameter(np.empty((units, in_features), dtype=dtype))
+    if bias:
+        module.bias = Parameter(np.empty(units, dtype=dtype))
+    else:
+        module.register_parameter("bias", None)
+    module.reset_parameters()
+
+
+def reset_affine(weight: Tensor, bias: Tensor | None, in_features: int) -> None:
+    r"""PyTorch's default initialisation of ``x W^T + b``: both :math:`U(\pm 1/\sqrt{in})`."""
+    init.kaiming_uniform_(weight, a=math.sqrt(5))
+    if bias is not None:
+        bound = 1 / math.sqrt(in_features) if in_features > 0 else 0.0
+        init.uniform_(bias, -bound, bound)
+
+
 class Linear(Module):
     r"""A fully connected layer: :math:`y = x W^\top + b`.
 
@@ -78,19 +99,11 @@ class Linear(Module):
                 "layer.bias.data[...] = b. PyTorch refuses this too.",
                 TypeError,
             )
-        self.weight = Parameter(np.empty((self.out_features, self.in_features), dtype=dtype))
-        if bias:
-            self.bias = Parameter(np.empty(self.out_features, dtype=dtype))
-        else:
-            self.register_parameter("bias", None)
-        self.reset_parameters()
+        affine_parameters(self, self.in_features, self.out_features, bias, dtype)
 
     def reset_parameters(self) -> None:
         """Draw fresh weights and bias with PyTorch's default initialisation."""
-        init.kaiming_uniform_(self.weight, a=math.sqrt(5))
-        if self.bias is not None:
-            bound = 1 / math.sqrt(self.in_features) if self.in_features > 0 else 0.0
-            init.uniform_(self.bias, -bound, bound)
+        reset_affine(self.weight, self.bias, self.in_features)
 
     def forward(self, input: Tensor) -> Tensor:
         """Apply :math:`x W^\\top + b` to the last dimension of ``input``."""

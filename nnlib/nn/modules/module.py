@@ -56,7 +56,7 @@ class Module:
         super().__init_subclass__(**kwargs)
         cls._check_inputs = cls.__module__.startswith("nnlib.nn.modules")
 
-    def __new__(cls, *args: Any, **kwargs: Any) -> Any:
+    def __new__(cls, *args: Any, **kwargs: Any) -> Module:
         refuse_data_in_constructor(cls, args)
         return super().__new__(cls)
 
@@ -132,7 +132,7 @@ class Module:
     def register_parameter(self, name: str, param: Parameter | None) -> None:
         """Register ``param`` under ``name`` (``None`` records an absent parameter)."""
         if param is None:
-            self._parameters[name] = None  # type: ignore[assignment]
+            self._parameters[name] = None
             object.__setattr__(self, name, None)
         else:
             setattr(self, name, param)
@@ -160,7 +160,7 @@ class Module:
         """
         check_new_buffer(self, name, tensor)
         self.__dict__.pop(name, None)
-        self._buffers[name] = tensor  # type: ignore[assignment]
+        self._buffers[name] = tensor
         if persistent:
             self._non_persistent_buffers_set.discard(name)
         else:
@@ -168,7 +168,7 @@ class Module:
 
     def add_module(self, name: str, module: Module | None) -> None:
         """Register a sub-module under ``name``."""
-        self._modules[name] = module  # type: ignore[assignment]
+        self._modules[name] = module
 
     # ------------------------------------------------------------------------ calling
     def forward(self, *args: Any, **kwargs: Any) -> Any:

@@ -63,10 +63,10 @@ class LayerNorm(Module):
     ) -> None:
         super().__init__()
         if np.ndim(normalized_shape) == 0:
-            normalized_shape = (normalized_shape,)  # type: ignore[assignment]
+            normalized_shape = (normalized_shape,)  # type: ignore[assignment]  # np.ndim == 0: one number (an int or not, _positive_int says)
         self.normalized_shape = tuple(
             _positive_int("LayerNorm", "normalized_shape", s)
-            for s in normalized_shape  # type: ignore[union-attr]
+            for s in normalized_shape  # type: ignore[union-attr]  # a sequence after the line above
         )
         self.eps = eps
         self.elementwise_affine = elementwise_affine

@@ -23,8 +23,8 @@ from nnlib.ops.norms import vector_norm_array
 __all__ = ["clip_grad_norm_", "clip_grad_value_"]
 
 
-def _grads(where: str, parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
-    """The tensors among ``parameters`` that have a gradient."""
+def _grads(where: str, parameters: Tensor | Iterable[Tensor]) -> list[tuple[Tensor, Tensor]]:
+    """The tensors among ``parameters`` that have a gradient, each with its gradient."""
     if isinstance(parameters, Tensor):
         parameters = [parameters]
     try:
@@ -45,7 +45,7 @@ def _grads(where: str, parameters: Tensor | Iterable[Tensor]) -> list[Tensor]:
             UserWarning,
             stacklevel=3,
         )
-    return [p for p in params if p._grad is not None]
+    return [(p, p._grad) for p in params if p._grad is not None]
 
 
 def _number(where: str, name: str, value: Any) -> float:
@@ -102,12 +102,12 @@ def clip_grad_norm_(
 
     Taught in chapter 8 (vanishing and exploding gradients).
     """
-    params = _grads("clip_grad_norm_", parameters)
+    with_grads = _grads("clip_grad_norm_", parameters)
     max_norm = _number("clip_grad_norm_", "max_norm", max_norm)
     norm_type = _number("clip_grad_norm_", "norm_type", norm_type)
-    if not params:
+    if not with_grads:
         return Tensor._wrap(np.asarray(0.0, dtype=np.float32))
-    grads = [p._grad for p in params]
+    grads = [g for _, g in with_grads]
     dtype = np.result_type(*[g.data.dtype for g in grads])
     norms = [_norm(g.data, norm_type) for g in grads]
     total = _norm(np.asarray(norms), norm_type)
@@ -119,7 +119,7 @@ def clip_grad_norm_(
         )
     coef = max_norm / (total + 1e-6)
     if not coef >= 1:  # only ever shrink (a nan norm spreads nan, as in PyTorch)
-        for p, g in zip(params, grads, strict=True):
+        for p, g in with_grads:
             if g.data.flags.writeable:
                 g.data *= coef
                 g._vc[0] += 1
@@ -149,10 +149,9 @@ def clip_grad_value_(parameters: Tensor | Iterable[Tensor], clip_value: float) -
 
     Taught in chapter 8 (vanishing and exploding gradients).
     """
-    params = _grads("clip_grad_value_", parameters)
+    with_grads = _grads("clip_grad_value_", parameters)
     clip_value = _number("clip_grad_value_", "clip_value", clip_value)
-    for p in params:
-        g = p._grad
+    for p, g in with_grads:
         if g.data.flags.writeable:
             np.clip(g.data, -clip_value, clip_value, out=g.data)
             g._vc[0] += 1

@@ -35,11 +35,12 @@ def _mark_steps(optimizer: Optimizer) -> None:
     @functools.wraps(step)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         opt = optimizer_ref()
+        assert opt is not None  # the wrapper lives on the optimizer, so it is alive
         opt._opt_called = True
         return step(opt, *args, **kwargs)
 
-    wrapper._wrapped_by_lr_sched = True
-    optimizer.step = wrapper
+    wrapper._wrapped_by_lr_sched = True  # type: ignore[attr-defined]  # a marker on the function, read back with getattr above
+    optimizer.step = wrapper  # type: ignore[method-assign]  # wrap this instance's step only, as PyTorch does
 
 
 def _warn_epoch_deprecated() -> None:

@@ -149,7 +149,7 @@ class ReduceLROnPlateau(LRScheduler):
             return a < best - self.threshold
         return a > best + self.threshold
 
-    def step(self, metrics: SupportsFloat, epoch: int | None = None) -> None:  # type: ignore[override]
+    def step(self, metrics: SupportsFloat, epoch: int | None = None) -> None:  # type: ignore[override]  # takes the metric, as PyTorch's does
         """Record one epoch's metric and cut the rates if it has plateaued.
 
         Args:

@@ -122,7 +122,7 @@ class SequentialLR(LRScheduler):
         elif hasattr(target, "last_epoch"):
             target.last_epoch -= 1
 
-    def step(self) -> None:  # type: ignore[override]
+    def step(self) -> None:  # type: ignore[override]  # no epoch argument, as PyTorch's
         """Advance one epoch: step the current scheduler, or start the next at a milestone."""
         self.last_epoch += 1
         idx = bisect_right(self._milestones, self.last_epoch)
