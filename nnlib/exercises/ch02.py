@@ -35,7 +35,7 @@ from nnlib.exercises.core import (
     transposed,
 )
 from nnlib.exercises.limits import LimitExceeded, describe_stop, limited
-from nnlib.exercises.report import quiet, to_array
+from nnlib.exercises.report import present, quiet, to_array
 from nnlib.ops.linalg import linear
 
 _GRADS = ("dW1", "db1", "dW2", "db2")
@@ -438,7 +438,7 @@ def check_backward_rule(
 
     Taught in chapter 2 (backpropagation).
     """  # noqa: E501
-    print(evaluate_backward_rule(function_class, reference, shapes, low, high).text)
+    print(present(evaluate_backward_rule(function_class, reference, shapes, low, high).text))
 
 
 # ------------------------------------------------------------------ finite differences
@@ -532,7 +532,7 @@ _FD = Checker(
     ),
     default_hint="for each index i: f at x with x[i] + ε, f at x with x[i] − ε, their "
     "difference over 2ε; restore x[i] before moving on.",
-    success="You have written the heart of gradcheck.",
+    success="Your central differences are the heart of gradcheck.",
 )
 
 

@@ -63,6 +63,7 @@ from nnlib.exercises.report import (
     describe_error,
     first_difference,
     fmt,
+    present,
     quiet,
     to_array,
     to_tensor,
@@ -181,8 +182,12 @@ class Checker:
         return max(1, len(self.output_names))
 
     def __call__(self, fn: Any) -> None:
-        """Check ``fn`` and print the verdict (the only output in a notebook cell)."""
-        print(self.evaluate(fn).text)
+        """Check ``fn`` and print the verdict (the only output in a notebook cell).
+
+        Run from a solution cell (its source starts ``# @title Solution``), the verdict is
+        labelled as the reference solution's (:func:`~nnlib.exercises.report.present`).
+        """
+        print(present(self.evaluate(fn).text))
 
     def expected_cases(self) -> list[tuple[Case, tuple[np.ndarray, ...]]]:
         """Each case with its reference answer (computed once, then cached)."""
