@@ -204,3 +204,65 @@ def test_in_a_real_kernel() -> None:
     finally:
         kc.stop_channels()
         km.shutdown_kernel(now=True)
+
+
+# ------------------------------------------------------------------ smaller items of issue 13
+def test_a_called_function_gets_the_real_checker_name(capsys) -> None:
+    from nnlib.exercises import check_xor_network
+
+    check_neuron_forward(neuron_forward(np.ones((2, 2)), np.ones(2), 0.0))
+    assert "`check_neuron_forward(neuron_forward)`" in capsys.readouterr().out
+    check_xor_network(3.0)
+    assert "`check_xor_network(xor_net)`" in capsys.readouterr().out
+
+
+class _ForgotToSave(nnlib.autograd.Function):
+    @staticmethod
+    def forward(ctx, x):
+        return nnlib.log(1 + nnlib.exp(x))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * nnlib.sigmoid(x)
+
+
+class _OffByTwo(_ForgotToSave):
+    @staticmethod
+    def forward(ctx, x):
+        ctx.save_for_backward(x)
+        return nnlib.log(1 + nnlib.exp(x))
+
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * 2 * nnlib.sigmoid(x)
+
+
+class _NotAFactor(_OffByTwo):
+    @staticmethod
+    def backward(ctx, grad_output):
+        (x,) = ctx.saved_tensors
+        return grad_output * (nnlib.sigmoid(x) + x * 0.3)
+
+
+def _softplus(x):
+    return np.log1p(np.exp(x))
+
+
+def test_a_forgotten_save_for_backward_gets_a_hint() -> None:
+    from nnlib.exercises.ch02 import evaluate_backward_rule
+
+    verdict = evaluate_backward_rule(_ForgotToSave, _softplus, ((3, 4),), -2.0, 2.0)
+    assert "not enough values to unpack" in verdict.text
+    assert "forward must call ctx.save_for_backward(x)" in verdict.hint
+
+
+def test_the_constant_factor_hint_only_when_the_ratio_is_constant() -> None:
+    from nnlib.exercises.ch02 import evaluate_backward_rule
+
+    twice = evaluate_backward_rule(_OffByTwo, _softplus, ((3, 4),), -2.0, 2.0).text
+    assert "a constant factor off points at a missing 2 or 1/n" in twice
+    other = evaluate_backward_rule(_NotAFactor, _softplus, ((3, 4),), -2.0, 2.0).text
+    assert other.startswith("✗ _NotAFactor: backward disagrees"), other
+    assert "constant factor" not in other

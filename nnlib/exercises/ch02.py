@@ -9,6 +9,7 @@ learner's own :class:`nnlib.autograd.Function`, with :func:`nnlib.autograd.gradc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -322,12 +323,20 @@ def evaluate_backward_rule(
     def crashed(stage: str, err: BaseException) -> Verdict:
         lines = [f"✗ {name}: {stage} raised an error on inputs of shape {list(shapes)}."]
         lines += ["  " + line for line in describe_error(err)]
+        hint = ""
         if "expected the gradient of input" in str(err):
-            lines.append(
-                "  hint: backward must return one gradient per input, each the shape of "
-                "that input: multiply grad_output by the local derivative element by element."
+            hint = (
+                "backward must return one gradient per input, each the shape of that input: "
+                "multiply grad_output by the local derivative element by element."
             )
-        return Verdict(ERROR, "\n".join(lines))
+        elif stage == "backward" and re.search(r"not enough values to unpack.*got 0", str(err)):
+            hint = (
+                "ctx.saved_tensors is empty: forward must call ctx.save_for_backward(x) "
+                "before it returns, so that backward can unpack `(x,) = ctx.saved_tensors`."
+            )
+        if hint:
+            lines.append(f"  hint: {hint}")
+        return Verdict(ERROR, "\n".join(lines), hint)
 
     # 1. The forward pass.
     xs = tensors()
@@ -386,7 +395,12 @@ def evaluate_backward_rule(
             f"\n  input:    {inputs_text}\n"
             + "\n".join("  " + line.strip() for line in report[1:])
             + "\n  hint: differentiate forward's formula on paper again, one factor at a "
-            "time; a constant factor off points at a missing 2 or 1/n.",
+            "time"
+            + (
+                "; a constant factor off points at a missing 2 or 1/n."
+                if "same factor" in str(err)
+                else "."
+            ),
             "backward disagrees with finite differences",
         )
     except Exception as err:

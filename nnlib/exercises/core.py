@@ -29,6 +29,7 @@ appears; used by every chapter's checkers.
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -187,7 +188,9 @@ class Checker:
         Run from a solution cell (its source starts ``# @title Solution``), the verdict is
         labelled as the reference solution's (:func:`~nnlib.exercises.report.present`).
         """
-        print(present(self.evaluate(fn).text))
+        caller = sys._getframe(1).f_code.co_name  # the public check_... that called us
+        check_name = caller if caller.startswith("check_") else ""
+        print(present(self.evaluate(fn, check_name=check_name).text))
 
     def expected_cases(self) -> list[tuple[Case, tuple[np.ndarray, ...]]]:
         """Each case with its reference answer (computed once, then cached)."""
@@ -202,14 +205,19 @@ class Checker:
                 self._cache.append((case, out))
         return self._cache
 
-    def evaluate(self, fn: Any) -> Verdict:
-        """Run ``fn`` on every case and return the :class:`Verdict` (never raises)."""
+    def evaluate(self, fn: Any, check_name: str = "") -> Verdict:
+        """Run ``fn`` on every case and return the :class:`Verdict` (never raises).
+
+        ``check_name`` is the public checker's name for the messages (default
+        ``check_<title>``).
+        """
         if not callable(fn):
+            call = f"{check_name or 'check_' + self.title}({self.title})"
             return Verdict(
                 FAIL,
                 f"✗ {self.title}: expected a function, got {fmt(fn)}.\n  hint: pass the "
-                f"function itself, `check(...)({self.title})`, without calling it (no "
-                "parentheses after its name).",
+                f"function itself, `{call}`, without calling it (no parentheses after its "
+                "name).",
             )
         pairs = self.expected_cases()
         for number, (case, expected) in enumerate(pairs, start=1):
