@@ -64,6 +64,9 @@ lint: $(VENV_STAMP)
 	$(BIN)/python tools/setup_cell.py --check
 
 # Unit tests (with the nbval self-test), then the doctests in nnlib's and the tools' docstrings.
+# The slow ones among them drive live kernels: tests/test_learner_session.py (every chapter
+# run twice cell by cell, section by section, with an endless-loop answer) and
+# tests/test_colab.py (a fresh Colab-like venv, and Colab's older ipywidgets 7.7).
 unit: $(VENV_STAMP)
 	$(BIN)/pytest -m "not browser" tests
 	$(BIN)/pytest --doctest-modules nnlib tools/mark_solutions.py

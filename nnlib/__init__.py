@@ -18,6 +18,7 @@ Example:
 
 from types import ModuleType
 
+from nnlib._notebook import name_hint_off, name_hint_on
 from nnlib._tensor import Tensor, bool_, float32, float64, int32, int64
 from nnlib.creation import (
     arange,
@@ -57,10 +58,15 @@ from nnlib.random import manual_seed
 
 clamp = clip
 
+# In a notebook, a NameError says which cells to run first (nnlib._notebook; off with
+# nnlib.name_hint_off()). Outside IPython this does nothing.
+name_hint_on()
+
 __all__ = [
     "Tensor", "abs", "arange", "bool_", "cat", "clamp", "clip", "enable_grad", "exp", "eye",
     "float32", "float64", "from_numpy", "full", "int32", "int64", "is_grad_enabled",
-    "linspace", "log", "logsumexp", "manual_seed", "matmul", "maximum", "mean", "no_grad",
+    "linspace", "log", "logsumexp", "manual_seed", "matmul", "maximum", "mean", "name_hint_off",
+    "name_hint_on", "no_grad",
     "ones", "ones_like", "rand", "randint", "randn", "relu", "renorm", "set_grad_enabled",
     "sigmoid", "sqrt", "stack", "tanh", "tensor", "where", "zeros", "zeros_like",
 ]  # fmt: skip

@@ -9,6 +9,7 @@ learner's own :class:`nnlib.autograd.Function`, with :func:`nnlib.autograd.gradc
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -35,7 +36,7 @@ from nnlib.exercises.core import (
     transposed,
 )
 from nnlib.exercises.limits import LimitExceeded, describe_stop, limited
-from nnlib.exercises.report import quiet, to_array
+from nnlib.exercises.report import present, quiet, to_array
 from nnlib.ops.linalg import linear
 
 _GRADS = ("dW1", "db1", "dW2", "db2")
@@ -336,12 +337,20 @@ def _backward_rule_verdict(
     def crashed(stage: str, err: BaseException) -> Verdict:
         lines = [f"✗ {name}: {stage} raised an error on inputs of shape {list(shapes)}."]
         lines += ["  " + line for line in describe_error(err)]
+        hint = ""
         if "expected the gradient of input" in str(err):
-            lines.append(
-                "  hint: backward must return one gradient per input, each the shape of "
-                "that input: multiply grad_output by the local derivative element by element."
+            hint = (
+                "backward must return one gradient per input, each the shape of that input: "
+                "multiply grad_output by the local derivative element by element."
             )
-        return Verdict(ERROR, "\n".join(lines))
+        elif stage == "backward" and re.search(r"not enough values to unpack.*got 0", str(err)):
+            hint = (
+                "ctx.saved_tensors is empty: forward must call ctx.save_for_backward(x) "
+                "before it returns, so that backward can unpack `(x,) = ctx.saved_tensors`."
+            )
+        if hint:
+            lines.append(f"  hint: {hint}")
+        return Verdict(ERROR, "\n".join(lines), hint)
 
     # 1. The forward pass.
     xs = tensors()
@@ -400,7 +409,12 @@ def _backward_rule_verdict(
             f"\n  input:    {inputs_text}\n"
             + "\n".join("  " + line.strip() for line in report[1:])
             + "\n  hint: differentiate forward's formula on paper again, one factor at a "
-            "time; a constant factor off points at a missing 2 or 1/n.",
+            "time"
+            + (
+                "; a constant factor off points at a missing 2 or 1/n."
+                if "same factor" in str(err)
+                else "."
+            ),
             "backward disagrees with finite differences",
         )
     except Exception as err:
@@ -452,7 +466,7 @@ def check_backward_rule(
 
     Taught in chapter 2 (backpropagation).
     """  # noqa: E501
-    print(evaluate_backward_rule(function_class, reference, shapes, low, high).text)
+    print(present(evaluate_backward_rule(function_class, reference, shapes, low, high).text))
 
 
 # ------------------------------------------------------------------ finite differences
@@ -546,7 +560,7 @@ _FD = Checker(
     ),
     default_hint="for each index i: f at x with x[i] + ε, f at x with x[i] − ε, their "
     "difference over 2ε; restore x[i] before moving on.",
-    success="You have written the heart of gradcheck.",
+    success="Your central differences are the heart of gradcheck.",
 )
 
 

@@ -29,6 +29,7 @@ appears; used by every chapter's checkers.
 from __future__ import annotations
 
 import copy
+import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from typing import Any
@@ -64,6 +65,7 @@ from nnlib.exercises.report import (
     describe_error,
     first_difference,
     fmt,
+    present,
     quiet,
     to_array,
     to_tensor,
@@ -185,8 +187,14 @@ class Checker:
         return max(1, len(self.output_names))
 
     def __call__(self, fn: Any) -> None:
-        """Check ``fn`` and print the verdict (the only output in a notebook cell)."""
-        print(self.evaluate(fn).text)
+        """Check ``fn`` and print the verdict (the only output in a notebook cell).
+
+        Run from a solution cell (its source starts ``# @title Solution``), the verdict is
+        labelled as the reference solution's (:func:`~nnlib.exercises.report.present`).
+        """
+        caller = sys._getframe(1).f_code.co_name  # the public check_... that called us
+        check_name = caller if caller.startswith("check_") else ""
+        print(present(self.evaluate(fn, check_name=check_name).text))
 
     def expected_cases(self) -> list[tuple[Case, tuple[np.ndarray, ...]]]:
         """Each case with its reference answer (computed once, then cached)."""
@@ -201,14 +209,19 @@ class Checker:
                 self._cache.append((case, out))
         return self._cache
 
-    def evaluate(self, fn: Any) -> Verdict:
-        """Run ``fn`` on every case and return the :class:`Verdict` (never raises)."""
+    def evaluate(self, fn: Any, check_name: str = "") -> Verdict:
+        """Run ``fn`` on every case and return the :class:`Verdict` (never raises).
+
+        ``check_name`` is the public checker's name for the messages (default
+        ``check_<title>``).
+        """
         if not callable(fn):
+            call = f"{check_name or 'check_' + self.title}({self.title})"
             return Verdict(
                 FAIL,
                 f"✗ {self.title}: expected a function, got {fmt(fn)}.\n  hint: pass the "
-                f"function itself, `check(...)({self.title})`, without calling it (no "
-                "parentheses after its name).",
+                f"function itself, `{call}`, without calling it (no parentheses after its "
+                "name).",
             )
         if self.adapt is not None:
             fn = self.adapt(fn)

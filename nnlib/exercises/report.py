@@ -269,3 +269,84 @@ def _learner_frame(err: BaseException) -> traceback.FrameSummary | None:
             continue
         learner = frame
     return learner
+
+
+# --------------------------------------------------------------- whose verdict it is
+#: The first line of every solution cell (see CONTRIBUTING, "Marking the solution").
+SOLUTION_TITLE = "# @title Solution"
+REFERENCE_LABEL = "reference solution"
+
+
+def current_cell_source() -> str | None:
+    """The source of the notebook cell that is running now, or ``None`` outside IPython.
+
+    Under ipykernel (Jupyter, Colab, nbclient, nbval) it is the code of the execute request
+    being handled; otherwise, in a terminal IPython, the last raw input in the history when
+    it belongs to the current execution. IPython is never imported here: outside a notebook
+    or an IPython shell this returns ``None`` at once.
+
+    Example:
+        >>> current_cell_source() is None  # a doctest runs outside IPython
+        True
+    """
+    ipython = sys.modules.get("IPython")
+    shell = ipython.get_ipython() if ipython is not None else None
+    if shell is None:
+        return None
+    kernel = getattr(shell, "kernel", None)
+    for parent in (
+        _call(getattr(kernel, "get_parent", None), "shell"),  # ipykernel >= 6
+        getattr(shell, "parent_header", None),  # older ipykernel (Colab's 5.x)
+    ):
+        code = parent.get("content", {}).get("code") if isinstance(parent, dict) else None
+        if isinstance(code, str):
+            return code
+    history = getattr(getattr(shell, "history_manager", None), "input_hist_raw", None)
+    if history and len(history) - 1 == getattr(shell, "execution_count", None):
+        return str(history[-1])
+    return None
+
+
+def _call(fn: Any, *args: Any) -> Any:
+    try:
+        return fn(*args) if callable(fn) else None
+    except Exception:
+        return None
+
+
+def in_solution_cell() -> bool:
+    """Whether the running cell is a solution cell (its source starts ``# @title Solution``)."""
+    source = current_cell_source()
+    return source is not None and source.lstrip().startswith(SOLUTION_TITLE)
+
+
+def label_reference(text: str) -> str:
+    """A verdict's text as the output of the reference solution, not the learner's code.
+
+    The mark gets ``reference solution —`` after it, and the first line's "Your …" becomes
+    "The reference solution's …", so that under Run All the ✓ below a hidden solution is not
+    mistaken for the learner's own.
+
+    Example:
+        >>> label_reference("✓ relu: correct on all 2 cases (a; b). Your relu is right.")
+        "✓ reference solution — relu: correct on all 2 cases (a; b). The reference solution's relu is right."
+    """  # noqa: E501
+    first, newline, rest = text.partition("\n")
+    mark, space, words = first.partition(" ")
+    if not space:
+        return text
+    words = re.sub(r"\bYour\b", "The reference solution's", words)
+    words = re.sub(r"\byour\b", "the reference solution's", words)
+    return f"{mark} {REFERENCE_LABEL} — {words}{newline}{rest}"
+
+
+def present(text: str) -> str:
+    """The text a checker prints: labelled as the reference's when a solution cell runs it.
+
+    Outside IPython, and in every cell but a solution cell, the text is unchanged.
+
+    Example:
+        >>> present("✓ relu: correct on all 2 cases (a; b).")
+        '✓ relu: correct on all 2 cases (a; b).'
+    """
+    return label_reference(text) if in_solution_cell() else text

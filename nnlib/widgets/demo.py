@@ -244,7 +244,18 @@ class Demo:
     def _repr_mimebundle_(self, **kwargs: Any) -> Any:
         # Executed for the website (tools/execute_notebooks.py): show the static twin.
         shown = self.static_widget() if static_mode() else self.widget
-        return shown._repr_mimebundle_(**kwargs)
+        if hasattr(shown, "_repr_mimebundle_"):
+            return shown._repr_mimebundle_(**kwargs)
+        # ipywidgets 7 (long Colab's): a widget shows itself through _ipython_display_,
+        # which sends this bundle; return it, so the demo is the cell's result as in 8.
+        return {
+            "text/plain": repr(shown),
+            "application/vnd.jupyter.widget-view+json": {
+                "version_major": 2,
+                "version_minor": 0,
+                "model_id": shown.model_id,
+            },
+        }
 
     def __repr__(self) -> str:
         return repr(self.widget)
