@@ -131,7 +131,7 @@ def test_approximation_static_values_are_valid_controls():
 def test_sawtooth_has_two_to_the_k_pieces(k):
     view = approx.sawtooth_view(k)
     assert view.pieces == 2**k
-    assert (view.deep_units, view.deep_params, view.shallow_units) == (2 * k, 7 * k, 2**k - 1)
+    assert (view.deep_units, view.deep_params, view.shallow_units) == (2 * k, 7 * k, 2**k)
     assert view.y.min() >= 0.0 and view.y.max() == pytest.approx(1.0)
 
 

@@ -406,8 +406,8 @@ def _as_layers(params: Any) -> tuple[np.ndarray, ...]:
     h = W1.shape[0] if W1.ndim == 2 else -1
     if W1.shape != (h, 1) or b1.shape != (h,) or W2.shape != (1, h) or b2.shape != (1,):
         raise ValueError(
-            "tent_params: expected shapes (h, 1), (h,), (1, h), (1,) as in nn.Linear(1, h) "
-            f"and nn.Linear(h, 1), got {W1.shape}, {b1.shape}, {W2.shape}, {b2.shape}"
+            "tent_params: expected shapes (N, 1), (N,), (1, N), (1,) as in nn.Linear(1, N) "
+            f"and nn.Linear(N, 1), got {W1.shape}, {b1.shape}, {W2.shape}, {b2.shape}"
         )
     return W1, b1, W2, b2
 
@@ -482,8 +482,8 @@ def check_tent_params(fn: Callable[[], Any]) -> None:
     r"""Check ``tent_params()``: a one-hidden-layer ReLU network equal to the tent map.
 
     The tent map is :math:`t(x) = 2x` for :math:`x \le \frac12` and :math:`2 - 2x` after,
-    on :math:`[0, 1]`. The learner returns ``(W1, b1, W2, b2)``, shapes ``(h, 1)``,
-    ``(h,)``, ``(1, h)``, ``(1,)``; the checker evaluates
+    on :math:`[0, 1]`. The learner returns ``(W1, b1, W2, b2)``, shapes ``(N, 1)``,
+    ``(N,)``, ``(1, N)``, ``(1,)``; the checker evaluates
     :math:`W_2\,\mathrm{relu}(W_1 x + b_1) + b_2` on :math:`[0, 1]`, so any correct set of
     weights passes. Recognises: a slope change of −2 or −8 instead of −4, a peak of ½ or 2,
     the bend on the wrong side or at 1, an upside-down tent.
@@ -543,7 +543,8 @@ _COUNTS = Checker(
         ),
         Mistake(
             "a hidden unit relu(w·x + b) bends at ONE point, so n units give at most n bends, "
-            "n + 1 pieces: 2^k pieces need at least 2^k − 1 units.",
+            "n + 1 pieces: just having 2^k pieces needs at least 2^k − 1 units (the counting "
+            "bound asked for; the sawtooth itself needs one more, as the text shows next).",
             lambda a: (
                 same_as(lambda k: (2**k, 2**k), output=1)(a)
                 or same_as(lambda k: (2**k, 2**k + 1), output=1)(a)

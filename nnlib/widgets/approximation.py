@@ -388,7 +388,7 @@ def sawtooth_view(k: int = 3) -> SawtoothView:
         )
     x = np.linspace(0.0, 1.0, 2 ** (int(k) + 2) + 1)
     y = deep_sawtooth(x, int(k))
-    return SawtoothView(int(k), x, y, count_pieces(x, y), 2 * int(k), 7 * int(k), 2 ** int(k) - 1)
+    return SawtoothView(int(k), x, y, count_pieces(x, y), 2 * int(k), 7 * int(k), 2 ** int(k))
 
 
 @register
@@ -421,15 +421,15 @@ def sawtooth_depth() -> Demo:
         ax_units.semilogy(depths, 2 * depths, "o-", color=plot.BLUE, ms=3, label="deep: 2k units")
         ax_units.semilogy(
             depths,
-            2.0**depths - 1,
+            2.0**depths,
             "s-",
             color=plot.VERMILLION,
             ms=3,
-            label="one hidden layer: ≥ 2ᵏ − 1",
+            label="one hidden layer: 2ᵏ (the fewest)",
         )
         (marker,) = ax_units.plot([], [], "o", ms=11, mfc="none", mec=plot.INK, mew=1.5)
         ax_units.set_xlabel("layers k")
-        ax_units.set_ylabel("hidden units for 2ᵏ pieces")
+        ax_units.set_ylabel("ReLU units for the sawtooth")
         ax_units.legend(loc="upper left", fontsize=8)
     for artist in (saw, title, marker):
         artist.set_animated(True)
