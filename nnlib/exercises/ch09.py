@@ -309,7 +309,7 @@ _STAIRCASE = Checker(
     output_names=("W1", "b1", "W2", "b2"),
     mistakes=(
         Mistake(
-            "put step i halfway between the grid points, at m_i = (x_{i−1} + x_i)/2, not on "
+            "put step i halfway between the grid points, at a_i = (x_{i−1} + x_i)/2, not on "
             "a grid point: then each x_i sits in the middle of a flat stair.",
             lambda a: (
                 same_as(_staircase_wrong(centers="right"))(a)
@@ -317,12 +317,12 @@ _STAIRCASE = Checker(
             ),
         ),
         Mistake(
-            "the bias is b_i = −s·m_i, so that s·x + b_i = s·(x − m_i) is 0 at the midpoint "
+            "the bias is b_i = −s·a_i, so that s·x + b_i = s·(x − a_i) is 0 at the midpoint "
             "(yours has the opposite sign).",
             same_as(_staircase_wrong(bias="+km")),
         ),
         Mistake(
-            "scale the bias by s too: s·x + b_i = s·(x − m_i) needs b_i = −s·m_i.",
+            "scale the bias by s too: s·x + b_i = s·(x − a_i) needs b_i = −s·a_i.",
             same_as(_staircase_wrong(bias="-m")),
         ),
         Mistake(
@@ -348,7 +348,7 @@ _STAIRCASE = Checker(
             ),
         ),
     ),
-    default_hint="grid x_i = lo + i·(hi − lo)/n; W1 = s (n×1), b1 = −s·m_i with m_i the "
+    default_hint="grid x_i = lo + i·(hi − lo)/n; W1 = s (n×1), b1 = −s·a_i with a_i the "
     "midpoints, W2 = the differences f(x_i) − f(x_{i−1}) as a 1×n row, b2 = [f(lo)].",
     success="Load these into nn.Linear(1, n) and nn.Linear(n, 1) and the network draws f.",
 )
@@ -361,7 +361,7 @@ def check_staircase_params(fn: Callable[..., Any]) -> None:
     ``(1, n)``, ``(1,)``, such that
     :math:`F(x) = b_2 + \sum_i W_{2,i}\,\sigma(W_{1,i} x + b_{1,i})` climbs from
     :math:`f(\text{lo})` by one step of height :math:`f(x_i) - f(x_{i-1})` at each midpoint
-    :math:`m_i = (x_{i-1} + x_i)/2` of the grid
+    :math:`a_i = (x_{i-1} + x_i)/2` of the grid
     :math:`x_i = \text{lo} + i(\text{hi}-\text{lo})/n`. Recognises: steps on grid points,
     the bias's sign or missing ``s``, weights without ``s``, values instead of differences,
     flipped heights, a wrong output bias.

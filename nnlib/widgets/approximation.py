@@ -38,7 +38,7 @@ DOMAIN = (-1.0, 1.0)
 #: The target curves the demo offers, by the name shown in the dropdown.
 TARGETS: dict[str, Callable[[np.ndarray], np.ndarray]] = {
     "smooth bump": lambda x: np.exp(-8.0 * x**2),
-    "sine, 1.5 periods": lambda x: np.sin(3.0 * np.pi * x),
+    "sine, 3 periods": lambda x: np.sin(3.0 * np.pi * x),
     "|x| (a kink)": np.abs,
     "step (not continuous)": lambda x: (x >= 0.0).astype(np.float64),
 }
@@ -64,7 +64,7 @@ def staircase_params(
     r"""Weights of a one-hidden-layer sigmoid network that climbs ``f`` in ``n`` steps.
 
     On the grid :math:`x_i = \text{lo} + i(\text{hi}-\text{lo})/n`, step :math:`i` sits at
-    the midpoint :math:`m_i = (x_{i-1} + x_i)/2` with steepness :math:`s` and height
+    the midpoint :math:`a_i = (x_{i-1} + x_i)/2` with steepness :math:`s` and height
     :math:`f(x_i) - f(x_{i-1})`; the output bias is :math:`f(x_0)`.
 
     Args:
