@@ -1,6 +1,6 @@
 """Self-checking exercises: checkers that tell a learner what is wrong and how to fix it.
 
-Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch05``); the names
+Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch09``); the names
 are re-exported here, so a notebook writes ``from nnlib.exercises import check_softmax``.
 A checker takes the learner's function, runs it on several cases against nnlib, and prints
 one verdict (✓, ✗ with what differs and a hint, or ○ not attempted yet). The machinery is in
@@ -63,6 +63,13 @@ from nnlib.exercises.ch08 import (
     check_init_std,
     check_layer_stats,
 )
+from nnlib.exercises.ch09 import (
+    check_bump,
+    check_sawtooth_counts,
+    check_staircase_params,
+    check_step,
+    check_tent_params,
+)
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
 __all__ = [
@@ -76,6 +83,7 @@ __all__ = [
     "check_backward_engine",
     "check_backward_rule",
     "check_bce_with_logits",
+    "check_bump",
     "check_classification_loss",
     "check_clip_by_norm",
     "check_cost_gradient",
@@ -97,10 +105,14 @@ __all__ = [
     "check_predict_weights",
     "check_relu_grad",
     "check_rmsprop_step",
+    "check_sawtooth_counts",
     "check_sgd_momentum_step",
     "check_softmax",
     "check_softmax_backward",
     "check_softplus",
+    "check_staircase_params",
+    "check_step",
+    "check_tent_params",
     "check_two_layer_backward",
     "check_warmup_cosine",
     "check_xor_network",
