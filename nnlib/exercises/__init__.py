@@ -1,6 +1,6 @@
 """Self-checking exercises: checkers that tell a learner what is wrong and how to fix it.
 
-Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch05``); the names
+Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch06``); the names
 are re-exported here, so a notebook writes ``from nnlib.exercises import check_softmax``.
 A checker takes the learner's function, runs it on several cases against nnlib, and prints
 one verdict (✓, ✗ with what differs and a hint, or ○ not attempted yet). The machinery is in
@@ -43,6 +43,12 @@ from nnlib.exercises.ch05 import (
     check_rmsprop_step,
     check_sgd_momentum_step,
 )
+from nnlib.exercises.ch06 import (
+    check_batch_norm,
+    check_group_norm,
+    check_norm_statistics,
+    check_standardize,
+)
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
 __all__ = [
@@ -52,23 +58,27 @@ __all__ = [
     "Verdict",
     "check_adam_step",
     "check_backward_rule",
+    "check_batch_norm",
     "check_bce_with_logits",
     "check_cost_gradient",
     "check_cross_entropy",
     "check_ewa",
     "check_gaussian_nll",
+    "check_group_norm",
     "check_kl_divergence",
     "check_leaky_relu",
     "check_maxout",
     "check_mse",
     "check_neuron_backward",
     "check_neuron_forward",
+    "check_norm_statistics",
     "check_numerical_gradient",
     "check_perceptron_update",
     "check_relu_grad",
     "check_rmsprop_step",
     "check_sgd_momentum_step",
     "check_softmax",
+    "check_standardize",
     "check_two_layer_backward",
     "check_xor_network",
 ]
