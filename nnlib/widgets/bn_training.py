@@ -145,8 +145,12 @@ def bn_race_step(state: BnRaceState, lr: float = 0.3) -> BnRaceState:
 
 
 @register
-def bn_lr_race(lr: float = 0.3) -> TrainingDemo:
+def bn_lr_race(lr: float = 0.3, warmup: int = 0) -> TrainingDemo:
     """The demo: pick a learning rate, press Play, watch both networks train.
+
+    Args:
+        lr: The first learning rate, one of :data:`STATIC_LRS`.
+        warmup: Epochs trained before the first frame (the page then opens on them).
 
     Returns:
         A :class:`~nnlib.widgets.demo.TrainingDemo`; end the cell with it.
@@ -204,10 +208,13 @@ def bn_lr_race(lr: float = 0.3) -> TrainingDemo:
         )
         return fig
 
-    return TrainingDemo(
+    demo = TrainingDemo(
         controls, bn_race_init, bn_race_step, render,
         title="Training with and without batch norm at one learning rate",
         interval=300, max_ticks=EPOCHS * 3,
         static={"lr": STATIC_LRS}, static_steps=(EPOCHS + 1, 1),
         step_label=lambda ticks: f"{ticks} epochs",
     )  # fmt: skip
+    for _ in range(warmup):
+        demo.tick()
+    return demo

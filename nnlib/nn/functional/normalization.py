@@ -67,6 +67,8 @@ def layer_norm(
         >>> from nnlib.nn import functional as F
         >>> F.layer_norm(nnlib.tensor([[1.0, 3.0]]), 2)
         tensor([[-1.,  1.]])
+
+    Taught in chapter 6 (Normalization).
     """
     where = "layer_norm"
     shape = (
@@ -149,6 +151,8 @@ def batch_norm(
                 [ 1.]])
         >>> mean, var
         (tensor([0.2]), tensor([1.1]))
+
+    Taught in chapter 6 (Normalization).
     """
     where = "batch_norm"
     x = input.data
@@ -239,6 +243,8 @@ def group_norm(
         >>> from nnlib.nn import functional as F
         >>> F.group_norm(nnlib.tensor([[1.0, 3.0, 0.0, 4.0]]), 2)
         tensor([[-1.,  1., -1.,  1.]])
+
+    Taught in chapter 6 (Normalization).
     """
     where = "group_norm"
     x = input.data
@@ -322,6 +328,8 @@ def instance_norm(
         >>> F.instance_norm(nnlib.tensor([[[1.0, 3.0], [0.0, -4.0]]]))
         tensor([[[-1.,  1.],
                  [ 1., -1.]]])
+
+    Taught in chapter 6 (Normalization).
     """
     where = "instance_norm"
     x = input.data
