@@ -45,7 +45,7 @@ def make_net(batchnorm: bool, seed: int = 0) -> nn.Sequential:
 
     Example:
         >>> len(make_net(True)), len(make_net(False))
-        (8, 6)
+        (7, 5)
     """
     with fork_rng():
         nnlib.manual_seed(seed)
