@@ -51,6 +51,8 @@ class Standardizer:
         >>> s.transform(nnlib.tensor([[2.0, 5.0], [4.0, 6.0]]))
         tensor([[0., 0.],
                 [2., 1.]])
+
+    Taught in chapter 6 (Normalization).
     """
 
     #: Standard deviations below this count as zero (a constant feature).
@@ -173,6 +175,8 @@ def standardize(train: ArrayOrTensor, *others: ArrayOrTensor) -> tuple[ArrayOrTe
         >>> train, test = standardize(nnlib.tensor([[0.0], [2.0]]), nnlib.tensor([[4.0]]))
         >>> train.tolist(), test.tolist()
         ([[-1.0], [1.0]], [[3.0]])
+
+    Taught in chapter 6 (Normalization).
     """
     scaler: Standardizer = Standardizer().fit(train)
     scaled = [scaler.transform(train)]

@@ -1,5 +1,6 @@
 """Self-checking exercises: checkers that tell a learner what is wrong and how to fix it.
 
+Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch06``); the names
 Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch09``); the names
 are re-exported here, so a notebook writes ``from nnlib.exercises import check_softmax``.
 A checker takes the learner's function, runs it on several cases against nnlib, and prints
@@ -57,6 +58,12 @@ from nnlib.exercises.ch05 import (
     check_sgd_momentum_step,
     check_warmup_cosine,
 )
+from nnlib.exercises.ch06 import (
+    check_batch_norm,
+    check_group_norm,
+    check_norm_statistics,
+    check_standardize,
+)
 from nnlib.exercises.ch08 import (
     check_clip_by_norm,
     check_gradient_health,
@@ -82,6 +89,7 @@ __all__ = [
     "check_adam_step",
     "check_backward_engine",
     "check_backward_rule",
+    "check_batch_norm",
     "check_bce_with_logits",
     "check_bump",
     "check_classification_loss",
@@ -92,6 +100,7 @@ __all__ = [
     "check_ewa",
     "check_gaussian_nll",
     "check_gradient_health",
+    "check_group_norm",
     "check_init_std",
     "check_kl_divergence",
     "check_layer_stats",
@@ -100,6 +109,7 @@ __all__ = [
     "check_mse",
     "check_neuron_backward",
     "check_neuron_forward",
+    "check_norm_statistics",
     "check_numerical_gradient",
     "check_perceptron_update",
     "check_predict_weights",
@@ -111,6 +121,7 @@ __all__ = [
     "check_softmax_backward",
     "check_softplus",
     "check_staircase_params",
+    "check_standardize",
     "check_step",
     "check_tent_params",
     "check_two_layer_backward",

@@ -124,6 +124,8 @@ def fmt(value: Any) -> str:
         return repr(value)
     if isinstance(value, (bool, np.bool_)):
         return str(bool(value))
+    if isinstance(value, (str, np.str_)):
+        return repr(str(value))
     if isinstance(value, (int, np.integer)):
         return str(int(value))
     if isinstance(value, (float, np.floating)):

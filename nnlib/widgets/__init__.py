@@ -7,9 +7,11 @@ website, a demo stores precomputed frames that its controls switch without a ker
 :func:`neuron_boundary` and :func:`xor_hidden_layer` (chapter 1), :func:`backprop_stepper`
 and :func:`finite_difference_explorer` (chapter 2), :func:`activation_explorer` and
 :func:`dying_relu` (chapter 3), :func:`loss_explorer` and :func:`kl_asymmetry` (chapter 4),
-:func:`ewa_explorer` and :func:`optimizer_race` (chapter 5), :func:`approximation_explorer` and
-:func:`sawtooth_depth` (chapter 9). Each is the single output of
-its notebook cell. Needs ipywidgets and matplotlib; the rest of nnlib does not.
+:func:`ewa_explorer` and :func:`optimizer_race` (chapter 5), :func:`norm_axes` and
+:func:`bn_lr_race` (chapter 6), :func:`gradient_flow` and :func:`signal_propagation`
+(chapter 8), :func:`approximation_explorer` and :func:`sawtooth_depth` (chapter 9). Each
+is the single output of its notebook cell. Needs ipywidgets and matplotlib; the rest of
+nnlib does not.
 
 Example:
     >>> from nnlib import widgets
@@ -49,6 +51,7 @@ from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_init, xor_step
 #: a demo is one module, ``@register`` on its builder, and its name here.
 DEMO_MODULES = (
     "neuron", "xor", "backprop", "activations", "dying_relu", "losses", "ewa", "optimizers",
+    "norm_axes", "bn_training",
     "deep_gradients",
     "approximation",
 )  # fmt: skip

@@ -67,6 +67,8 @@ def layer_norm(
         >>> from nnlib.nn import functional as F
         >>> F.layer_norm(nnlib.tensor([[1.0, 3.0]]), 2)
         tensor([[-1.,  1.]])
+
+    Taught in chapter 6 (Normalization).
     """
     where = "layer_norm"
     shape = tuple(int(s) for s in np.atleast_1d(normalized_shape))
@@ -142,6 +144,8 @@ def batch_norm(
                 [ 1.]])
         >>> mean, var
         (tensor([0.2]), tensor([1.1]))
+
+    Taught in chapter 6 (Normalization).
     """
     where = "batch_norm"
     x = input.data
@@ -232,6 +236,8 @@ def group_norm(
         >>> from nnlib.nn import functional as F
         >>> F.group_norm(nnlib.tensor([[1.0, 3.0, 0.0, 4.0]]), 2)
         tensor([[-1.,  1., -1.,  1.]])
+
+    Taught in chapter 6 (Normalization).
     """
     where = "group_norm"
     x = input.data
@@ -315,6 +321,8 @@ def instance_norm(
         >>> F.instance_norm(nnlib.tensor([[[1.0, 3.0], [0.0, -4.0]]]))
         tensor([[[-1.,  1.],
                  [ 1., -1.]]])
+
+    Taught in chapter 6 (Normalization).
     """
     where = "instance_norm"
     x = input.data

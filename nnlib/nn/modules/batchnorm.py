@@ -105,6 +105,8 @@ class BatchNorm1d(_BatchNorm):
         tensor([0.2, 2. ])
         >>> bn
         BatchNorm1d(2, eps=1e-05, momentum=0.1, affine=True, bias=True, track_running_stats=True)
+
+    Taught in chapter 6 (Normalization).
     """
 
     def _check_input_dim(self, input: Tensor) -> None:
@@ -156,6 +158,8 @@ class BatchNorm2d(_BatchNorm):
         >>> x = nnlib.tensor([[[[1.0, 3.0]], [[10.0, 30.0]]]])  # (N, C, H, W) = (1, 2, 1, 2)
         >>> bn(x).shape, bn.running_mean
         ((1, 2, 1, 2), tensor([0.2, 2. ]))
+
+    Taught in chapter 6 (Normalization).
     """
 
     def _check_input_dim(self, input: Tensor) -> None:

@@ -113,6 +113,8 @@ class InstanceNorm1d(_InstanceNorm):
                  [ 1., -1.]]])
         >>> norm.weight is None, norm.running_mean is None  # PyTorch's defaults
         (True, True)
+
+    Taught in chapter 6 (Normalization).
     """
 
     _no_batch_dim = 2
@@ -145,6 +147,8 @@ class InstanceNorm2d(_InstanceNorm):
         >>> norm(nnlib.tensor([[[[1.0, 3.0], [1.0, 3.0]]]]))
         tensor([[[[-1.,  1.],
                   [-1.,  1.]]]], grad_fn=<NativeGroupNormBackward>)
+
+    Taught in chapter 6 (Normalization).
     """
 
     _no_batch_dim = 3

@@ -51,6 +51,8 @@ class LayerNorm(Module):
         >>> ln(nnlib.tensor([[1.0, 3.0], [0.0, -5.0]]))
         tensor([[-1.,  1.],
                 [ 1., -1.]], grad_fn=<NativeLayerNormBackward>)
+
+    Taught in chapter 6 (Normalization).
     """
 
     def __init__(
@@ -132,6 +134,8 @@ class GroupNorm(Module):
         (1, 4)
         >>> gn
         GroupNorm(2, 4, eps=1e-05, affine=True, bias=True)
+
+    Taught in chapter 6 (Normalization).
     """
 
     def __init__(
