@@ -1,6 +1,6 @@
 """Self-checking exercises: checkers that tell a learner what is wrong and how to fix it.
 
-Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch05``); the names
+Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch07``); the names
 are re-exported here, so a notebook writes ``from nnlib.exercises import check_softmax``.
 A checker takes the learner's function, runs it on several cases against nnlib, and prints
 one verdict (✓, ✗ with what differs and a hint, or ○ not attempted yet). The machinery is in
@@ -43,6 +43,12 @@ from nnlib.exercises.ch05 import (
     check_rmsprop_step,
     check_sgd_momentum_step,
 )
+from nnlib.exercises.ch07 import (
+    check_dropout,
+    check_dropout_variance,
+    check_early_stopping,
+    check_max_norm,
+)
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
 __all__ = [
@@ -55,10 +61,14 @@ __all__ = [
     "check_bce_with_logits",
     "check_cost_gradient",
     "check_cross_entropy",
+    "check_dropout",
+    "check_dropout_variance",
+    "check_early_stopping",
     "check_ewa",
     "check_gaussian_nll",
     "check_kl_divergence",
     "check_leaky_relu",
+    "check_max_norm",
     "check_maxout",
     "check_mse",
     "check_neuron_backward",

@@ -7,7 +7,9 @@ website, a demo stores precomputed frames that its controls switch without a ker
 :func:`neuron_boundary` and :func:`xor_hidden_layer` (chapter 1), :func:`backprop_stepper`
 and :func:`finite_difference_explorer` (chapter 2), :func:`activation_explorer` and
 :func:`dying_relu` (chapter 3), :func:`loss_explorer` and :func:`kl_asymmetry` (chapter 4),
-:func:`ewa_explorer` and :func:`optimizer_race` (chapter 5). Each is the single output of
+:func:`ewa_explorer` and :func:`optimizer_race` (chapter 5),
+:func:`polynomial_fit`, :func:`dropout_ensemble` and :func:`regularization_playground`
+(chapter 7). Each is the single output of
 its notebook cell. Needs ipywidgets and matplotlib; the rest of nnlib does not.
 
 Example:
@@ -48,6 +50,7 @@ from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_init, xor_step
 #: a demo is one module, ``@register`` on its builder, and its name here.
 DEMO_MODULES = (
     "neuron", "xor", "backprop", "activations", "dying_relu", "losses", "ewa", "optimizers",
+    "regularization",
 )  # fmt: skip
 for _module in DEMO_MODULES:
     importlib.import_module(f"nnlib.widgets.{_module}")
