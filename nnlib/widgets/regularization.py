@@ -241,7 +241,7 @@ def regularization_playground() -> Demo:
     with plot.style():
         _draw_points(ax_f)
         (fit_line,) = ax_f.plot([], [], color=plot.VERMILLION, lw=2.2, label="network")
-        ax_f.legend(loc="lower left", fontsize=7)
+        ax_f.legend(loc="upper left", fontsize=6.5)
         (tr_line,) = ax_c.plot([], [], color=plot.BLUE, lw=2, label="train MSE")
         (va_line,) = ax_c.plot([], [], color=plot.ORANGE, lw=2, label="validation MSE")
         ax_c.plot([0, STEPS], [NOISE**2] * 2, color=plot.MUTED, ls=":", label="noise variance")
@@ -395,7 +395,7 @@ def dropout_ensemble() -> Demo:
         (scaled_line,) = ax_f.plot(
             [], [], color=plot.VERMILLION, lw=1.8, ls="--", label="eval mode (weight scaling)"
         )
-        ax_f.legend(loc="lower left", fontsize=7)
+        ax_f.legend(loc="upper left", fontsize=6.5)
         (mc_val_line,) = ax_c.plot(
             [], [], color=plot.BLUE, lw=2, marker="o", ms=2.5, label="average of the first k"
         )
