@@ -1,6 +1,7 @@
 """Self-checking exercises: checkers that tell a learner what is wrong and how to fix it.
 
 Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch06``); the names
+Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch07``); the names
 Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch09``); the names
 are re-exported here, so a notebook writes ``from nnlib.exercises import check_softmax``.
 A checker takes the learner's function, runs it on several cases against nnlib, and prints
@@ -64,6 +65,12 @@ from nnlib.exercises.ch06 import (
     check_norm_statistics,
     check_standardize,
 )
+from nnlib.exercises.ch07 import (
+    check_dropout,
+    check_dropout_variance,
+    check_early_stopping,
+    check_max_norm,
+)
 from nnlib.exercises.ch08 import (
     check_clip_by_norm,
     check_gradient_health,
@@ -97,6 +104,9 @@ __all__ = [
     "check_cost_gradient",
     "check_cross_entropy",
     "check_cross_entropy_grad",
+    "check_dropout",
+    "check_dropout_variance",
+    "check_early_stopping",
     "check_ewa",
     "check_gaussian_nll",
     "check_gradient_health",
@@ -105,6 +115,7 @@ __all__ = [
     "check_kl_divergence",
     "check_layer_stats",
     "check_leaky_relu",
+    "check_max_norm",
     "check_maxout",
     "check_mse",
     "check_neuron_backward",

@@ -394,7 +394,7 @@ def _relu_net(W1: Any, b1: Any, W2: Any, b2: Any, x: np.ndarray) -> np.ndarray:
     return (np.maximum(z, 0.0) @ W2.T + b2)[:, 0]
 
 
-def _as_layers(params: Any) -> tuple[np.ndarray, ...]:
+def _as_layers(params: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     """The learner's ``(W1, b1, W2, b2)`` as float arrays, checked for PyTorch's shapes."""
     if not isinstance(params, (tuple, list)) or len(params) != 4:
         raise ValueError(

@@ -115,6 +115,8 @@ def renorm(input: Any, p: float, dim: int, maxnorm: float) -> Tensor:
         >>> nnlib.renorm(w, p=2, dim=0, maxnorm=1.0)  # row 0 has norm 5, row 1 norm 0.5
         tensor([[0.6, 0.8],
                 [0.3, 0.4]])
+
+    Taught in chapter 7 (dropout and regularization: max-norm constraints).
     """
     _check_number("renorm", "p", p)
     _check_number("renorm", "maxnorm", maxnorm)

@@ -8,10 +8,11 @@ website, a demo stores precomputed frames that its controls switch without a ker
 and :func:`finite_difference_explorer` (chapter 2), :func:`activation_explorer` and
 :func:`dying_relu` (chapter 3), :func:`loss_explorer` and :func:`kl_asymmetry` (chapter 4),
 :func:`ewa_explorer` and :func:`optimizer_race` (chapter 5), :func:`norm_axes` and
-:func:`bn_lr_race` (chapter 6), :func:`gradient_flow` and :func:`signal_propagation`
-(chapter 8), :func:`approximation_explorer` and :func:`sawtooth_depth` (chapter 9). Each
-is the single output of its notebook cell. Needs ipywidgets and matplotlib; the rest of
-nnlib does not.
+:func:`bn_lr_race` (chapter 6), :func:`polynomial_fit`, :func:`dropout_ensemble` and
+:func:`regularization_playground` (chapter 7), :func:`gradient_flow` and
+:func:`signal_propagation` (chapter 8), :func:`approximation_explorer` and
+:func:`sawtooth_depth` (chapter 9). Each is the single output of its notebook cell. Needs
+ipywidgets and matplotlib; the rest of nnlib does not.
 
 Example:
     >>> from nnlib import widgets
@@ -52,6 +53,7 @@ from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_init, xor_step
 DEMO_MODULES = (
     "neuron", "xor", "backprop", "activations", "dying_relu", "losses", "ewa", "optimizers",
     "norm_axes", "bn_training",
+    "regularization",
     "deep_gradients",
     "approximation",
 )  # fmt: skip

@@ -56,6 +56,8 @@ def dropout(input: Tensor, p: float = 0.5, training: bool = True, inplace: bool 
         tensor([2., 2., 2., 0., 0., 0., 0., 0.])
         >>> F.dropout(nnlib.ones(3), p=0.5, training=False)
         tensor([1., 1., 1.])
+
+    Taught in chapter 7 (dropout and regularization).
     """
     if not isinstance(input, Tensor):
         error(

@@ -29,6 +29,8 @@ class Dropout(Module):
         >>> _ = drop.eval()
         >>> drop(nnlib.ones(3))
         tensor([1., 1., 1.])
+
+    Taught in chapter 7 (dropout and regularization).
     """
 
     def __init__(self, p: float = 0.5, inplace: bool = False) -> None:
