@@ -254,7 +254,9 @@ def gradient_flow() -> Demo:
             note.set_text(f"cost starts at {view.losses[0]:.3g} (off the scale)")
         else:
             note.set_text(f"cost {view.losses[0]:.2f} → {view.losses[-1]:.2f}")
-        title.set_text(f"{view.title}: layer-1 gradient / layer-L gradient = {view.ratio:.1e}")
+        title.set_text(
+            f"{view.title}: layer-1 gradient / output-layer gradient = {view.ratio:.1e}"
+        )
         return fig
 
     return Demo(
@@ -356,7 +358,7 @@ def signal_propagation() -> Demo:
     (b_line,) = ax.plot([], [], "s-", color=VERMILLION, ms=2.5,
                         label="backward: std of dJ/dz^[l]", animated=True)  # fmt: skip
     (t_line,) = ax.plot([], [], "--", color=ORANGE, lw=1.5,
-                        label="theory (g²c)^(l/2), forward", animated=True)  # fmt: skip
+                        label="theory (g²c)^((l−1)/2), forward", animated=True)  # fmt: skip
     ax.set(yscale="log", ylim=(1e-12, 1e12), xlim=(0, PROP_DEPTH + 1), xlabel="layer l",
            ylabel="spread (log scale)")  # fmt: skip
     ax.axhline(1.0, color=MUTED, lw=1, zorder=0)
