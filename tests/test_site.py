@@ -337,7 +337,8 @@ def test_play_runs_on_the_static_page(page_path: str, server: str, browser) -> N
     """Clicking Play starts it (the icon turns to pause) without a JavaScript error.
 
     The theme's Font Awesome script used to swap Play's ``<i>`` icon for an ``<svg>``, and
-    Play's view then threw on every click (``tools/site_assets/widgets-setup.js``).
+    Play's view then threw on every click; the site no longer loads that script
+    (``tools/site_templates/layout.html``), and icons are drawn by the theme's icon font.
     """
     if not (SITE / page_path).exists():
         skip_or_fail("the site is not built, or no page has a Play control")
