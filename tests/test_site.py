@@ -493,9 +493,17 @@ def axe_violations(page) -> list[str]:
 
 
 def wait_for_widgets(page, html: str) -> None:
+    """Wait until the page has settled: loaded, maths typeset, widgets rendered, and the
+    scripts that react to those (the theme's tab stops on scrollable code, 300 ms after the
+    last change; the accessible names, on the next frame) have run."""
+    page.wait_for_function("() => document.readyState === 'complete'", timeout=30_000)
+    page.evaluate(
+        """async () => { const startup = window.MathJax && window.MathJax.startup;
+            if (startup && startup.promise) await startup.promise; }"""
+    )
     if f'type="{WIDGET_VIEW}"' in html:
         page.wait_for_selector(".jupyter-widgets", state="visible", timeout=20_000)
-        page.wait_for_timeout(300)  # the accessible names are added on the next frame
+    page.wait_for_timeout(600)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -739,3 +747,58 @@ def test_demos_work_with_the_keyboard_alone(page_path: str, server: str, browser
         context.close()
     assert tried, f"{page_path}: no control to try"
     assert not problems, f"{page_path} (tried {tried}):\n  " + "\n  ".join(problems)
+
+
+# Every visible control of every demo, with the text a reader sees beside it: its label
+# (a slider, a drop-down), its own text (a toggle button) or nothing (Play's icon buttons).
+MARK_CONTROLS = """() => {
+    const visible = (el) => el.getClientRects().length > 0;
+    const found = [];
+    document.querySelectorAll('.nnlib-static-demo').forEach((box) => {
+        box.querySelectorAll('.nnlib-static-control, .nnlib-static-play').forEach((control) => {
+            if (!visible(control)) return;
+            const label = (control.querySelector('.widget-label') || {}).textContent || '';
+            control.querySelectorAll('[role="slider"], select, button').forEach((el) => {
+                if (!visible(el)) return;
+                el.dataset.nameCheck = String(found.length);
+                const shown = el.tagName === 'BUTTON' ? el.textContent : label;
+                found.push({kind: el.getAttribute('role') || el.tagName.toLowerCase(),
+                            shown: shown.trim()});
+            });
+        });
+    });
+    return found;
+}"""
+
+
+@pytest.mark.parametrize("page_path", static_demo_pages() or ["<no static demo>"])
+def test_every_demo_control_has_an_accessible_name(page_path: str, server: str, browser) -> None:
+    """Chromium's accessibility tree (read through the DevTools protocol) gives every
+    visible control of every demo a name: the visible label of a slider or drop-down, the
+    text of a toggle button, and a word for each of Play's icon-only buttons."""
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built, or no page has a static demo")
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    try:
+        page.wait_for_selector(".nnlib-static-demo .nnlib-frame img", timeout=20_000)
+        page.wait_for_timeout(300)  # the names are added on the next animation frame
+        controls = page.evaluate(MARK_CONTROLS)
+        cdp = context.new_cdp_session(page)
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        for k, control in enumerate(controls):
+            node = cdp.send(
+                "DOM.querySelector", {"nodeId": root, "selector": f'[data-name-check="{k}"]'}
+            )["nodeId"]
+            tree = cdp.send(
+                "Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False}
+            )["nodes"]
+            name = next((n.get("name", {}).get("value", "") for n in tree), "").strip()
+            what = f"{control['kind']} {k + 1} ({control['shown'] or 'icon only'!r})"
+            if not name:
+                problems.append(f"{what} has no accessible name")
+            elif control["shown"] and control["shown"] not in name:
+                problems.append(f"{what} is named {name!r}, not after what it shows")
+    finally:
+        context.close()
+    assert controls, f"{page_path}: no demo control found"
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
