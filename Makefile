@@ -41,7 +41,7 @@ $(NPM_STAMP): package.json package-lock.json
 	npm ci --no-audit --no-fund --loglevel=error
 	touch $@
 
-$(ASSETS_STAMP): $(NPM_STAMP) tools/stage_assets.py $(wildcard tools/site_assets/*) | $(VENV_STAMP)
+$(ASSETS_STAMP): $(NPM_STAMP) tools/stage_assets.py $(wildcard tools/site_assets/* tools/widget_manager/*) | $(VENV_STAMP)
 	$(BIN)/python tools/stage_assets.py
 	touch $@
 

@@ -52,6 +52,7 @@ WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MATH_MARKER = re.compile(r'class="math[ "]')
 
 sys.path.insert(0, str(ROOT / "tools"))
+from page_transfer import cold_visit  # noqa: E402
 from setup_cell import read_repository  # noqa: E402
 
 from tests.widget_state import WidgetState  # noqa: E402
@@ -337,7 +338,8 @@ def test_play_runs_on_the_static_page(page_path: str, server: str, browser) -> N
     """Clicking Play starts it (the icon turns to pause) without a JavaScript error.
 
     The theme's Font Awesome script used to swap Play's ``<i>`` icon for an ``<svg>``, and
-    Play's view then threw on every click (``tools/site_assets/widgets-setup.js``).
+    Play's view then threw on every click; the site no longer loads that script
+    (``tools/site_templates/layout.html``), and icons are drawn by the theme's icon font.
     """
     if not (SITE / page_path).exists():
         skip_or_fail("the site is not built, or no page has a Play control")
@@ -491,9 +493,17 @@ def axe_violations(page) -> list[str]:
 
 
 def wait_for_widgets(page, html: str) -> None:
+    """Wait until the page has settled: loaded, maths typeset, widgets rendered, and the
+    scripts that react to those (the theme's tab stops on scrollable code, 300 ms after the
+    last change; the accessible names, on the next frame) have run."""
+    page.wait_for_function("() => document.readyState === 'complete'", timeout=30_000)
+    page.evaluate(
+        """async () => { const startup = window.MathJax && window.MathJax.startup;
+            if (startup && startup.promise) await startup.promise; }"""
+    )
     if f'type="{WIDGET_VIEW}"' in html:
         page.wait_for_selector(".jupyter-widgets", state="visible", timeout=20_000)
-        page.wait_for_timeout(300)  # the accessible names are added on the next frame
+    page.wait_for_timeout(600)
 
 
 @pytest.mark.parametrize("theme", ["light", "dark"])
@@ -544,3 +554,251 @@ def test_demos_fit_a_phone_screen(page_path: str, server: str, browser) -> None:
     finally:
         context.close()
     assert not too_wide, f"{page_path}: wider than a 390 px screen: {too_wide}"
+
+
+# A chapter page, frames included, transfers at most this much on a first visit (README).
+TRANSFER_BUDGET = 3_000_000
+
+
+@pytest.mark.parametrize("page_path", list(notebook_pages()) or ["<site not built>"])
+def test_a_first_visit_transfers_at_most_3_mb(page_path: str, server: str, browser) -> None:
+    """A chapter page with an empty cache, until its demos show and the network is quiet:
+    every response body gzip-compressed (as GitHub Pages serves it) sums to ≤ 3 MB. Bytes,
+    unlike load time, do not depend on how busy the machine is."""
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built: run `make book` first")
+    demos = "nnlib-static-demo" in (SITE / page_path).read_text(encoding="utf-8")
+    visit = cold_visit(browser, f"{server}/{page_path}", demos)
+    largest = "\n  ".join(
+        f"{packed / 1e6:.3f} MB  {url.removeprefix(server)}" for url, _, packed in visit.largest()
+    )
+    assert visit.gzip <= TRANSFER_BUDGET, (
+        f"{page_path}: a first visit transfers {visit.gzip / 1e6:.2f} MB gzip-compressed "
+        f"({len(visit.responses)} responses), over the {TRANSFER_BUDGET / 1e6:.0f} MB budget. "
+        f"Largest:\n  {largest}"
+    )
+
+
+def test_icon_fonts_hold_every_icon_the_pages_show() -> None:
+    """The site's Font Awesome fonts are cut down to the icons it uses
+    (tools/sphinx_icon_fonts.py): every icon class on every page, and Play's icons, must
+    still have its glyph in the font the theme draws it from."""
+    from fontTools.ttLib import TTFont
+    from sphinx_icon_fonts import FONT_DIR, icon_characters
+
+    if not site_pages():
+        skip_or_fail("the site is not built: run `make book` first")
+    fonts = {
+        style: set(TTFont(SITE / FONT_DIR / name).getBestCmap())
+        for style, name in [("solid", "fa-solid-900.woff2"), ("brands", "fa-brands-400.woff2")]
+    }
+    icons = icon_characters(SITE / "_static")
+    missing = []
+    for page_path in site_pages():
+        html = (SITE / page_path).read_text(encoding="utf-8")
+        for classes in re.findall(r'<i class="([^"]*\bfa[bsr]?\b[^"]*)"', html):
+            style = "brands" if re.search(r"\b(fab|fa-brands)\b", classes) else "solid"
+            for name in re.findall(r"\bfa-([a-z0-9-]+)", classes):
+                chars = icons.get(name, set())
+                if chars and not chars & fonts[style]:
+                    missing.append(f"{page_path}: fa-{name} ({style})")
+    for name in ["play", "pause", "stop", "retweet"]:  # ipywidgets' Play, drawn in JavaScript
+        if not icons[name] & fonts["solid"]:
+            missing.append(f"Play's fa-{name}")
+    assert not missing, "icons left out of the cut-down fonts:\n  " + "\n  ".join(
+        sorted(set(missing))
+    )
+
+
+# The keyboard alone: Tab reaches the control, keys change it (Chrome's own key events, sent
+# through the DevTools protocol by Playwright), and the demo shows the stored frame for the
+# new setting. One demo per kind of control on each page.
+KEYBOARD_KINDS = ("SelectionSliderModel", "DropdownModel", "ToggleButtonsModel", "PlayModel")
+FOCUSED_IN = """([id, position, selector]) => {
+    const box = document.querySelector(`.nnlib-static-demo[data-model-id="${id}"]`);
+    const visible = (el) => el.getClientRects().length > 0;
+    const controls = Array.from(box.querySelectorAll(
+        '.nnlib-static-control, .nnlib-static-play')).filter(visible);
+    const targets = Array.from(controls[position].querySelectorAll(selector)).filter(visible);
+    return targets.indexOf(document.activeElement);
+}"""
+
+
+def tab_to(page, box: str, position: int, selector: str, nth: int = 0, limit: int = 30) -> bool:
+    """From just before the demo, press Tab until the ``nth`` element matching ``selector``
+    in the demo's ``position``-th visible control (Play counted) has the focus."""
+    page.evaluate(
+        """(id) => { const box = document.querySelector(
+            `.nnlib-static-demo[data-model-id="${id}"]`);
+            box.setAttribute('tabindex', '-1'); box.focus({preventScroll: false}); }""",
+        box,
+    )
+    for _ in range(limit):
+        page.keyboard.press("Tab")
+        if page.evaluate(FOCUSED_IN, [box, position, selector]) == nth:
+            return True
+    return False
+
+
+def play_link(state: WidgetState, play: str) -> str | None:
+    """The step control whose index Play's value is linked to."""
+    for model in state.models.values():
+        if model["model_name"] != "LinkModel":
+            continue
+        ends = [model["state"]["source"], model["state"]["target"]]
+        ids = [end[0].removeprefix("IPY_MODEL_") for end in ends]
+        if play in ids:
+            return next(i for i in ids if i != play)
+    return None
+
+
+def keyboard_cases(state: WidgetState, rendered: list[str]) -> list[tuple[str, str]]:
+    """(kind, box): for each kind of control, the first demo that shows one."""
+    cases: dict[str, tuple[str, str]] = {}
+    for box in rendered:
+        for control in shown_controls(state, box, {}):
+            cases.setdefault(state.name(control), (state.name(control), box))
+    return [cases[kind] for kind in KEYBOARD_KINDS if kind in cases]
+
+
+def shown_controls(state: WidgetState, box: str, overrides: dict[str, int]) -> list[str]:
+    """The demo's visible controls in page order, Play just before the step it drives."""
+    plays = {
+        play_link(state, model_id): model_id
+        for model_id, model in state.models.items()
+        if model["model_name"] == "PlayModel"
+    }
+    ordered = []
+    for shown in state.shown(box, overrides)[1]:
+        ordered += [plays[shown], shown] if shown in plays else [shown]
+    return ordered
+
+
+@pytest.mark.parametrize("page_path", static_demo_pages() or ["<no static demo>"])
+def test_demos_work_with_the_keyboard_alone(page_path: str, server: str, browser) -> None:
+    """For one demo per kind of control on the page (slider, drop-down, toggle buttons,
+    Play): Tab reaches the control; arrow keys (slider, drop-down), Space (a toggle button)
+    or Enter (Play, then Enter again to pause) change it; the frame shown is the stored
+    frame for the new setting."""
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built, or no page has a static demo")
+    state = WidgetState.from_page(SITE / page_path)
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    tried = []
+    try:
+        page.wait_for_selector(".nnlib-static-demo .nnlib-frame img", timeout=20_000)
+        rendered = page.evaluate(TAG_DEMOS)
+        moved: dict[str, dict[str, int]] = {}  # each demo's settings moved so far
+        for kind, box in keyboard_cases(state, rendered):
+            title = f"{state.title(box)} ({kind.removesuffix('Model')})"
+            tried.append(kind)
+            overrides = moved.setdefault(box, {})
+            controls = shown_controls(state, box, overrides)
+            control = next(c for c in controls if state.name(c) == kind)
+            position = controls.index(control)
+            if kind == "PlayModel":
+                step = play_link(state, control)
+                assert step is not None
+                before = state.index(step, overrides)
+                if not tab_to(page, box, position, "button"):
+                    problems.append(f"{title}: Tab never reaches Play")
+                    continue
+                page.keyboard.press("Enter")
+                page.wait_for_timeout(900)
+                page.keyboard.press("Enter")
+                page.wait_for_timeout(100)
+                now = page.evaluate(
+                    """([id, step]) => Number(document.querySelector(
+                        `.nnlib-static-demo[data-model-id="${id}"]`)
+                        .querySelectorAll('.nnlib-static-control')[step]
+                        .querySelector('[role="slider"]').getAttribute('aria-valuenow'))""",
+                    [box, state.shown(box, overrides)[1].index(step)],
+                )
+                if now == before:
+                    problems.append(f"{title}: Enter on Play did not move the step")
+                overrides[step] = now
+            elif kind == "ToggleButtonsModel":
+                count = len(state.options(control))
+                target = (state.index(control, overrides) + 1) % count
+                if not tab_to(page, box, position, "button", nth=target):
+                    problems.append(f"{title}: Tab never reaches option {target + 1}")
+                    continue
+                page.keyboard.press("Space")
+                overrides[control] = target
+            else:
+                selector = "select" if kind == "DropdownModel" else '[role="slider"]'
+                count = len(state.options(control))
+                now = state.index(control, overrides)
+                key = "ArrowDown" if kind == "DropdownModel" else "ArrowRight"
+                if now == count - 1:
+                    key = "ArrowUp" if kind == "DropdownModel" else "ArrowLeft"
+                if not tab_to(page, box, position, selector):
+                    problems.append(f"{title}: Tab never reaches it")
+                    continue
+                page.keyboard.press(key)
+                overrides[control] = now + (1 if key in {"ArrowDown", "ArrowRight"} else -1)
+            page.wait_for_timeout(100)
+            frames, _ = state.shown(box, overrides)
+            expected = [re.search(r'src="([^"]+)"', state.frame_html(f)).group(1) for f in frames]
+            shown = page.evaluate(SHOWN, box)["frames"]
+            if shown != expected:
+                problems.append(f"{title}: the keyboard's change did not show the stored frame")
+    finally:
+        context.close()
+    assert tried, f"{page_path}: no control to try"
+    assert not problems, f"{page_path} (tried {tried}):\n  " + "\n  ".join(problems)
+
+
+# Every visible control of every demo, with the text a reader sees beside it: its label
+# (a slider, a drop-down), its own text (a toggle button) or nothing (Play's icon buttons).
+MARK_CONTROLS = """() => {
+    const visible = (el) => el.getClientRects().length > 0;
+    const found = [];
+    document.querySelectorAll('.nnlib-static-demo').forEach((box) => {
+        box.querySelectorAll('.nnlib-static-control, .nnlib-static-play').forEach((control) => {
+            if (!visible(control)) return;
+            const label = (control.querySelector('.widget-label') || {}).textContent || '';
+            control.querySelectorAll('[role="slider"], select, button').forEach((el) => {
+                if (!visible(el)) return;
+                el.dataset.nameCheck = String(found.length);
+                const shown = el.tagName === 'BUTTON' ? el.textContent : label;
+                found.push({kind: el.getAttribute('role') || el.tagName.toLowerCase(),
+                            shown: shown.trim()});
+            });
+        });
+    });
+    return found;
+}"""
+
+
+@pytest.mark.parametrize("page_path", static_demo_pages() or ["<no static demo>"])
+def test_every_demo_control_has_an_accessible_name(page_path: str, server: str, browser) -> None:
+    """Chromium's accessibility tree (read through the DevTools protocol) gives every
+    visible control of every demo a name: the visible label of a slider or drop-down, the
+    text of a toggle button, and a word for each of Play's icon-only buttons."""
+    if not (SITE / page_path).exists():
+        skip_or_fail("the site is not built, or no page has a static demo")
+    page, context, problems = open_page(browser, f"{server}/{page_path}")
+    try:
+        page.wait_for_selector(".nnlib-static-demo .nnlib-frame img", timeout=20_000)
+        page.wait_for_timeout(300)  # the names are added on the next animation frame
+        controls = page.evaluate(MARK_CONTROLS)
+        cdp = context.new_cdp_session(page)
+        root = cdp.send("DOM.getDocument", {"depth": 0})["root"]["nodeId"]
+        for k, control in enumerate(controls):
+            node = cdp.send(
+                "DOM.querySelector", {"nodeId": root, "selector": f'[data-name-check="{k}"]'}
+            )["nodeId"]
+            tree = cdp.send(
+                "Accessibility.getPartialAXTree", {"nodeId": node, "fetchRelatives": False}
+            )["nodes"]
+            name = next((n.get("name", {}).get("value", "") for n in tree), "").strip()
+            what = f"{control['kind']} {k + 1} ({control['shown'] or 'icon only'!r})"
+            if not name:
+                problems.append(f"{what} has no accessible name")
+            elif control["shown"] and control["shown"] not in name:
+                problems.append(f"{what} is named {name!r}, not after what it shows")
+    finally:
+        context.close()
+    assert controls, f"{page_path}: no demo control found"
+    assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)

@@ -3,7 +3,7 @@
 // "Search… Ctrl+K", "Toggle hidden content" on "Show code cell source"): speech-input
 // users say what they see and the control does not answer (axe: label-content-name-
 // mismatch). Where a control shows text, let that text be its name. Also repairs the
-// bibliography's list roles (below).
+// bibliography's list roles, and lets the keyboard scroll wide equations (below).
 (function () {
   "use strict";
   var SELECTOR = [
@@ -41,6 +41,21 @@
       entry.setAttribute("role", "listitem");
     });
   }
+
+  // A displayed equation wider than the column scrolls sideways; a scrollable region must
+  // take the keyboard's focus, or keyboard users cannot scroll it (axe: scrollable-region-
+  // focusable). MathJax's right-click menu, which the site does not load, made every
+  // equation focusable; make the displayed ones focusable, once MathJax has typeset them.
+  function focusableEquations() {
+    document.querySelectorAll('mjx-container[display="true"]').forEach(function (equation) {
+      if (!equation.hasAttribute("tabindex")) equation.setAttribute("tabindex", "0");
+    });
+  }
+
+  window.addEventListener("load", function () {
+    var startup = window.MathJax && window.MathJax.startup;
+    if (startup && startup.promise) startup.promise.then(focusableEquations);
+  });
 
   function fix() {
     nameThemeSwitch();

@@ -1,0 +1,68 @@
+"""What a first visit to a page of the built site transfers, and how long it takes to load.
+
+Shared by the browser test (``tests/test_site.py``: a chapter page must transfer at most
+3 MB gzip-compressed) and ``benchmarks/site_budgets.py`` (which prints it with the load time).
+Bytes do not depend on the machine's load; the time does.
+
+A page is opened in a fresh browser context (an empty cache, as a first visit), and counted
+once every demo shows a frame and the network has gone quiet. Each response body is counted
+gzip-compressed (level 6), as GitHub Pages serves it; fonts and PNGs barely shrink.
+"""
+
+from __future__ import annotations
+
+import gzip
+import time
+from dataclasses import dataclass, field
+
+# Until every static demo on the page shows a frame (the widget manager has rendered them).
+DEMOS_SHOWN = """() => { const demos = document.querySelectorAll('.nnlib-static-demo');
+    return Array.from(demos).every((d) => d.querySelector('.nnlib-frame img')); }"""
+
+
+@dataclass
+class Visit:
+    """One cold visit: seconds until the demos showed, and each response's bytes."""
+
+    load: float
+    responses: list[tuple[str, int, int]] = field(default_factory=list)  # url, raw, gzip
+
+    @property
+    def raw(self) -> int:
+        return sum(raw for _, raw, _ in self.responses)
+
+    @property
+    def gzip(self) -> int:
+        return sum(packed for _, _, packed in self.responses)
+
+    def largest(self, count: int = 5) -> list[tuple[str, int, int]]:
+        return sorted(self.responses, key=lambda r: -r[2])[:count]
+
+
+def cold_visit(browser, url: str, has_demos: bool, timeout_ms: int = 30_000) -> Visit:
+    """Open ``url`` with an empty cache; return its load time and every response's size."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
+        page = context.new_page()
+        responses: list = []
+        page.on("response", lambda response: responses.append(response))
+        start = time.perf_counter()
+        page.goto(url, wait_until="load", timeout=timeout_ms)
+        if has_demos:
+            page.wait_for_function(DEMOS_SHOWN, timeout=timeout_ms)
+        load = time.perf_counter() - start
+        page.wait_for_load_state("networkidle", timeout=timeout_ms)
+        visit = Visit(load)
+        for response in responses:
+            body = _body(response)
+            visit.responses.append((response.url, len(body), len(gzip.compress(body, 6))))
+        return visit
+    finally:
+        context.close()
+
+
+def _body(response) -> bytes:
+    try:
+        return response.body()
+    except Exception:  # redirects and aborted requests have no body
+        return b""
