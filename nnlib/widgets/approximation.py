@@ -11,8 +11,8 @@ does not apply to it: any continuous :math:`F` misses it by at least half the ju
 :func:`sawtooth_depth` composes the tent map :math:`t(x) = 2\,\mathrm{relu}(x) -
 4\,\mathrm{relu}(x - \tfrac12)` :math:`k` times. Each layer of two ReLU units folds
 :math:`[0, 1]` onto itself and doubles the number of linear pieces: :math:`2^k` pieces from
-:math:`2k` units, where one hidden layer needs at least :math:`2^k - 1` units (each unit bends
-once).
+:math:`2k` units (the construction's count), where one hidden layer needs :math:`2^k` units
+(:math:`2^k - 1` bends, one per unit, plus one unit for the first slope).
 
 The training here is a NumPy transcription of nnlib's loop (``nn.Linear`` → ``nn.Sigmoid``
 → ``nn.Linear``, ``F.mse_loss``, ``optim.Adam``), so that one update of the demo stays under
@@ -361,7 +361,7 @@ class SawtoothView:
         deep_units: Hidden units of the deep network, :math:`2k`.
         deep_params: Its parameters, :math:`7k`.
         shallow_units: The fewest units one hidden layer needs for that many pieces,
-            :math:`2^k - 1` by counting (each unit bends once).
+            :math:`2^k` (chapter 9 proves it: one unit per bend, plus one).
     """
 
     k: int
@@ -379,7 +379,7 @@ def sawtooth_view(k: int = 3) -> SawtoothView:
     Example:
         >>> v = sawtooth_view(4)
         >>> v.pieces, v.deep_units, v.shallow_units
-        (16, 8, 15)
+        (16, 8, 16)
     """
     if isinstance(k, bool) or not isinstance(k, (int, np.integer)) or not 1 <= k <= 12:
         raise ValueError(
