@@ -1,6 +1,6 @@
 """Self-checking exercises: checkers that tell a learner what is wrong and how to fix it.
 
-Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch05``); the names
+Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch05``, ``ch10``); the names
 are re-exported here, so a notebook writes ``from nnlib.exercises import check_softmax``.
 A checker takes the learner's function, runs it on several cases against nnlib, and prints
 one verdict (✓, ✗ with what differs and a hint, or ○ not attempted yet). The machinery is in
@@ -43,6 +43,12 @@ from nnlib.exercises.ch05 import (
     check_rmsprop_step,
     check_sgd_momentum_step,
 )
+from nnlib.exercises.ch10 import (
+    check_fit_linear,
+    check_initial_losses,
+    check_log_uniform,
+    check_warmup_cosine,
+)
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
 __all__ = [
@@ -56,9 +62,12 @@ __all__ = [
     "check_cost_gradient",
     "check_cross_entropy",
     "check_ewa",
+    "check_fit_linear",
     "check_gaussian_nll",
+    "check_initial_losses",
     "check_kl_divergence",
     "check_leaky_relu",
+    "check_log_uniform",
     "check_maxout",
     "check_mse",
     "check_neuron_backward",
@@ -70,5 +79,6 @@ __all__ = [
     "check_sgd_momentum_step",
     "check_softmax",
     "check_two_layer_backward",
+    "check_warmup_cosine",
     "check_xor_network",
 ]

@@ -7,7 +7,9 @@ website, a demo stores precomputed frames that its controls switch without a ker
 :func:`neuron_boundary` and :func:`xor_hidden_layer` (chapter 1), :func:`backprop_stepper`
 and :func:`finite_difference_explorer` (chapter 2), :func:`activation_explorer` and
 :func:`dying_relu` (chapter 3), :func:`loss_explorer` and :func:`kl_asymmetry` (chapter 4),
-:func:`ewa_explorer` and :func:`optimizer_race` (chapter 5). Each is the single output of
+:func:`ewa_explorer` and :func:`optimizer_race` (chapter 5), :func:`recipe_judgement` and
+:func:`fixed_batch_predictions` (chapter 10). :func:`progress` draws a progress bar under a
+training loop. Each is the single output of
 its notebook cell. Needs ipywidgets and matplotlib; the rest of nnlib does not.
 
 Example:
@@ -41,6 +43,14 @@ from nnlib.widgets.neuron import (
     neuron_view,
 )
 from nnlib.widgets.optimizers import OPTIMIZERS, SURFACES, RaceState, race_init, race_step
+from nnlib.widgets.progress import Progress, progress
+from nnlib.widgets.recipe import (
+    JudgementView,
+    PredictionView,
+    diagnose,
+    judgement_curves,
+    prediction_snapshots,
+)
 from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_init, xor_step
 
 #: The modules that hold ready-made demos, in chapter order. Importing one registers its
@@ -48,6 +58,7 @@ from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_init, xor_step
 #: a demo is one module, ``@register`` on its builder, and its name here.
 DEMO_MODULES = (
     "neuron", "xor", "backprop", "activations", "dying_relu", "losses", "ewa", "optimizers",
+    "recipe",
 )  # fmt: skip
 for _module in DEMO_MODULES:
     importlib.import_module(f"nnlib.widgets.{_module}")
@@ -68,5 +79,7 @@ __all__ = [
     "backprop_trace", "ewa_view", "finite_difference_errors", "neuron_dataset", "neuron_loss",
     "neuron_step", "neuron_view", "race_init", "race_step", "register", "static_mode",
     "xor_frame", "xor_init", "xor_step",
+    "JudgementView", "PredictionView", "Progress", "diagnose", "judgement_curves",
+    "prediction_snapshots", "progress",
     *DEMOS,
 ]  # fmt: skip
