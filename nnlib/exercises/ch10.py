@@ -109,6 +109,11 @@ _INITIAL_LOSSES = Checker(
             same_as(lambda c: (math.log(len(c)), float(-np.log(_freq(c)).mean()))),
         ),
         Mistake(
+            "weight each class's −log p_k by how often it occurs, p_k: −Σ p_k log p_k, not "
+            "the plain sum of −log p_k.",
+            same_as(lambda c: (math.log(len(c)), float(-np.log(_freq(c)).sum()))),
+        ),
+        Mistake(
             "turn the counts into frequencies first: p = class_counts / class_counts.sum().",
             same_as(
                 lambda c: (
@@ -116,6 +121,11 @@ _INITIAL_LOSSES = Checker(
                     float(-(np.asarray(c, float) * np.log(np.asarray(c, float))).sum()),
                 )
             ),
+        ),
+        Mistake(
+            "the two are swapped: return (loss_uniform, loss_prior), the zero-bias loss ln C "
+            "first.",
+            same_as(lambda c: _initial_losses_reference(c)[::-1]),
         ),
         Mistake(
             "C is the number of classes, len(class_counts), not the number of examples.",
@@ -210,6 +220,10 @@ def _fit_cases() -> list[Case]:
     ]
 
 
+def _wrong_length(attempt: Attempt) -> bool:
+    return attempt.got is not None and np.shape(attempt.got[0]) != attempt.expected[0].shape
+
+
 _FIT = Checker(
     title="fit_linear",
     arg_names=("X", "y", "lr", "num_steps"),
@@ -234,7 +248,7 @@ _FIT = Checker(
         ),
         Mistake(
             "return one loss per step: a list or array of num_steps numbers.",
-            shape_is(lambda X, y, lr, n: ()),
+            _wrong_length,
         ),
     ),
     default_hint="each step: opt.zero_grad(), loss = cross_entropy(model(X), y), "
@@ -286,6 +300,14 @@ def _warmup_cases() -> list[Case]:
         Case("the last epoch", (49, 5, 50)),
         Case("no warm-up (warmup_epochs=0)", (3, 0, 10)),
     ]
+
+
+def _scaled_down(attempt: Attempt) -> bool:
+    """The learner's value is the right factor times a small constant (a learning rate)."""
+    if attempt.got is None:
+        return False
+    got, expected = float(np.ravel(attempt.got[0])[0]), float(np.ravel(attempt.expected[0])[0])
+    return expected > 0 and 0 < got / expected < 0.1
 
 
 def _cosine(epoch: float, span: float) -> float:
@@ -341,6 +363,11 @@ _WARMUP = Checker(
                     (e + 1) / w if e < w else 0.5 * (1 + math.cos(180 * (e - w) / (n - w)))
                 )
             ),
+        ),
+        Mistake(
+            "return the factor that multiplies the base learning rate (1 at the end of the "
+            "warm-up), not a learning rate: LambdaLR multiplies the optimizer's lr by it.",
+            _scaled_down,
         ),
     ),
     default_hint="epoch < warmup_epochs: (epoch + 1) / warmup_epochs; after it: "
@@ -436,6 +463,16 @@ _LOG_UNIFORM = Checker(
         Mistake(
             "return `size` values (an array), one per trial of the search.",
             shape_is(lambda r, lo, hi, n: ()),
+        ),
+        Mistake(
+            "do not sort the draws: a search takes them in the order drawn (and np.sort "
+            "hides nothing the trials need).",
+            same_as(lambda r, lo, hi, n: np.sort(_log_uniform_reference(r, lo, hi, n))),
+        ),
+        Mistake(
+            "those are evenly spaced (np.logspace/geomspace), a grid on a log scale: a random "
+            "search draws the exponents at random with rng.uniform.",
+            same_as(lambda r, lo, hi, n: np.geomspace(lo, hi, n)),
         ),
         Mistake(
             "draw from the generator you were given (rng.uniform or rng.random), not "

@@ -43,7 +43,7 @@ from nnlib.widgets.neuron import (
     neuron_view,
 )
 from nnlib.widgets.optimizers import OPTIMIZERS, SURFACES, RaceState, race_init, race_step
-from nnlib.widgets.progress import Progress, progress
+from nnlib.widgets.progressbar import Progress, progress
 from nnlib.widgets.recipe import (
     JudgementView,
     PredictionView,

@@ -81,8 +81,8 @@ def diagnose(train: np.ndarray, val: np.ndarray, initial: float = math.log(10)) 
        training loss kept falling: regularise, or stop at the minimum;
     4. **still learning** — the training loss is above 0.05 and fell by more than 20 %
        over the last four points: train longer or raise the learning rate;
-    5. **gap** — validation ends more than 0.15 above training: a little more
-       regularisation or data may help;
+    5. **gap** — validation ends more than 0.15 above training: more data helps most, a
+       little more regularisation may help;
     6. **good** — both low, close and flat.
 
     Args:
@@ -124,7 +124,10 @@ def diagnose(train: np.ndarray, val: np.ndarray, initial: float = math.log(10)) 
             "the learning rate a little."
         )
     if val[-1] - train[-1] > 0.15:
-        return "gap: validation well above training. A little more regularisation may help."
+        return (
+            "gap: validation well above training. More data helps most; a little more "
+            "regularisation may help."
+        )
     return "good fit: training and validation losses are low, close and flat."
 
 
@@ -267,7 +270,7 @@ def recipe_judgement() -> Demo:
         controls,
         judgement_curves,
         render,
-        "The recipe's judgement: learning rate and regularisation",
+        "Judging a run: learning rate and regularisation",
         static={"lr": list(JUDGEMENT_LRS), "weight_decay": list(JUDGEMENT_DECAYS)},
     )
 

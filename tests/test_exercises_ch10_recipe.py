@@ -1,0 +1,265 @@
+"""Chapter 10's checkers: the right answer passes, each usual mistake is rejected with its
+own hint, a stub is "not attempted", a crash is summarised without raising, and two runs
+print the same text (the shared checker battery of tests/helpers.py on this file's table).
+Also: other correct styles pass, the reference matches PyTorch, and a learner who left global
+state changed still gets a verdict."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import nnlib
+from nnlib import nn, optim
+from nnlib.exercises import (
+    check_fit_linear,
+    check_initial_losses,
+    check_log_uniform,
+    check_warmup_cosine,
+)
+from nnlib.exercises.ch10 import (
+    _FIT,
+    _INITIAL_LOSSES,
+    _LOG_UNIFORM,
+    _WARMUP,
+    _fit_cases,
+    _softmax_regression,
+    _warmup_cosine_reference,
+)
+from nnlib.nn import functional as F
+from tests.helpers import CheckerBattery
+
+
+# ------------------------------------------------------------------ initial losses
+def initial_right(class_counts):
+    p = class_counts / class_counts.sum()
+    return np.log(len(p)), -(p * np.log(p)).sum()
+
+
+def initial_loop(class_counts):  # another style: plain Python
+    total = sum(class_counts)
+    entropy = 0.0
+    for count in class_counts:
+        entropy -= count / total * math.log(count / total)
+    return math.log(len(class_counts)), entropy
+
+
+# --------------------------------------------------------------------- fit_linear
+def fit_template(X, y, lr, num_steps, where="start", record="before"):
+    model = nn.Linear(X.shape[1], int(y.max()) + 1).double()
+    nn.init.zeros_(model.weight)
+    nn.init.zeros_(model.bias)
+    opt = optim.SGD(model.parameters(), lr=lr)
+    X, y = nnlib.tensor(X), nnlib.tensor(y)
+    if where == "once":
+        opt.zero_grad()
+    costs = []
+    for _step in range(num_steps):
+        if where == "start":
+            opt.zero_grad()
+        loss = F.cross_entropy(model(X), y)
+        loss.backward()
+        if where == "between":
+            opt.zero_grad()
+        opt.step()
+        if where == "end":
+            opt.zero_grad()
+        if record == "after":
+            with nnlib.no_grad():
+                costs.append(F.cross_entropy(model(X), y).item())
+        else:
+            costs.append(loss.item())
+    return costs
+
+
+def fit_right(X, y, lr, n):
+    return fit_template(X, y, lr, n)
+
+
+def fit_model_zero_grad(X, y, lr, num_steps):  # another style: model.zero_grad()
+    model = nn.Linear(X.shape[1], int(y.max()) + 1).double()
+    nn.init.zeros_(model.weight)
+    nn.init.zeros_(model.bias)
+    opt = optim.SGD(model.parameters(), lr=lr)
+    X, y = nnlib.tensor(X), nnlib.tensor(y)
+    costs = []
+    for _step in range(num_steps):
+        model.zero_grad()
+        loss = F.cross_entropy(model(X), y)
+        loss.backward()
+        opt.step()
+        costs.append(loss.item())
+    return np.array(costs)
+
+
+# ------------------------------------------------------------------- warmup_cosine
+def warmup_right(epoch, warmup_epochs, num_epochs):
+    if epoch < warmup_epochs:
+        return (epoch + 1) / warmup_epochs
+    t = (epoch - warmup_epochs) / (num_epochs - warmup_epochs)
+    return 0.5 * (1 + math.cos(math.pi * t))
+
+
+def warmup_numpy(e, w, n):  # another style: one np.where expression
+    ramp = (e + 1) / max(w, 1)
+    cosine = 0.5 * (1 + np.cos(np.pi * (e - w) / (n - w)))
+    return float(np.where(e < w, ramp, cosine))
+
+
+def warmup_ramp_first(epoch, warmup_epochs, num_epochs):
+    ramp = (epoch + 1) / warmup_epochs  # divides by zero without a warm-up
+    return ramp if epoch < warmup_epochs else cosine(epoch, warmup_epochs, num_epochs)
+
+
+def cosine(e, w, n):
+    return 0.5 * (1 + math.cos(math.pi * (e - w) / (n - w)))
+
+
+# --------------------------------------------------------------------- log_uniform
+def log_uniform_right(rng, low, high, size):
+    return np.exp(rng.uniform(np.log(low), np.log(high), size))
+
+
+def log_uniform_global(rng, low, high, size):
+    return np.exp(np.random.default_rng(12345).uniform(np.log(low), np.log(high), size))
+
+
+BATTERY = {
+    _INITIAL_LOSSES: (check_initial_losses, initial_right, [
+        (lambda c: (np.log10(len(c)), -(c / c.sum() * np.log10(c / c.sum())).sum()),
+         "natural logarithm"),
+        (lambda c: (np.log2(len(c)), -(c / c.sum() * np.log2(c / c.sum())).sum()), "log2"),
+        (lambda c: (-np.log(len(c)), (c / c.sum() * np.log(c / c.sum())).sum()), "positive"),
+        (lambda c: (1 / len(c), 1 / len(c)), "not the probability"),
+        (lambda c: (np.log(len(c)), np.log(len(c))), "the entropy"),
+        (lambda c: (np.log(len(c)), -np.log(c / c.sum()).mean()), "weight each class"),
+        (lambda c: (np.log(len(c)), -(c * np.log(c)).sum()), "frequencies first"),
+        (lambda c: (np.log(c.sum()), initial_right(c)[1]), "number of classes"),
+        (lambda c: initial_right(c)[::-1], "swapped"),
+        (lambda c: (np.log(len(c)), -np.log(c / c.sum()).sum()), "weight each class"),
+    ]),
+    _FIT: (check_fit_linear, fit_right, [
+        (lambda X, y, lr, n: fit_template(X, y, lr, n, where="never"), "still accumulate"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n, where="once"), "still accumulate"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n, where="between"), "between"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n, record="after"), "before opt.step()"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n)[-1], "one loss per step"),
+        (lambda X, y, lr, n: _softmax_regression(X, y, lr, n, "accumulate"), "still accumulate"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n - 1), "one loss per step"),
+    ]),
+    _WARMUP: (check_warmup_cosine, warmup_right, [
+        (lambda e, w, n: e / w if e < w else cosine(e, w, n), "must not be 0"),
+        (warmup_ramp_first, "no warm-up", "error"),
+        (lambda e, w, n: (e + 1) / w if e <= w else cosine(e - 1, w, n), "not `<=`"),
+        (lambda e, w, n: (e + 1) / w if e < w else 0.5 * (1 + math.cos(math.pi * e / (n - w))),
+         "epoch − warmup_epochs"),
+        (lambda e, w, n: (e + 1) / w if e < w else 0.5 * (1 + math.cos(math.pi * (e - w) / n)),
+         "num_epochs − warmup_epochs epochs"),
+        (lambda e, w, n: (e + 1) / w if e < w else math.cos(math.pi * (e - w) / (n - w)),
+         "goes negative"),
+        (lambda e, w, n: (e + 1) / w if e < w else 1 - (e - w) / (n - w), "straight line"),
+        (lambda e, w, n: (e + 1) / w if e < w else 0.5 * (1 + math.cos(180 * (e - w) / (n - w))),
+         "radians"),
+        (lambda e, w, n: 3e-4 * warmup_right(e, w, n), "factor"),
+    ]),
+    _LOG_UNIFORM: (check_log_uniform, log_uniform_right, [
+        (lambda r, lo, hi, n: r.uniform(lo, hi, n), "linear scale"),
+        (lambda r, lo, hi, n: r.uniform(np.log(lo), np.log(hi), n), "returned the exponents"),
+        (lambda r, lo, hi, n: r.uniform(np.log10(lo), np.log10(hi), n), "base-10 exponents"),
+        (lambda r, lo, hi, n: np.exp(r.uniform(np.log10(lo), np.log10(hi), n)), "mixed bases"),
+        (lambda r, lo, hi, n: 10 ** r.uniform(np.log(lo), np.log(hi), n), "mixed bases"),
+        (lambda r, lo, hi, n: float(np.exp(r.uniform(np.log(lo), np.log(hi)))), "`size` values"),
+        (log_uniform_global, "generator you were given"),
+        (lambda r, lo, hi, n: np.sort(log_uniform_right(r, lo, hi, n)), "do not sort"),
+        (lambda r, lo, hi, n: np.logspace(np.log10(lo), np.log10(hi), n), "evenly spaced"),
+    ]),
+}  # fmt: skip
+
+
+class TestChapter10Checkers(CheckerBattery):
+    BATTERY = BATTERY
+
+
+@pytest.mark.parametrize(
+    ("check", "fn"),
+    [
+        (check_initial_losses, initial_loop),
+        (check_fit_linear, fit_model_zero_grad),
+        (check_fit_linear, lambda X, y, lr, n: fit_template(X, y, lr, n, where="end")),
+        (check_warmup_cosine, warmup_numpy),
+        (check_log_uniform, lambda r, lo, hi, n: lo * (hi / lo) ** r.random(n)),
+        (check_log_uniform, lambda r, lo, hi, n: 10 ** r.uniform(np.log10(lo), np.log10(hi), n)),
+    ],
+)
+def test_other_correct_styles_pass(check, fn, capsys):
+    check(fn)
+    assert capsys.readouterr().out.startswith("✓"), fn
+
+
+def test_the_buggy_loop_of_the_exercise_goes_up():
+    """The chapter says the loop without zero_grad sees its cost rise after a while."""
+    for case in _fit_cases():
+        costs = _softmax_regression(*case.args, bug="accumulate")
+        assert np.max(np.diff(costs)) > 0
+        right = _softmax_regression(*case.args)
+        assert np.all(np.diff(right) < 0)
+
+
+def test_fit_reference_matches_torch():
+    torch = pytest.importorskip("torch")
+    for case in _fit_cases():
+        X, y, lr, n = case.args
+        model = torch.nn.Linear(X.shape[1], int(y.max()) + 1).double()
+        torch.nn.init.zeros_(model.weight)
+        torch.nn.init.zeros_(model.bias)
+        opt = torch.optim.SGD(model.parameters(), lr=lr)
+        Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+        costs = []
+        for _ in range(n):
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(Xt), yt)
+            loss.backward()
+            opt.step()
+            costs.append(loss.item())
+        np.testing.assert_allclose(_softmax_regression(X, y, lr, n), costs, rtol=1e-10)
+
+
+def test_warmup_reference_drives_torch_lambda_lr_like_nnlib():
+    torch = pytest.importorskip("torch")
+    p = torch.nn.Parameter(torch.zeros(1))
+    opt = torch.optim.SGD([p], lr=0.1)
+    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda e: _warmup_cosine_reference(e, 3, 12))
+    q = nn.Parameter(np.zeros(1))
+    ours = optim.SGD([q], lr=0.1)
+    our_sched = nnlib.optim.lr_scheduler.LambdaLR(
+        ours, lambda e: _warmup_cosine_reference(e, 3, 12)
+    )
+    for _ in range(11):
+        opt.step()
+        ours.step()
+        sched.step()
+        our_sched.step()
+        assert ours.param_groups[0]["lr"] == pytest.approx(opt.param_groups[0]["lr"], rel=1e-12)
+
+
+def test_checkers_survive_changed_global_state(capsys):
+    """set_grad_enabled(False), np.seterr(all='raise') and warnings as errors: still a verdict."""
+    old = np.seterr(all="raise")
+    nnlib.set_grad_enabled(False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for check, right in (
+                (check_initial_losses, initial_right),
+                (check_warmup_cosine, warmup_right),
+                (check_log_uniform, log_uniform_right),
+                (check_fit_linear, _softmax_regression),
+            ):
+                for checker in (_INITIAL_LOSSES, _WARMUP, _LOG_UNIFORM, _FIT):
+                    checker._cache.clear()  # recompute the references under this state
+                check(right)
+                assert capsys.readouterr().out.startswith("✓")
+    finally:
+        nnlib.set_grad_enabled(True)
+        np.seterr(**old)
