@@ -13,19 +13,19 @@ import pytest
 import nnlib
 from nnlib import nn, optim
 from nnlib.exercises import (
+    check_early_stopping,
     check_fit_linear,
     check_initial_losses,
     check_log_uniform,
-    check_warmup_cosine,
 )
 from nnlib.exercises.ch10 import (
+    _EARLY,
     _FIT,
     _INITIAL_LOSSES,
     _LOG_UNIFORM,
-    _WARMUP,
+    _early_stopping_reference,
     _fit_cases,
     _softmax_regression,
-    _warmup_cosine_reference,
 )
 from nnlib.nn import functional as F
 from tests.helpers import CheckerBattery
@@ -93,27 +93,65 @@ def fit_model_zero_grad(X, y, lr, num_steps):  # another style: model.zero_grad(
     return np.array(costs)
 
 
-# ------------------------------------------------------------------- warmup_cosine
-def warmup_right(epoch, warmup_epochs, num_epochs):
-    if epoch < warmup_epochs:
-        return (epoch + 1) / warmup_epochs
-    t = (epoch - warmup_epochs) / (num_epochs - warmup_epochs)
-    return 0.5 * (1 + math.cos(math.pi * t))
+# ------------------------------------------------------------------ early_stopping
+def early_right(val_costs, patience):
+    best_epoch = 0
+    for epoch in range(1, len(val_costs)):
+        if val_costs[epoch] < val_costs[best_epoch]:
+            best_epoch = epoch
+        elif epoch - best_epoch >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_costs) - 1
 
 
-def warmup_numpy(e, w, n):  # another style: one np.where expression
-    ramp = (e + 1) / max(w, 1)
-    cosine = 0.5 * (1 + np.cos(np.pi * (e - w) / (n - w)))
-    return float(np.where(e < w, ramp, cosine))
+def early_counter(val_costs, patience):  # another style: a counter of bad epochs
+    best_cost, best_epoch, bad = np.inf, 0, 0
+    for epoch, cost in enumerate(val_costs):
+        if cost < best_cost:
+            best_cost, best_epoch, bad = cost, epoch, 0
+        else:
+            bad += 1
+            if bad == patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_costs) - 1
 
 
-def warmup_ramp_first(epoch, warmup_epochs, num_epochs):
-    ramp = (epoch + 1) / warmup_epochs  # divides by zero without a warm-up
-    return ramp if epoch < warmup_epochs else cosine(epoch, warmup_epochs, num_epochs)
+def early_future(val_costs, patience):
+    best_epoch = int(np.argmin(val_costs))
+    return best_epoch, min(best_epoch + patience, len(val_costs) - 1)
 
 
-def cosine(e, w, n):
-    return 0.5 * (1 + math.cos(math.pi * (e - w) / (n - w)))
+def early_late(val_costs, patience):
+    best_epoch = 0
+    for epoch in range(1, len(val_costs)):
+        if val_costs[epoch] < val_costs[best_epoch]:
+            best_epoch = epoch
+        elif epoch - best_epoch > patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_costs) - 1
+
+
+def early_ties(val_costs, patience):
+    best_epoch = 0
+    for epoch in range(1, len(val_costs)):
+        if val_costs[epoch] <= val_costs[best_epoch]:
+            best_epoch = epoch
+        elif epoch - best_epoch >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_costs) - 1
+
+
+def early_never(val_costs, patience):
+    best_epoch = 0
+    for epoch in range(1, len(val_costs)):
+        if val_costs[epoch] < val_costs[best_epoch]:
+            best_epoch = epoch
+    return best_epoch, len(val_costs) - 1
+
+
+def early_one_based(val_costs, patience):
+    best, stop = early_right(val_costs, patience)
+    return best + 1, stop + 1
 
 
 # --------------------------------------------------------------------- log_uniform
@@ -148,20 +186,14 @@ BATTERY = {
         (lambda X, y, lr, n: _softmax_regression(X, y, lr, n, "accumulate"), "still accumulate"),
         (lambda X, y, lr, n: fit_template(X, y, lr, n - 1), "one loss per step"),
     ]),
-    _WARMUP: (check_warmup_cosine, warmup_right, [
-        (lambda e, w, n: e / w if e < w else cosine(e, w, n), "must not be 0"),
-        (warmup_ramp_first, "no warm-up", "error"),
-        (lambda e, w, n: (e + 1) / w if e <= w else cosine(e - 1, w, n), "not `<=`"),
-        (lambda e, w, n: (e + 1) / w if e < w else 0.5 * (1 + math.cos(math.pi * e / (n - w))),
-         "epoch − warmup_epochs"),
-        (lambda e, w, n: (e + 1) / w if e < w else 0.5 * (1 + math.cos(math.pi * (e - w) / n)),
-         "num_epochs − warmup_epochs epochs"),
-        (lambda e, w, n: (e + 1) / w if e < w else math.cos(math.pi * (e - w) / (n - w)),
-         "goes negative"),
-        (lambda e, w, n: (e + 1) / w if e < w else 1 - (e - w) / (n - w), "straight line"),
-        (lambda e, w, n: (e + 1) / w if e < w else 0.5 * (1 + math.cos(180 * (e - w) / (n - w))),
-         "radians"),
-        (lambda e, w, n: 3e-4 * warmup_right(e, w, n), "factor"),
+    _EARLY: (check_early_stopping, early_right, [
+        (early_future, "cannot see the future"),
+        (early_late, "not one epoch later"),
+        (early_ties, "strictly lower"),
+        (early_one_based, "counted from 1"),
+        (early_never, "training must stop"),
+        (lambda v, p: early_right(v, p)[::-1], "best_epoch, stop_epoch"),
+        (lambda v, p: int(np.argmin(v)), "return 2 values"),
     ]),
     _LOG_UNIFORM: (check_log_uniform, log_uniform_right, [
         (lambda r, lo, hi, n: r.uniform(lo, hi, n), "linear scale"),
@@ -187,7 +219,7 @@ class TestChapter10Checkers(CheckerBattery):
         (check_initial_losses, initial_loop),
         (check_fit_linear, fit_model_zero_grad),
         (check_fit_linear, lambda X, y, lr, n: fit_template(X, y, lr, n, where="end")),
-        (check_warmup_cosine, warmup_numpy),
+        (check_early_stopping, early_counter),
         (check_log_uniform, lambda r, lo, hi, n: lo * (hi / lo) ** r.random(n)),
         (check_log_uniform, lambda r, lo, hi, n: 10 ** r.uniform(np.log10(lo), np.log10(hi), n)),
     ],
@@ -195,6 +227,13 @@ class TestChapter10Checkers(CheckerBattery):
 def test_other_correct_styles_pass(check, fn, capsys):
     check(fn)
     assert capsys.readouterr().out.startswith("✓"), fn
+
+
+def test_early_stopping_reference_on_its_cases():
+    expected = [(3, 6), (2, 5), (2, 4), (5, 5), (1, 2)]
+    from nnlib.exercises.ch10 import _early_cases
+
+    assert [_early_stopping_reference(*c.args) for c in _early_cases()] == expected
 
 
 def test_the_buggy_loop_of_the_exercise_goes_up():
@@ -225,24 +264,6 @@ def test_fit_reference_matches_torch():
         np.testing.assert_allclose(_softmax_regression(X, y, lr, n), costs, rtol=1e-10)
 
 
-def test_warmup_reference_drives_torch_lambda_lr_like_nnlib():
-    torch = pytest.importorskip("torch")
-    p = torch.nn.Parameter(torch.zeros(1))
-    opt = torch.optim.SGD([p], lr=0.1)
-    sched = torch.optim.lr_scheduler.LambdaLR(opt, lambda e: _warmup_cosine_reference(e, 3, 12))
-    q = nn.Parameter(np.zeros(1))
-    ours = optim.SGD([q], lr=0.1)
-    our_sched = nnlib.optim.lr_scheduler.LambdaLR(
-        ours, lambda e: _warmup_cosine_reference(e, 3, 12)
-    )
-    for _ in range(11):
-        opt.step()
-        ours.step()
-        sched.step()
-        our_sched.step()
-        assert ours.param_groups[0]["lr"] == pytest.approx(opt.param_groups[0]["lr"], rel=1e-12)
-
-
 def test_checkers_survive_changed_global_state(capsys):
     """set_grad_enabled(False), np.seterr(all='raise') and warnings as errors: still a verdict."""
     old = np.seterr(all="raise")
@@ -252,11 +273,11 @@ def test_checkers_survive_changed_global_state(capsys):
             warnings.simplefilter("error")
             for check, right in (
                 (check_initial_losses, initial_right),
-                (check_warmup_cosine, warmup_right),
+                (check_early_stopping, early_right),
                 (check_log_uniform, log_uniform_right),
                 (check_fit_linear, _softmax_regression),
             ):
-                for checker in (_INITIAL_LOSSES, _WARMUP, _LOG_UNIFORM, _FIT):
+                for checker in (_INITIAL_LOSSES, _EARLY, _LOG_UNIFORM, _FIT):
                     checker._cache.clear()  # recompute the references under this state
                 check(right)
                 assert capsys.readouterr().out.startswith("✓")

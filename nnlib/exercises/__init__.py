@@ -44,10 +44,10 @@ from nnlib.exercises.ch05 import (
     check_sgd_momentum_step,
 )
 from nnlib.exercises.ch10 import (
+    check_early_stopping,
     check_fit_linear,
     check_initial_losses,
     check_log_uniform,
-    check_warmup_cosine,
 )
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
@@ -61,6 +61,7 @@ __all__ = [
     "check_bce_with_logits",
     "check_cost_gradient",
     "check_cross_entropy",
+    "check_early_stopping",
     "check_ewa",
     "check_fit_linear",
     "check_gaussian_nll",
@@ -79,6 +80,5 @@ __all__ = [
     "check_sgd_momentum_step",
     "check_softmax",
     "check_two_layer_backward",
-    "check_warmup_cosine",
     "check_xor_network",
 ]

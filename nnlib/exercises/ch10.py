@@ -2,9 +2,9 @@ r"""Checkers for chapter 10 (A recipe for training networks).
 
 Four exercises, each a step of the recipe: predict the cost at initialisation with and
 without a well-initialised output bias (:func:`check_initial_losses`), find the bug in a
-training loop that cannot overfit (:func:`check_fit_linear`), build a warm-up + cosine
-factor for ``LambdaLR`` (:func:`check_warmup_cosine`), and draw hyper-parameters on a log
-scale for a random search (:func:`check_log_uniform`). The references are computed in
+training loop that cannot overfit (:func:`check_fit_linear`), build early stopping from a
+validation curve (:func:`check_early_stopping`), and draw hyper-parameters on a log scale
+for a random search (:func:`check_log_uniform`). The references are computed in
 NumPy under ``np.errstate(all="ignore")``, so a learner who left ``np.seterr(all="raise")``
 or ``nnlib.set_grad_enabled(False)`` behind still gets a verdict.
 """
@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.exercises.core import Case, Checker, Mistake, raised, same_as, shape_is
+from nnlib.exercises.core import Case, Checker, Mistake, output_is, same_as, shape_is
 from nnlib.exercises.detectors import Attempt
 
 # --------------------------------------------------------------- the cost at initialisation
@@ -280,128 +280,127 @@ def check_fit_linear(fn: Callable[..., Any]) -> None:
     _FIT(fn)
 
 
-# ------------------------------------------------------------------ warm-up + cosine
+# ---------------------------------------------------------------------- early stopping
 
 
-def _warmup_cosine_reference(epoch: int, warmup_epochs: int, num_epochs: int) -> float:
-    if epoch < warmup_epochs:
-        return (epoch + 1) / warmup_epochs
-    progress = (epoch - warmup_epochs) / (num_epochs - warmup_epochs)
-    return 0.5 * (1 + math.cos(math.pi * progress))
+def _early_stopping_reference(val_costs: Any, patience: int) -> tuple[int, int]:
+    """(the epoch whose weights to keep, the epoch at which training stops)."""
+    best = 0
+    costs = [float(c) for c in val_costs]
+    for epoch in range(1, len(costs)):
+        if costs[epoch] < costs[best]:
+            best = epoch
+        elif epoch - best >= patience:
+            return best, epoch
+    return best, len(costs) - 1
 
 
-def _warmup_cases() -> list[Case]:
+def _early_cases() -> list[Case]:
     return [
-        Case("the first epoch of a warm-up", (0, 5, 50)),
-        Case("inside the warm-up", (2, 5, 50)),
-        Case("the warm-up's last epoch", (4, 5, 50)),
-        Case("the first epoch after the warm-up", (5, 5, 50)),
-        Case("mid-way through the cosine", (20, 5, 50)),
-        Case("the last epoch", (49, 5, 50)),
-        Case("no warm-up (warmup_epochs=0)", (3, 0, 10)),
+        Case(
+            "a minimum, then a rise",
+            (np.array([2.3, 0.9, 0.5, 0.4, 0.42, 0.45, 0.5, 0.6, 0.7]), 3),
+        ),
+        Case(
+            "a later, lower minimum after the stop",
+            (np.array([2.3, 0.8, 0.5, 0.55, 0.6, 0.58, 0.3, 0.2]), 3),
+        ),
+        Case("a tie with the best so far", (np.array([2.3, 0.6, 0.5, 0.5, 0.5, 0.7]), 2)),
+        Case("never stalls long enough", (np.array([2.3, 1.0, 0.6, 0.61, 0.5, 0.4]), 2)),
+        Case("patience 1", (np.array([2.3, 1.2, 1.3, 1.1, 1.0]), 1)),
     ]
 
 
-def _scaled_down(attempt: Attempt) -> bool:
-    """The learner's value is the right factor times a small constant (a learning rate)."""
+def _early_variant(
+    val_costs: Any, patience: int, improve: str = "<", wait: str = ">="
+) -> tuple[int, int]:
+    best = 0
+    costs = [float(c) for c in val_costs]
+    for epoch in range(1, len(costs)):
+        better = costs[epoch] <= costs[best] if improve == "<=" else costs[epoch] < costs[best]
+        if better:
+            best = epoch
+        elif (epoch - best > patience) if wait == ">" else (epoch - best >= patience):
+            return best, epoch
+    return best, len(costs) - 1
+
+
+def _peeks_ahead(attempt: Attempt) -> bool:
+    """The kept epoch is the minimum of the whole curve, after the epoch training stopped."""
     if attempt.got is None:
         return False
-    got, expected = float(np.ravel(attempt.got[0])[0]), float(np.ravel(attempt.expected[0])[0])
-    return expected > 0 and 0 < got / expected < 0.1
+    costs = np.asarray(attempt.case.args[0], dtype=float)
+    got_best = int(np.ravel(attempt.got[0])[0])
+    stop = int(np.ravel(attempt.expected[1])[0])
+    return got_best == int(np.argmin(costs)) and got_best > stop
 
 
-def _cosine(epoch: float, span: float) -> float:
-    return 0.5 * (1 + math.cos(math.pi * epoch / span))
-
-
-_WARMUP = Checker(
-    title="warmup_cosine",
-    arg_names=("epoch", "warmup_epochs", "num_epochs"),
-    cases=_warmup_cases,
-    reference=_warmup_cosine_reference,
+_EARLY = Checker(
+    title="early_stopping",
+    arg_names=("val_costs", "patience"),
+    cases=_early_cases,
+    reference=_early_stopping_reference,
+    output_names=("best_epoch", "stop_epoch"),
     float_output=False,
     mistakes=(
         Mistake(
-            "with warmup_epochs = 0 there is no warm-up: test `epoch < warmup_epochs` before "
-            "dividing by warmup_epochs.",
-            raised(ZeroDivisionError),
+            "early stopping cannot see the future: at each epoch it knows only the costs so "
+            "far. The minimum of the whole curve comes after the epoch where training stops.",
+            _peeks_ahead,
         ),
         Mistake(
-            "the factor at epoch 0 must not be 0 (that epoch would not train at all): ramp "
-            "as (epoch + 1) / warmup_epochs.",
-            same_as(lambda e, w, n: e / w if e < w else _cosine(e - w, n - w)),
+            "stop as soon as `patience` epochs have passed without improvement "
+            "(epoch − best_epoch >= patience), not one epoch later.",
+            same_as(lambda v, p: _early_variant(v, p, wait=">")),
         ),
         Mistake(
-            "at epoch == warmup_epochs the warm-up is over (the factor is 1 and the cosine "
-            "starts): use `epoch < warmup_epochs`, not `<=`.",
-            same_as(lambda e, w, n: (e + 1) / w if e <= w else _cosine(e - w - 1, n - w)),
+            "only a strictly lower cost is an improvement: with `<=` a tie moves the best "
+            "epoch and postpones the stop.",
+            same_as(lambda v, p: _early_variant(v, p, improve="<=")),
         ),
         Mistake(
-            "start the cosine where the warm-up ends: its argument is epoch − warmup_epochs.",
-            same_as(lambda e, w, n: (e + 1) / w if e < w else _cosine(e, n - w)),
+            "return the epoch numbers as indices into val_costs (0 is the first entry), not "
+            "counted from 1.",
+            same_as(lambda v, p: tuple(k + 1 for k in _early_stopping_reference(v, p))),
         ),
         Mistake(
-            "the cosine phase lasts num_epochs − warmup_epochs epochs, not num_epochs.",
-            same_as(lambda e, w, n: (e + 1) / w if e < w else _cosine(e - w, n)),
+            "training must stop: return the first epoch at which `patience` epochs have "
+            "passed since the best one (the last epoch only if that never happens).",
+            output_is(1, same_as(lambda v, p: (0, len(v) - 1))),
         ),
         Mistake(
-            "a factor must stay between 0 and 1: use ½·(1 + cos(π·t/T)), not cos(π·t/T), "
-            "which goes negative.",
-            same_as(
-                lambda e, w, n: (e + 1) / w if e < w else math.cos(math.pi * (e - w) / (n - w))
-            ),
-        ),
-        Mistake(
-            "that decays along a straight line; the schedule asked for is the half cosine "
-            "½·(1 + cos(π·t/T)).",
-            same_as(lambda e, w, n: (e + 1) / w if e < w else 1 - (e - w) / (n - w)),
-        ),
-        Mistake(
-            "math.cos takes radians: π·t/T, not 180·t/T.",
-            same_as(
-                lambda e, w, n: (
-                    (e + 1) / w if e < w else 0.5 * (1 + math.cos(180 * (e - w) / (n - w)))
-                )
-            ),
-        ),
-        Mistake(
-            "return the factor that multiplies the base learning rate (1 at the end of the "
-            "warm-up), not a learning rate: LambdaLR multiplies the optimizer's lr by it.",
-            _scaled_down,
+            "return (best_epoch, stop_epoch): the epoch whose weights you keep first, then "
+            "the epoch at which training stops.",
+            same_as(lambda v, p: _early_stopping_reference(v, p)[::-1]),
         ),
     ),
-    default_hint="epoch < warmup_epochs: (epoch + 1) / warmup_epochs; after it: "
-    "½·(1 + cos(π·(epoch − warmup_epochs) / (num_epochs − warmup_epochs))).",
-    success="Pass it to LambdaLR as lambda epoch: warmup_cosine(epoch, 5, 50).",
+    default_hint="keep the epoch of the lowest cost SO FAR; stop at the first epoch that is "
+    "`patience` epochs after it; return (best_epoch, stop_epoch).",
+    success="It needs only the costs up to each epoch: it can run while training does.",
 )
 
 
-def check_warmup_cosine(fn: Callable[..., Any]) -> None:
-    r"""Check ``warmup_cosine(epoch, warmup_epochs, num_epochs) -> factor`` for ``LambdaLR``.
+def check_early_stopping(fn: Callable[..., Any]) -> None:
+    r"""Check ``early_stopping(val_costs, patience) -> (best_epoch, stop_epoch)``.
 
-    During the warm-up (``epoch < warmup_epochs``) the factor rises linearly as
-    :math:`(e+1)/w`, reaching 1 at the warm-up's last epoch; then it follows a half cosine
-    :math:`\tfrac12\big(1 + \cos(\pi (e - w)/(n - w))\big)` from 1 towards 0. Recognises: a
-    division by zero without warm-up, a ramp starting at 0, ``<=`` at the boundary, the
-    cosine not shifted by the warm-up or spanning all epochs, a bare cosine (negative), a
-    linear decay, degrees.
+    ``val_costs[e]`` is the validation cost after epoch ``e``. Scanning the epochs in
+    order, the best epoch is the one with the lowest cost so far (a tie is no
+    improvement); training stops at the first epoch that is ``patience`` epochs after the
+    best one, or at the last epoch if that never happens. Recognises: the minimum of the
+    whole curve (looking into the future), stopping one epoch late, ties counted as
+    improvements, epochs counted from 1, never stopping, the two outputs swapped.
 
     Args:
         fn: The learner's function.
 
     Example:
-        >>> import math
-        >>> def warmup_cosine(epoch, warmup_epochs, num_epochs):
-        ...     if epoch < warmup_epochs:
-        ...         return (epoch + 1) / warmup_epochs
-        ...     t = (epoch - warmup_epochs) / (num_epochs - warmup_epochs)
-        ...     return 0.5 * (1 + math.cos(math.pi * t))
-        >>> check_warmup_cosine(warmup_cosine)  # doctest: +ELLIPSIS
-        ✓ warmup_cosine: correct on all 7 cases (...
+        >>> from nnlib.exercises.ch10 import _early_stopping_reference
+        >>> check_early_stopping(_early_stopping_reference)  # doctest: +ELLIPSIS
+        ✓ early_stopping: correct on all 5 cases (...
 
     Taught in chapter 10 (A recipe for training networks).
     """
-    _WARMUP(fn)
+    _EARLY(fn)
 
 
 # ------------------------------------------------------------------- log-uniform draws

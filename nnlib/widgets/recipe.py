@@ -61,6 +61,18 @@ def _digits() -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
     )
 
 
+@functools.cache
+def _raw_validation_images() -> np.ndarray:
+    """The validation images before standardisation (pixel values in [0, 1]), for drawing."""
+    from nnlib.data import load_digits, train_test_split
+
+    X_rest, _, y_rest, _ = load_digits()
+    _, X_va, _, _ = train_test_split(
+        X_rest.data, y_rest.data, test_size=0.2, seed=0, stratify=y_rest.data
+    )
+    return np.asarray(X_va, dtype=np.float64)
+
+
 def _mlp(hidden: int, seed: int) -> nn.Module:
     with fork_rng():  # the demo's own seed: later cells draw the same numbers
         manual_seed(seed)
@@ -239,21 +251,28 @@ def recipe_judgement() -> Demo:
         best = ax.scatter([], [], s=40, color=plot.VERMILLION, zorder=3, label="best validation")
         ax.set_xlim(0, JUDGEMENT_STEPS + 2)
         ax.set_yscale("log")
-        ax.set_ylim(1e-4, 30)
+        ax.set_ylim(1e-6, 30)
         ax.set_xlabel("full-batch AdamW steps (300 training digits)")
         ax.set_ylabel("cross-entropy cost")
         ax.axhline(math.log(10), color=plot.MUTED, lw=1, ls=":")
         ax.legend(loc="lower left", fontsize=8)
         title = ax.set_title(" ", fontsize=9)
         verdict = ax.text(
-            0.98, 0.97, " ", transform=ax.transAxes, ha="right", va="top", fontsize=8, wrap=True
+            0.98,
+            0.97,
+            " ",
+            transform=ax.transAxes,
+            ha="right",
+            va="top",
+            fontsize=8,
+            bbox={"facecolor": "white", "alpha": 0.9, "edgecolor": plot.MUTED},
         )
     for artist in (train_line, val_line, best, title, verdict):
         artist.set_animated(True)
 
     def render(view: JudgementView) -> object:
-        train = np.clip(np.nan_to_num(view.train, nan=30.0, posinf=30.0), 1e-4, 30)
-        val = np.clip(np.nan_to_num(view.val, nan=30.0, posinf=30.0), 1e-4, 30)
+        train = np.clip(np.nan_to_num(view.train, nan=30.0, posinf=30.0), 1e-6, 30)
+        val = np.clip(np.nan_to_num(view.val, nan=30.0, posinf=30.0), 1e-6, 30)
         train_line.set_data(view.steps, train)
         val_line.set_data(view.steps, val)
         k = int(np.argmin(val))
@@ -361,10 +380,9 @@ def prediction_snapshots(lr: float = 3e-3, epoch: int = 0) -> PredictionView:
     Taught in chapter 10 (A recipe for training networks).
     """
     probs, accs = _prediction_run(float(lr))
-    _, _, X_va, y_va = _digits()
+    _, _, _, y_va = _digits()
     rows = _fixed_batch()
-    # Undo the standardisation only for drawing: bright = ink.
-    images = X_va[rows].reshape(-1, 8, 8)
+    images = _raw_validation_images()[rows].reshape(-1, 8, 8)  # pixels in [0, 1]
     return PredictionView(images, y_va[rows], probs[epoch], lr, epoch, float(accs[epoch]))
 
 
@@ -398,7 +416,7 @@ def fixed_batch_predictions() -> Demo:
     with plot.style():
         for k in range(8):
             top, bottom = axes[0, k], axes[1, k]
-            images.append(top.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=-1.5, vmax=2.5))
+            images.append(top.imshow(np.zeros((8, 8)), cmap="gray_r", vmin=0.0, vmax=1.0))
             top.set_xticks([])
             top.set_yticks([])
             captions.append(top.set_title(" ", fontsize=8))
