@@ -17,9 +17,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Iterable, Iterator
-from typing import Any, Generic, TypeVar
-
-T = TypeVar("T")
+from typing import Any
 
 #: How many times at most the bar is redrawn while it runs (plus once at the end).
 REDRAWS = 25
@@ -34,7 +32,7 @@ def _in_ipython() -> bool:
     return get_ipython() is not None
 
 
-class Progress(Generic[T]):
+class Progress:
     """An iterable that shows how far a loop has got; make it with :func:`progress`.
 
     Attributes:
@@ -49,7 +47,7 @@ class Progress(Generic[T]):
         ([0, 1, 2], 'epochs [########################] 3/3')
     """
 
-    def __init__(self, iterable: Iterable[T], total: int | None = None, desc: str = "") -> None:
+    def __init__(self, iterable: Iterable[Any], total: int | None = None, desc: str = "") -> None:
         self.iterable = iterable
         if total is None and hasattr(iterable, "__len__"):
             total = len(iterable)  # type: ignore[arg-type]  # checked just above
@@ -107,7 +105,7 @@ class Progress(Generic[T]):
             raise TypeError("progress: this iterable has no length")
         return self.total
 
-    def __iter__(self) -> Iterator[T]:
+    def __iter__(self) -> Iterator[Any]:
         if _in_ipython():
             from IPython.display import display
 
@@ -120,7 +118,7 @@ class Progress(Generic[T]):
         self._draw()  # the final state: what a stored notebook keeps
 
 
-def progress(iterable: Iterable[T], total: int | None = None, desc: str = "") -> Progress[T]:
+def progress(iterable: Iterable[Any], total: int | None = None, desc: str = "") -> Progress:
     """Wrap a loop's iterable to show a progress bar under the cell, as ``tqdm`` does.
 
     Args:

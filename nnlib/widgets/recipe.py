@@ -189,12 +189,12 @@ def _judgement_run(lr: float, weight_decay: float) -> tuple[np.ndarray, np.ndarr
 def judgement_curves(lr: float = 1e-2, weight_decay: float = 0.0) -> JudgementView:
     """Train (or recall) the run for one learning rate and weight decay, and diagnose it.
 
-    A 64-32... network (one hidden layer of 64 ReLUs, float64, seed 0) trains with
-    full-batch AdamW for :data:`JUDGEMENT_STEPS` steps on 300 training digits; the costs on
+    A 64-64-10 network (one hidden layer of 64 ReLUs, float64, seed 0) trains with
+    full-batch AdamW for ``JUDGEMENT_STEPS`` steps on 300 training digits; the costs on
     them and on the 270 validation digits are measured every 5 steps.
 
     Args:
-        lr: The learning rate, one of :data:`JUDGEMENT_LRS` (others are trained on demand).
+        lr: The learning rate, one of ``JUDGEMENT_LRS`` (others are trained on demand).
         weight_decay: AdamW's decoupled weight decay.
 
     Returns:
@@ -366,7 +366,7 @@ def prediction_snapshots(lr: float = 3e-3, epoch: int = 0) -> PredictionView:
     validation digits after ``epoch`` epochs at learning rate ``lr``.
 
     Args:
-        lr: The learning rate, one of :data:`PREDICTION_LRS` (others are trained on demand).
+        lr: The learning rate, one of ``PREDICTION_LRS`` (others are trained on demand).
         epoch: Epochs trained, 0 to 15.
 
     Returns:
