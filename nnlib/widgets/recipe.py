@@ -35,7 +35,7 @@ JUDGEMENT_DECAYS = (0.0, 0.3, 1.0, 3.0)
 #: Full-batch steps per run, and how often the curves are measured.
 JUDGEMENT_STEPS, JUDGEMENT_EVERY = 100, 5
 #: Learning rates and epochs :func:`fixed_batch_predictions` offers.
-PREDICTION_LRS = (3e-4, 3e-3, 3e-1)
+PREDICTION_LRS = (3e-4, 3e-3, 1e-1)
 PREDICTION_EPOCHS = (0, 1, 2, 3, 4, 5, 6, 8, 10, 12, 15)
 
 
@@ -235,11 +235,9 @@ def recipe_judgement() -> Demo:
         for decay in JUDGEMENT_DECAYS:
             _judgement_run(lr, decay)
     controls = {
-        "lr": widgets.SelectionSlider(
-            options=[(_short(v), v) for v in JUDGEMENT_LRS], value=1e-2, description="lr η"
-        ),
+        "lr": widgets.SelectionSlider(options=list(JUDGEMENT_LRS), value=1e-2, description="lr η"),
         "weight_decay": widgets.SelectionSlider(
-            options=[(_short(v), v) for v in JUDGEMENT_DECAYS],
+            options=list(JUDGEMENT_DECAYS),
             value=0.0,
             description="weight decay λ",
         ),
@@ -405,7 +403,7 @@ def fixed_batch_predictions() -> Demo:
         _prediction_run(lr)
     controls = {
         "lr": widgets.SelectionSlider(
-            options=[(_short(v), v) for v in PREDICTION_LRS], value=3e-3, description="lr η"
+            options=list(PREDICTION_LRS), value=3e-3, description="lr η"
         ),
         "epoch": widgets.SelectionSlider(
             options=list(PREDICTION_EPOCHS), value=0, description="epoch"
