@@ -84,7 +84,7 @@ def test_a_wrong_tag_is_reported() -> None:
     assert len(tag_problems("Taught in chapter 1 (the perceptron).")) == 1
     assert "no chapter 19" in tag_problems("Taught in chapter 19 (attention).")[0]
     assert len(tag_problems("Taught from chapter 1 on.")) == 1
-    assert len(tag_problems("used by chapters 1-10")) == 1  # there is no chapter 10
+    assert len(tag_problems("used by chapters 1-11")) == 1  # there is no chapter 11
     assert tag_problems("Chapter 5's demo.") == []  # prose may name a chapter by number
     assert len(tag_problems("Chapter 12's demo.")) == 1
     assert len(tag_problems("Taught in chapter 1 (the perceptron and the artificial neuron) "

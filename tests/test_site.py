@@ -802,3 +802,40 @@ def test_every_demo_control_has_an_accessible_name(page_path: str, server: str, 
         context.close()
     assert controls, f"{page_path}: no demo control found"
     assert not problems, f"{page_path}:\n  " + "\n  ".join(problems)
+
+
+def toc_chapter_order() -> list[str]:
+    """The pages from the intro to the last chapter, in _toc.yml's order (built paths)."""
+    import yaml
+
+    toc = yaml.safe_load((ROOT / "_toc.yml").read_text(encoding="utf-8"))
+    pages = [toc["root"]]
+    for part in toc["parts"]:
+        if part.get("caption") == "Reference":
+            break
+        pages += [entry["file"] for entry in part["chapters"]]
+    return [f"{page}.html" for page in pages]
+
+
+def test_next_links_walk_from_the_intro_through_every_chapter(server: str, browser) -> None:
+    """A reader who only clicks "next" at the bottom of each page goes from the intro through
+    every chapter, in _toc.yml's order, and ends on chapter 10's final test score."""
+    expected = toc_chapter_order()
+    assert expected[-1] == "book/10_training_recipe.html", expected
+    visited: list[str] = []
+    url = f"{server}/{expected[0]}"
+    page, context, problems = open_page(browser, url)
+    try:
+        for _ in range(len(expected) - 1):
+            visited.append(urlsplit(page.url).path.lstrip("/"))
+            link = page.query_selector("a.right-next")
+            assert link is not None, f"{visited[-1]} has no link to the next page at its end"
+            link.click()
+            page.wait_for_load_state("networkidle")
+        visited.append(urlsplit(page.url).path.lstrip("/"))
+        assert visited == expected, f"the next links go {visited}, _toc.yml says {expected}"
+        text = page.inner_text("article")
+        assert "TEST: accuracy" in text, "chapter 10's page does not show its final test score"
+    finally:
+        context.close()
+    assert not problems, problems

@@ -1,6 +1,7 @@
 """scikit-learn's handwritten digits, split and ready for nnlib (nothing is downloaded).
 
-Used in chapter 4 (loss functions) and chapter 5 (optimizers).
+Used in chapter 4 (loss functions), chapter 5 (optimizers) and chapter 10 (A recipe for
+training networks).
 """
 
 from __future__ import annotations
@@ -60,7 +61,8 @@ def load_digits(test_size: float = 0.25, seed: Seed = 0, standardize: bool = Fal
         >>> X_train.shape, X_test.shape, y_train.dtype
         ((1347, 64), (450, 64), dtype('int64'))
 
-    Used in chapter 4 (loss functions) and chapter 5 (optimizers).
+    Used in chapter 4 (loss functions), chapter 5 (optimizers) and chapter 10 (A recipe
+    for training networks).
     """
     where = "load_digits"
     check_fraction(where, test_size)

@@ -1,5 +1,6 @@
 """Self-checking exercises: checkers that tell a learner what is wrong and how to fix it.
 
+Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch05``, ``ch10``); the names
 Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch06``); the names
 Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch07``); the names
 Each chapter has a module of checkers (:mod:`nnlib.exercises.ch01` … ``ch09``); the names
@@ -84,6 +85,11 @@ from nnlib.exercises.ch09 import (
     check_step,
     check_tent_params,
 )
+from nnlib.exercises.ch10 import (
+    check_fit_linear,
+    check_initial_losses,
+    check_log_uniform,
+)
 from nnlib.exercises.core import Case, Checker, Mistake, Verdict
 
 __all__ = [
@@ -108,13 +114,16 @@ __all__ = [
     "check_dropout_variance",
     "check_early_stopping",
     "check_ewa",
+    "check_fit_linear",
     "check_gaussian_nll",
     "check_gradient_health",
     "check_group_norm",
     "check_init_std",
+    "check_initial_losses",
     "check_kl_divergence",
     "check_layer_stats",
     "check_leaky_relu",
+    "check_log_uniform",
     "check_max_norm",
     "check_maxout",
     "check_mse",

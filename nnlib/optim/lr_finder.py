@@ -199,6 +199,8 @@ def lr_range_test(
         (39, 0.0001, True)
         >>> round(result.steepest_lr(), 3)
         0.215
+
+    Taught in chapter 10 (A recipe for training networks).
     """
     _check_args(start_lr, end_lr, num_steps, mode, beta, diverge_threshold)
     if not all(hasattr(model, a) for a in ("parameters", "buffers", "modules")):

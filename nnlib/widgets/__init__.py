@@ -11,8 +11,10 @@ and :func:`finite_difference_explorer` (chapter 2), :func:`activation_explorer` 
 :func:`bn_lr_race` (chapter 6), :func:`polynomial_fit`, :func:`dropout_ensemble` and
 :func:`regularization_playground` (chapter 7), :func:`gradient_flow` and
 :func:`signal_propagation` (chapter 8), :func:`approximation_explorer` and
-:func:`sawtooth_depth` (chapter 9). Each is the single output of its notebook cell. Needs
-ipywidgets and matplotlib; the rest of nnlib does not.
+:func:`sawtooth_depth` (chapter 9), :func:`recipe_judgement` and
+:func:`fixed_batch_predictions` (chapter 10). Each is the single output of its notebook
+cell; :func:`progress` draws a progress bar under a training loop. Needs ipywidgets and
+matplotlib; the rest of nnlib does not.
 
 Example:
     >>> from nnlib import widgets
@@ -45,6 +47,14 @@ from nnlib.widgets.neuron import (
     neuron_view,
 )
 from nnlib.widgets.optimizers import OPTIMIZERS, SURFACES, RaceState, race_init, race_step
+from nnlib.widgets.progressbar import Progress, progress
+from nnlib.widgets.recipe import (
+    JudgementView,
+    PredictionView,
+    diagnose,
+    judgement_curves,
+    prediction_snapshots,
+)
 from nnlib.widgets.xor import XorNet, XorState, xor_frame, xor_init, xor_step
 
 #: The modules that hold ready-made demos, in chapter order. Importing one registers its
@@ -56,6 +66,7 @@ DEMO_MODULES = (
     "regularization",
     "deep_gradients",
     "approximation",
+    "recipe",
 )  # fmt: skip
 for _module in DEMO_MODULES:
     importlib.import_module(f"nnlib.widgets.{_module}")
@@ -76,5 +87,7 @@ __all__ = [
     "backprop_trace", "ewa_view", "finite_difference_errors", "neuron_dataset", "neuron_loss",
     "neuron_step", "neuron_view", "race_init", "race_step", "register", "static_mode",
     "xor_frame", "xor_init", "xor_step",
+    "JudgementView", "PredictionView", "Progress", "diagnose", "judgement_curves",
+    "prediction_snapshots", "progress",
     *DEMOS,
 ]  # fmt: skip

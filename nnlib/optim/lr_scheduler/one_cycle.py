@@ -98,6 +98,8 @@ class OneCycleLR(LRScheduler):
         ...     scheduler.step()
         >>> lrs
         [0.04, 0.52, 1.0, 0.857, 0.714, 0.571, 0.429, 0.286, 0.143, 0.0]
+
+    Taught in chapter 10 (A recipe for training networks).
     """
 
     def __init__(

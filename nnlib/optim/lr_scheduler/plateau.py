@@ -59,6 +59,8 @@ class ReduceLROnPlateau(LRScheduler):
         ...     lrs.append(scheduler.get_last_lr()[0])
         >>> lrs
         [1.0, 1.0, 1.0, 0.5, 0.5, 0.5]
+
+    Taught in chapter 10 (A recipe for training networks).
     """
 
     def __init__(

@@ -1,0 +1,286 @@
+"""Chapter 10's checkers: the right answer passes, each usual mistake is rejected with its
+own hint, a stub is "not attempted", a crash is summarised without raising, and two runs
+print the same text (the shared checker battery of tests/helpers.py on this file's table).
+Also: other correct styles pass, the reference matches PyTorch, and a learner who left global
+state changed still gets a verdict."""
+
+import math
+import warnings
+
+import numpy as np
+import pytest
+
+import nnlib
+from nnlib import nn, optim
+from nnlib.exercises import (
+    check_early_stopping,
+    check_fit_linear,
+    check_initial_losses,
+    check_log_uniform,
+)
+from nnlib.exercises.ch10 import (
+    _EARLY,
+    _FIT,
+    _INITIAL_LOSSES,
+    _LOG_UNIFORM,
+    _early_stopping_reference,
+    _fit_cases,
+    _softmax_regression,
+)
+from nnlib.nn import functional as F
+from tests.helpers import CheckerBattery
+
+
+# ------------------------------------------------------------------ initial losses
+def initial_right(class_counts):
+    p = class_counts / class_counts.sum()
+    return np.log(len(p)), -(p * np.log(p)).sum()
+
+
+def initial_loop(class_counts):  # another style: plain Python
+    total = sum(class_counts)
+    entropy = 0.0
+    for count in class_counts:
+        entropy -= count / total * math.log(count / total)
+    return math.log(len(class_counts)), entropy
+
+
+# --------------------------------------------------------------------- fit_linear
+def fit_template(X, y, lr, num_steps, where="start", record="before"):
+    model = nn.Linear(X.shape[1], int(y.max()) + 1).double()
+    nn.init.zeros_(model.weight)
+    nn.init.zeros_(model.bias)
+    opt = optim.SGD(model.parameters(), lr=lr)
+    X, y = nnlib.tensor(X), nnlib.tensor(y)
+    if where == "once":
+        opt.zero_grad()
+    costs = []
+    for _step in range(num_steps):
+        if where == "start":
+            opt.zero_grad()
+        loss = F.cross_entropy(model(X), y)
+        loss.backward()
+        if where == "between":
+            opt.zero_grad()
+        opt.step()
+        if where == "end":
+            opt.zero_grad()
+        if record == "after":
+            with nnlib.no_grad():
+                costs.append(F.cross_entropy(model(X), y).item())
+        else:
+            costs.append(loss.item())
+    return costs
+
+
+def fit_right(X, y, lr, n):
+    return fit_template(X, y, lr, n)
+
+
+def fit_model_zero_grad(X, y, lr, num_steps):  # another style: model.zero_grad()
+    model = nn.Linear(X.shape[1], int(y.max()) + 1).double()
+    nn.init.zeros_(model.weight)
+    nn.init.zeros_(model.bias)
+    opt = optim.SGD(model.parameters(), lr=lr)
+    X, y = nnlib.tensor(X), nnlib.tensor(y)
+    costs = []
+    for _step in range(num_steps):
+        model.zero_grad()
+        loss = F.cross_entropy(model(X), y)
+        loss.backward()
+        opt.step()
+        costs.append(loss.item())
+    return np.array(costs)
+
+
+# ------------------------------------------------------------------ early_stopping
+def early_right(val_costs, patience):
+    best_epoch = 0
+    for epoch in range(1, len(val_costs)):
+        if val_costs[epoch] < val_costs[best_epoch]:
+            best_epoch = epoch
+        elif epoch - best_epoch >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_costs) - 1
+
+
+def early_counter(val_costs, patience):  # another style: a counter of bad epochs
+    best_cost, best_epoch, bad = np.inf, 0, 0
+    for epoch, cost in enumerate(val_costs):
+        if cost < best_cost:
+            best_cost, best_epoch, bad = cost, epoch, 0
+        else:
+            bad += 1
+            if bad == patience:
+                return best_epoch, epoch
+    return best_epoch, len(val_costs) - 1
+
+
+def early_future(val_costs, patience):
+    best_epoch = int(np.argmin(val_costs))
+    return best_epoch, min(best_epoch + patience, len(val_costs) - 1)
+
+
+def early_late(val_costs, patience):
+    best_epoch = 0
+    for epoch in range(1, len(val_costs)):
+        if val_costs[epoch] < val_costs[best_epoch]:
+            best_epoch = epoch
+        elif epoch - best_epoch > patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_costs) - 1
+
+
+def early_ties(val_costs, patience):
+    best_epoch = 0
+    for epoch in range(1, len(val_costs)):
+        if val_costs[epoch] <= val_costs[best_epoch]:
+            best_epoch = epoch
+        elif epoch - best_epoch >= patience:
+            return best_epoch, epoch
+    return best_epoch, len(val_costs) - 1
+
+
+def early_never(val_costs, patience):
+    best_epoch = 0
+    for epoch in range(1, len(val_costs)):
+        if val_costs[epoch] < val_costs[best_epoch]:
+            best_epoch = epoch
+    return best_epoch, len(val_costs) - 1
+
+
+def early_one_based(val_costs, patience):
+    best, stop = early_right(val_costs, patience)
+    return best + 1, stop + 1
+
+
+# --------------------------------------------------------------------- log_uniform
+def log_uniform_right(rng, low, high, size):
+    return np.exp(rng.uniform(np.log(low), np.log(high), size))
+
+
+def log_uniform_global(rng, low, high, size):
+    return np.exp(np.random.default_rng(12345).uniform(np.log(low), np.log(high), size))
+
+
+BATTERY = {
+    _INITIAL_LOSSES: (check_initial_losses, initial_right, [
+        (lambda c: (np.log10(len(c)), -(c / c.sum() * np.log10(c / c.sum())).sum()),
+         "natural logarithm"),
+        (lambda c: (np.log2(len(c)), -(c / c.sum() * np.log2(c / c.sum())).sum()), "log2"),
+        (lambda c: (-np.log(len(c)), (c / c.sum() * np.log(c / c.sum())).sum()), "positive"),
+        (lambda c: (1 / len(c), 1 / len(c)), "not the probability"),
+        (lambda c: (np.log(len(c)), np.log(len(c))), "the entropy"),
+        (lambda c: (np.log(len(c)), -np.log(c / c.sum()).mean()), "weight each class"),
+        (lambda c: (np.log(len(c)), -(c * np.log(c)).sum()), "frequencies first"),
+        (lambda c: (np.log(c.sum()), initial_right(c)[1]), "number of classes"),
+        (lambda c: initial_right(c)[::-1], "swapped"),
+        (lambda c: (np.log(len(c)), -np.log(c / c.sum()).sum()), "weight each class"),
+    ]),
+    _FIT: (check_fit_linear, fit_right, [
+        (lambda X, y, lr, n: fit_template(X, y, lr, n, where="never"), "still accumulate"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n, where="once"), "still accumulate"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n, where="between"), "between"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n, record="after"), "before opt.step()"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n)[-1], "one loss per step"),
+        (lambda X, y, lr, n: _softmax_regression(X, y, lr, n, "accumulate"), "still accumulate"),
+        (lambda X, y, lr, n: fit_template(X, y, lr, n - 1), "one loss per step"),
+    ]),
+    _EARLY: (check_early_stopping, early_right, [
+        (early_future, "cannot see the future"),
+        (early_late, "not one epoch later"),
+        (early_ties, "strictly lower"),
+        (early_one_based, "counted from 1"),
+        (early_never, "training must stop"),
+        (lambda v, p: early_right(v, p)[::-1], "best_epoch, stop_epoch"),
+        (lambda v, p: int(np.argmin(v)), "return 2 values"),
+    ]),
+    _LOG_UNIFORM: (check_log_uniform, log_uniform_right, [
+        (lambda r, lo, hi, n: r.uniform(lo, hi, n), "linear scale"),
+        (lambda r, lo, hi, n: r.uniform(np.log(lo), np.log(hi), n), "returned the exponents"),
+        (lambda r, lo, hi, n: r.uniform(np.log10(lo), np.log10(hi), n), "base-10 exponents"),
+        (lambda r, lo, hi, n: np.exp(r.uniform(np.log10(lo), np.log10(hi), n)), "mixed bases"),
+        (lambda r, lo, hi, n: 10 ** r.uniform(np.log(lo), np.log(hi), n), "mixed bases"),
+        (lambda r, lo, hi, n: float(np.exp(r.uniform(np.log(lo), np.log(hi)))), "`size` values"),
+        (log_uniform_global, "generator you were given"),
+        (lambda r, lo, hi, n: np.sort(log_uniform_right(r, lo, hi, n)), "do not sort"),
+        (lambda r, lo, hi, n: np.logspace(np.log10(lo), np.log10(hi), n), "evenly spaced"),
+    ]),
+}  # fmt: skip
+
+
+class TestChapter10Checkers(CheckerBattery):
+    BATTERY = BATTERY
+
+
+@pytest.mark.parametrize(
+    ("check", "fn"),
+    [
+        (check_initial_losses, initial_loop),
+        (check_fit_linear, fit_model_zero_grad),
+        (check_fit_linear, lambda X, y, lr, n: fit_template(X, y, lr, n, where="end")),
+        (check_early_stopping, early_counter),
+        (check_log_uniform, lambda r, lo, hi, n: lo * (hi / lo) ** r.random(n)),
+        (check_log_uniform, lambda r, lo, hi, n: 10 ** r.uniform(np.log10(lo), np.log10(hi), n)),
+    ],
+)
+def test_other_correct_styles_pass(check, fn, capsys):
+    check(fn)
+    assert capsys.readouterr().out.startswith("✓"), fn
+
+
+def test_early_stopping_reference_on_its_cases():
+    expected = [(3, 6), (2, 5), (2, 4), (5, 5), (1, 2)]
+    from nnlib.exercises.ch10 import _early_cases
+
+    assert [_early_stopping_reference(*c.args) for c in _early_cases()] == expected
+
+
+def test_the_buggy_loop_of_the_exercise_goes_up():
+    """The chapter says the loop without zero_grad sees its cost rise after a while."""
+    for case in _fit_cases():
+        costs = _softmax_regression(*case.args, bug="accumulate")
+        assert np.max(np.diff(costs)) > 0
+        right = _softmax_regression(*case.args)
+        assert np.all(np.diff(right) < 0)
+
+
+def test_fit_reference_matches_torch():
+    torch = pytest.importorskip("torch")
+    for case in _fit_cases():
+        X, y, lr, n = case.args
+        model = torch.nn.Linear(X.shape[1], int(y.max()) + 1).double()
+        torch.nn.init.zeros_(model.weight)
+        torch.nn.init.zeros_(model.bias)
+        opt = torch.optim.SGD(model.parameters(), lr=lr)
+        Xt, yt = torch.from_numpy(X), torch.from_numpy(y)
+        costs = []
+        for _ in range(n):
+            opt.zero_grad()
+            loss = torch.nn.functional.cross_entropy(model(Xt), yt)
+            loss.backward()
+            opt.step()
+            costs.append(loss.item())
+        np.testing.assert_allclose(_softmax_regression(X, y, lr, n), costs, rtol=1e-10)
+
+
+def test_checkers_survive_changed_global_state(capsys):
+    """set_grad_enabled(False), np.seterr(all='raise') and warnings as errors: still a verdict."""
+    old = np.seterr(all="raise")
+    nnlib.set_grad_enabled(False)
+    try:
+        with warnings.catch_warnings():
+            warnings.simplefilter("error")
+            for check, right in (
+                (check_initial_losses, initial_right),
+                (check_early_stopping, early_right),
+                (check_log_uniform, log_uniform_right),
+                (check_fit_linear, _softmax_regression),
+            ):
+                for checker in (_INITIAL_LOSSES, _EARLY, _LOG_UNIFORM, _FIT):
+                    checker._cache.clear()  # recompute the references under this state
+                check(right)
+                assert capsys.readouterr().out.startswith("✓")
+    finally:
+        nnlib.set_grad_enabled(True)
+        np.seterr(**old)
