@@ -13,17 +13,14 @@ import pytest
 import nnlib
 from nnlib import nn, optim
 from nnlib.exercises import (
-    check_early_stopping,
     check_fit_linear,
     check_initial_losses,
     check_log_uniform,
 )
 from nnlib.exercises.ch10 import (
-    _EARLY,
     _FIT,
     _INITIAL_LOSSES,
     _LOG_UNIFORM,
-    _early_stopping_reference,
     _fit_cases,
     _softmax_regression,
 )
@@ -93,67 +90,6 @@ def fit_model_zero_grad(X, y, lr, num_steps):  # another style: model.zero_grad(
     return np.array(costs)
 
 
-# ------------------------------------------------------------------ early_stopping
-def early_right(val_costs, patience):
-    best_epoch = 0
-    for epoch in range(1, len(val_costs)):
-        if val_costs[epoch] < val_costs[best_epoch]:
-            best_epoch = epoch
-        elif epoch - best_epoch >= patience:
-            return best_epoch, epoch
-    return best_epoch, len(val_costs) - 1
-
-
-def early_counter(val_costs, patience):  # another style: a counter of bad epochs
-    best_cost, best_epoch, bad = np.inf, 0, 0
-    for epoch, cost in enumerate(val_costs):
-        if cost < best_cost:
-            best_cost, best_epoch, bad = cost, epoch, 0
-        else:
-            bad += 1
-            if bad == patience:
-                return best_epoch, epoch
-    return best_epoch, len(val_costs) - 1
-
-
-def early_future(val_costs, patience):
-    best_epoch = int(np.argmin(val_costs))
-    return best_epoch, min(best_epoch + patience, len(val_costs) - 1)
-
-
-def early_late(val_costs, patience):
-    best_epoch = 0
-    for epoch in range(1, len(val_costs)):
-        if val_costs[epoch] < val_costs[best_epoch]:
-            best_epoch = epoch
-        elif epoch - best_epoch > patience:
-            return best_epoch, epoch
-    return best_epoch, len(val_costs) - 1
-
-
-def early_ties(val_costs, patience):
-    best_epoch = 0
-    for epoch in range(1, len(val_costs)):
-        if val_costs[epoch] <= val_costs[best_epoch]:
-            best_epoch = epoch
-        elif epoch - best_epoch >= patience:
-            return best_epoch, epoch
-    return best_epoch, len(val_costs) - 1
-
-
-def early_never(val_costs, patience):
-    best_epoch = 0
-    for epoch in range(1, len(val_costs)):
-        if val_costs[epoch] < val_costs[best_epoch]:
-            best_epoch = epoch
-    return best_epoch, len(val_costs) - 1
-
-
-def early_one_based(val_costs, patience):
-    best, stop = early_right(val_costs, patience)
-    return best + 1, stop + 1
-
-
 # --------------------------------------------------------------------- log_uniform
 def log_uniform_right(rng, low, high, size):
     return np.exp(rng.uniform(np.log(low), np.log(high), size))
@@ -186,15 +122,6 @@ BATTERY = {
         (lambda X, y, lr, n: _softmax_regression(X, y, lr, n, "accumulate"), "still accumulate"),
         (lambda X, y, lr, n: fit_template(X, y, lr, n - 1), "one loss per step"),
     ]),
-    _EARLY: (check_early_stopping, early_right, [
-        (early_future, "cannot see the future"),
-        (early_late, "not one epoch later"),
-        (early_ties, "strictly lower"),
-        (early_one_based, "counted from 1"),
-        (early_never, "training must stop"),
-        (lambda v, p: early_right(v, p)[::-1], "best_epoch, stop_epoch"),
-        (lambda v, p: int(np.argmin(v)), "return 2 values"),
-    ]),
     _LOG_UNIFORM: (check_log_uniform, log_uniform_right, [
         (lambda r, lo, hi, n: r.uniform(lo, hi, n), "linear scale"),
         (lambda r, lo, hi, n: r.uniform(np.log(lo), np.log(hi), n), "returned the exponents"),
@@ -219,7 +146,6 @@ class TestChapter10Checkers(CheckerBattery):
         (check_initial_losses, initial_loop),
         (check_fit_linear, fit_model_zero_grad),
         (check_fit_linear, lambda X, y, lr, n: fit_template(X, y, lr, n, where="end")),
-        (check_early_stopping, early_counter),
         (check_log_uniform, lambda r, lo, hi, n: lo * (hi / lo) ** r.random(n)),
         (check_log_uniform, lambda r, lo, hi, n: 10 ** r.uniform(np.log10(lo), np.log10(hi), n)),
     ],
@@ -227,13 +153,6 @@ class TestChapter10Checkers(CheckerBattery):
 def test_other_correct_styles_pass(check, fn, capsys):
     check(fn)
     assert capsys.readouterr().out.startswith("✓"), fn
-
-
-def test_early_stopping_reference_on_its_cases():
-    expected = [(3, 6), (2, 5), (2, 4), (5, 5), (1, 2)]
-    from nnlib.exercises.ch10 import _early_cases
-
-    assert [_early_stopping_reference(*c.args) for c in _early_cases()] == expected
 
 
 def test_the_buggy_loop_of_the_exercise_goes_up():
@@ -273,11 +192,10 @@ def test_checkers_survive_changed_global_state(capsys):
             warnings.simplefilter("error")
             for check, right in (
                 (check_initial_losses, initial_right),
-                (check_early_stopping, early_right),
                 (check_log_uniform, log_uniform_right),
                 (check_fit_linear, _softmax_regression),
             ):
-                for checker in (_INITIAL_LOSSES, _EARLY, _LOG_UNIFORM, _FIT):
+                for checker in (_INITIAL_LOSSES, _LOG_UNIFORM, _FIT):
                     checker._cache.clear()  # recompute the references under this state
                 check(right)
                 assert capsys.readouterr().out.startswith("✓")

@@ -17,7 +17,7 @@ from typing import Any
 
 import numpy as np
 
-from nnlib.exercises.core import Case, Checker, Mistake, output_is, same_as, shape_is
+from nnlib.exercises.core import Case, Checker, Mistake, same_as, shape_is
 from nnlib.exercises.detectors import Attempt
 
 # --------------------------------------------------------------- the cost at initialisation
@@ -278,108 +278,6 @@ def check_fit_linear(fn: Callable[..., Any]) -> None:
     Taught in chapter 10 (A recipe for training networks).
     """
     _FIT(fn)
-
-
-# ---------------------------------------------------------------------- early stopping
-
-
-def _early_stopping_reference(val_costs: Any, patience: int) -> tuple[int, int]:
-    """(the epoch whose weights to keep, the epoch at which training stops)."""
-    best = 0
-    costs = [float(c) for c in val_costs]
-    for epoch in range(1, len(costs)):
-        if costs[epoch] < costs[best]:
-            best = epoch
-        elif epoch - best >= patience:
-            return best, epoch
-    return best, len(costs) - 1
-
-
-def _early_cases() -> list[Case]:
-    return [
-        Case(
-            "a minimum, then a rise",
-            (np.array([2.3, 0.9, 0.5, 0.4, 0.42, 0.45, 0.5, 0.6, 0.7]), 3),
-        ),
-        Case(
-            "a later, lower minimum after the stop",
-            (np.array([2.3, 0.8, 0.5, 0.55, 0.6, 0.58, 0.3, 0.2]), 3),
-        ),
-        Case("a tie with the best so far", (np.array([2.3, 0.6, 0.5, 0.5, 0.5, 0.7]), 2)),
-        Case("never stalls long enough", (np.array([2.3, 1.0, 0.6, 0.61, 0.5, 0.4]), 2)),
-        Case("patience 1", (np.array([2.3, 1.2, 1.3, 1.1, 1.0]), 1)),
-    ]
-
-
-def _early_variant(
-    val_costs: Any, patience: int, improve: str = "<", wait: str = ">="
-) -> tuple[int, int]:
-    best = 0
-    costs = [float(c) for c in val_costs]
-    for epoch in range(1, len(costs)):
-        better = costs[epoch] <= costs[best] if improve == "<=" else costs[epoch] < costs[best]
-        if better:
-            best = epoch
-        elif (epoch - best > patience) if wait == ">" else (epoch - best >= patience):
-            return best, epoch
-    return best, len(costs) - 1
-
-
-def _peeks_ahead(attempt: Attempt) -> bool:
-    """The kept epoch is the minimum of the whole curve, after the epoch training stopped."""
-    if attempt.got is None:
-        return False
-    costs = np.asarray(attempt.case.args[0], dtype=float)
-    got_best = int(np.ravel(attempt.got[0])[0])
-    stop = int(np.ravel(attempt.expected[1])[0])
-    return got_best == int(np.argmin(costs)) and got_best > stop
-
-
-# The chapter's exercise is checked by chapter 7's ``check_early_stopping`` (the same rule);
-# this stricter checker, with its own cases and battery, is kept for the tests.
-_EARLY = Checker(
-    title="early_stopping",
-    arg_names=("val_costs", "patience"),
-    cases=_early_cases,
-    reference=_early_stopping_reference,
-    output_names=("best_epoch", "stop_epoch"),
-    float_output=False,
-    mistakes=(
-        Mistake(
-            "early stopping cannot see the future: at each epoch it knows only the costs so "
-            "far. The minimum of the whole curve comes after the epoch where training stops.",
-            _peeks_ahead,
-        ),
-        Mistake(
-            "stop as soon as `patience` epochs have passed without improvement "
-            "(epoch − best_epoch >= patience), not one epoch later.",
-            same_as(lambda v, p: _early_variant(v, p, wait=">")),
-        ),
-        Mistake(
-            "only a strictly lower cost is an improvement: with `<=` a tie moves the best "
-            "epoch and postpones the stop.",
-            same_as(lambda v, p: _early_variant(v, p, improve="<=")),
-        ),
-        Mistake(
-            "return the epoch numbers as indices into val_costs (0 is the first entry), not "
-            "counted from 1.",
-            same_as(lambda v, p: tuple(k + 1 for k in _early_stopping_reference(v, p))),
-        ),
-        Mistake(
-            "training must stop: return the first epoch at which `patience` epochs have "
-            "passed since the best one (the last epoch only if that never happens).",
-            output_is(1, same_as(lambda v, p: (0, len(v) - 1))),
-        ),
-        Mistake(
-            "return (best_epoch, stop_epoch): the epoch whose weights you keep first, then "
-            "the epoch at which training stops.",
-            same_as(lambda v, p: _early_stopping_reference(v, p)[::-1]),
-        ),
-    ),
-    default_hint="keep the epoch of the lowest cost SO FAR; stop at the first epoch that is "
-    "`patience` epochs after it; return (best_epoch, stop_epoch).",
-    success="It needs only the costs up to each epoch: it can run while training does.",
-)
 
 
 # ------------------------------------------------------------------- log-uniform draws
