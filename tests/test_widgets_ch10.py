@@ -102,7 +102,10 @@ def test_prediction_widget_moves_through_epochs():
 
 
 # -------------------------------------------------------------------- progress bar
-def test_progress_outside_ipython_yields_everything_and_prints_nothing(capsys):
+def test_progress_outside_ipython_yields_everything_and_prints_nothing(capsys, monkeypatch):
+    # Other tests in the same process may have started an IPython shell: this one is about
+    # a plain script, so say there is none.
+    monkeypatch.setattr("nnlib.widgets.progressbar._in_ipython", lambda: False)
     bar = progress(range(7), desc="epochs")
     assert list(bar) == list(range(7))
     assert capsys.readouterr().out == ""

@@ -46,7 +46,6 @@ __all__ = [
     "check_gradient_health",
     "check_init_std",
     "check_layer_stats",
-    "gradient_ratio",
 ]
 
 

@@ -36,12 +36,7 @@ __all__ = [
     "ACTIVATIONS",
     "INITS",
     "NORMS",
-    "FlowView",
-    "PropagationView",
-    "deep_net",
-    "flow_view",
     "gradient_flow",
-    "propagation_view",
     "signal_propagation",
 ]
 
