@@ -516,9 +516,9 @@ _HEALTH = Checker(
 def check_gradient_health(fn: Callable[..., Any]) -> None:
     r"""Check the prediction ``gradient_health() -> (A, B, C, D)``, each -1, 0 or +1.
 
-    The four networks are :data:`HEALTH_NETS` (30 hidden layers of 64 units): A sigmoid with
+    The four networks are ``HEALTH_NETS`` (30 hidden layers of 64 units): A sigmoid with
     PyTorch's default init, B ReLU with He init, C ReLU with weights of std 1, D ReLU with He
-    init and a skip around every layer. Each is measured by :func:`gradient_ratio`: below
+    init and a skip around every layer. Each is measured by ``gradient_ratio``: below
     :math:`10^{-3}` is vanishing (-1), above :math:`10^{3}` exploding (+1), between healthy
     (0). A wrong prediction gets the reason for that network.
 

@@ -149,7 +149,7 @@ def bn_lr_race(lr: float = 0.3, warmup: int = 0) -> TrainingDemo:
     """The demo: pick a learning rate, press Play, watch both networks train.
 
     Args:
-        lr: The first learning rate, one of :data:`STATIC_LRS`.
+        lr: The first learning rate, one of ``STATIC_LRS``.
         warmup: Epochs trained before the first frame (the page then opens on them).
 
     Returns:
