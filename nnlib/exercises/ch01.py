@@ -12,7 +12,18 @@ from typing import Any
 import numpy as np
 
 import nnlib
-from nnlib.exercises.core import Case, Checker, Mistake, same_as, scaled_by
+from nnlib.exercises.core import (
+    Attempt,
+    Case,
+    Checker,
+    Mistake,
+    output_is,
+    raised,
+    same_as,
+    scaled_by,
+    shape_is,
+    when,
+)
 from nnlib.exercises.report import to_array
 
 _FORGOT_BIAS = (
@@ -49,6 +60,43 @@ _NEURON = Checker(
     mistakes=(
         Mistake(_FORGOT_BIAS, same_as(lambda X, w, b: _sigmoid(X @ w))),
         Mistake(
+            "you added b after the sigmoid: the bias belongs inside it, σ(X·w + b).",
+            same_as(lambda X, w, b: _sigmoid(X @ w) + b),
+        ),
+        Mistake(
+            "return one number per example, shape (m,), not a column (m, 1): keep w of shape "
+            "(d,) as given (no reshape), or flatten the result with `.ravel()`.",
+            shape_is(lambda X, w, b: (len(X), 1)),
+        ),
+        Mistake(
+            "you used tanh, whose outputs lie in (−1, 1): this neuron's activation is the "
+            "sigmoid σ(z) = 1 / (1 + exp(−z)), a probability in (0, 1).",
+            same_as(lambda X, w, b: np.tanh(X @ w + b)),
+        ),
+        Mistake(
+            "you thresholded z (the step activation, 0 or 1): this neuron uses the smooth "
+            "sigmoid σ(z) = 1 / (1 + exp(−z)).",
+            same_as(lambda X, w, b: (X @ w + b > 0).astype(np.float64)),
+        ),
+        Mistake(
+            "you summed over the examples (axis 0): z adds up each example's features, "
+            "`(X * w).sum(axis=1)`, which is simply X @ w.",
+            same_as(lambda X, w, b: _sigmoid((X * w).sum(axis=0) + b)),
+        ),
+        Mistake(
+            "the sigmoid's denominator has a plus: σ(z) = 1 / (1 + exp(−z)), with a plus.",
+            same_as(lambda X, w, b: 1 / (1 - np.exp(-(X @ w + b)))),
+        ),
+        Mistake(
+            "you returned one number: compute the output for every example, one per row of "
+            "X, shape (m,) (no [0], no sum or mean over the examples).",
+            shape_is(lambda X, w, b: ()),
+        ),
+        Mistake(
+            "X holds one example per ROW, shape (m, d), so z = X @ w needs no transpose.",
+            raised(ValueError, "matmul|align"),
+        ),
+        Mistake(
             "your output is z = X·w + b itself: pass it through the sigmoid "
             "σ(z) = 1 / (1 + exp(−z)).",
             same_as(lambda X, w, b: X @ w + b),
@@ -58,7 +106,8 @@ _NEURON = Checker(
             same_as(lambda X, w, b: 1 / (1 + np.exp(X @ w + b))),
         ),
         Mistake(
-            "the bias is added, not subtracted: z = X·w + b.",
+            "the bias is added, not subtracted: z = X·w + b (check the parentheses: "
+            "exp(−(X @ w + b)), not exp(−X @ w + b)).",
             same_as(lambda X, w, b: _sigmoid(X @ w - b)),
         ),
     ),
@@ -127,6 +176,24 @@ def _perceptron(
     return w + step * x, b + step if update_b else b
 
 
+def _perceptron_with(
+    w: Any, b: float, x: Any, y: int, lr: float, *, predict: Callable[[float], Any]
+) -> tuple[np.ndarray, float]:
+    y_hat = float(predict(float(np.dot(w, x) + b)))
+    return w + lr * (y - y_hat) * x, b + lr * (y - y_hat)
+
+
+def _plus_minus_one_rule(w: Any, b: float, x: Any, y: int, lr: float) -> tuple[Any, float]:
+    """The rule for labels −1/+1 (update when y·z <= 0 by lr·y·x), used on 0/1 labels."""
+    if y * (float(np.dot(w, x)) + b) <= 0:
+        return w + lr * y * x, b + lr * y
+    return w, b
+
+
+def _any_of(*detectors: Callable[[Attempt], bool]) -> Callable[[Attempt], bool]:
+    return lambda attempt: any(detect(attempt) for detect in detectors)
+
+
 _PERCEPTRON = Checker(
     title="perceptron_update",
     arg_names=("w", "b", "x", "y", "lr"),
@@ -134,6 +201,39 @@ _PERCEPTRON = Checker(
     reference=_perceptron,
     output_names=("w_new", "b_new"),
     mistakes=(
+        Mistake(
+            "the prediction ŷ is 0 or 1 (the step of z), not sign(z), −1 or a sigmoid's "
+            "probability: with labels 0 and 1 the error y − ŷ must be 0, +1 or −1.",
+            _any_of(
+                same_as(lambda *a: _perceptron_with(*a, predict=np.sign)),
+                same_as(lambda *a: _perceptron_with(*a, predict=lambda z: 1.0 if z > 0 else -1.0)),
+                same_as(lambda *a: _perceptron_with(*a, predict=lambda z: 1 / (1 + np.exp(-z)))),
+            ),
+        ),
+        Mistake(
+            "the perceptron learns only when it is wrong, by the error y − ŷ: "
+            "w ← w + lr·(y − ŷ)·x. (The rule `if y·z <= 0: w += lr·y·x` is for labels −1 and "
+            "+1; here the labels are 0 and 1.)",
+            _any_of(
+                same_as(lambda w, b, x, y, lr: (w + lr * y * x, b + lr * y)),
+                same_as(_plus_minus_one_rule),
+            ),
+        ),
+        Mistake(
+            "the bias's input is always 1: b ← b + lr·(y − ŷ), without x.",
+            output_is(1, shape_is(lambda w, b, x, y, lr: np.shape(x))),
+        ),
+        Mistake(
+            "return the pair in the order (w_new, b_new): the weights first, then the bias.",
+            same_as(lambda *a: _perceptron(*a)[::-1]),
+        ),
+        Mistake(
+            "multiply the error by the input x, not by the weight w: w ← w + lr·(y − ŷ)·x.",
+            same_as(
+                lambda w, b, x, y, lr: (w + lr * (y - float(np.dot(w, x) + b > 0)) * w, b),
+                output=0,
+            ),
+        ),
         Mistake(
             "you moved the weights the wrong way: w ← w + lr·(y − ŷ)·x, with the error "
             "target − prediction.",
@@ -229,9 +329,15 @@ def _cost_numpy(
     act: bool = True,
     transpose: bool = True,
     scale: float = 1.0,
+    extra: str = "",
+    with_b: bool = True,
+    flip: bool = False,
 ) -> tuple[Any, Any]:
-    z = X @ w + b
-    err = (_sigmoid(z) if act else z) - y
+    z = X @ w + (b if with_b else 0.0)
+    a = _sigmoid(-z if flip else z)
+    err = (a if act else z) - y
+    if extra:
+        err = err * a * (1 - a) * (2.0 if extra == "squared" else 1.0)
     dw = (X.T @ err if transpose else X @ err) / len(y)
     return scale * dw, scale * err.mean()
 
@@ -252,6 +358,42 @@ _COST = Checker(
         Mistake(
             "the sign is flipped: the gradient uses the error a − y (prediction minus target).",
             scaled_by(lambda X, y, w, b: -1.0),
+        ),
+        Mistake(
+            "divide by m = len(y), the number of examples, not by the number of features d.",
+            scaled_by(lambda X, y, w, b: len(y) / len(w)),
+        ),
+        Mistake(
+            "dw has one entry per weight: average over the examples, axis 0 "
+            "(that is Xᵀ·(a − y) / m), not over the features.",
+            output_is(0, shape_is(lambda X, y, w, b: (len(y),))),
+        ),
+        Mistake(
+            "db is one number: the mean of a − y over the examples, `np.mean(a - y)`.",
+            output_is(1, shape_is(lambda X, y, w, b: (len(y),))),
+        ),
+        Mistake(
+            "db is the mean of a − y, not 0: the bias gets a gradient like a weight whose input "
+            "is always 1.",
+            output_is(1, lambda attempt: attempt.got is not None and not np.any(attempt.got[1])),
+        ),
+        Mistake(
+            "for the sigmoid with the cross-entropy the factor σ′(z) = a(1 − a) cancels: "
+            "∂L/∂z = a − y. Do not multiply by it.",
+            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, extra="sigmoid'")),
+        ),
+        Mistake(
+            "that is the gradient of the squared error (a − y)²: the cost here is the "
+            "cross-entropy, whose ∂L/∂z is simply a − y.",
+            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, extra="squared")),
+        ),
+        Mistake(
+            "you computed a = σ(X·w) without the bias: add b inside, a = σ(X·w + b).",
+            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, with_b=False)),
+        ),
+        Mistake(
+            "check the sign inside the exponential of your sigmoid: σ(z) = 1 / (1 + exp(−z)).",
+            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, flip=True)),
         ),
         Mistake(
             "use the prediction a = σ(z) in the error a − y, not z itself.",
@@ -327,6 +469,47 @@ _XOR = Checker(
     reference=_xor_reference,
     float_output=False,
     mistakes=(
+        Mistake(
+            "you returned the hidden layer H (shape (m, 2)): pass it through the output unit, "
+            "step(H @ w2 + b2), one number per point.",
+            shape_is(lambda X: (len(X), 2)),
+        ),
+        Mistake(
+            "return one number per point, shape (m,), not a column (m, 1): give w2 the shape "
+            "(2,), or flatten with `.ravel()`.",
+            shape_is(lambda X: (len(X), 1)),
+        ),
+        Mistake(
+            "return the output unit's step, 0 or 1 for every point, not a probability or a "
+            "raw z: the output is step(H @ w2 + b2).",
+            lambda attempt: (
+                attempt.got is not None
+                and bool(np.any((attempt.got[0] != 0) & (attempt.got[0] != 1)))
+            ),
+        ),
+        Mistake(
+            "your function is right on the exact corners but not on points near them: it "
+            "tests the inputs for equality, or a line passes exactly through a corner. Use "
+            "thresholds halfway between, e.g. step(x1 + x2 − 0.5) for OR.",
+            when("near the corners"),
+        ),
+        Mistake(
+            "your network's output just copies one input and ignores the other: both hidden "
+            "units must see both inputs; print H for the four corners and check each hidden "
+            "unit does its job.",
+            lambda attempt: (
+                same_as(_gate(lambda a, b: a))(attempt) or same_as(_gate(lambda a, b: b))(attempt)
+            ),
+        ),
+        Mistake(
+            "your network fires for only one of (0, 1) and (1, 0): half of XOR. Check the "
+            "transpose in X @ W1.T (each ROW of W1 holds one hidden unit's weights) and that "
+            "both hidden units see both inputs.",
+            lambda attempt: (
+                same_as(_gate(lambda a, b: a & ~b))(attempt)
+                or same_as(_gate(lambda a, b: ~a & b))(attempt)
+            ),
+        ),
         Mistake(
             "your network computes OR: it is right on three corners but also fires at "
             "(1, 1). XOR = OR and not AND: one hidden unit can be OR, the other NAND, and "

@@ -30,6 +30,8 @@ from nnlib.exercises.core import (
     close,
     describe_error,
     fmt,
+    output_is,
+    raised,
     same_as,
     scaled_by,
     shape_is,
@@ -81,30 +83,45 @@ def _net_numpy(
     mean: bool = True,
     bias_axis: int = 0,
     dz2: str = "plain",
+    with_b1: bool = True,
+    output: str = "sigmoid",
+    bias_mean: bool = False,
+    dw1_input: str = "X",
 ) -> tuple[Any, ...]:
     """The hand-derived gradients, with switches that reproduce the usual mistakes."""
-    H = np.tanh(X @ W1.T + b1)
-    A = nnlib.sigmoid(nnlib.tensor(H @ W2.T + b2)).data
+    H = np.tanh(X @ W1.T + (b1 if with_b1 else 0.0))
+    Z2 = H @ W2.T + b2
+    A = Z2 if output == "linear" else nnlib.sigmoid(nnlib.tensor(Z2)).data
     dZ2 = (A - y) / (len(X) if mean else 1)
     if dz2 == "sigmoid'":
         dZ2 = dZ2 * A * (1 - A)
-    dW2, db2 = dZ2.T @ H, dZ2.sum(axis=bias_axis)
+
+    def bias_grad(dZ: Any) -> Any:
+        return dZ.mean(axis=bias_axis) if bias_mean else dZ.sum(axis=bias_axis)
+
+    dW2, db2 = dZ2.T @ H, bias_grad(dZ2)
     dH = dZ2 @ W2
     if tanh_grad == "none":
         dZ1 = dH
     elif tanh_grad == "Z":
         Z1 = X @ W1.T + b1
         dZ1 = dH * (1 - Z1**2)
+    elif tanh_grad == "relu":
+        dZ1 = dH * (H > 0)
+    elif tanh_grad == "sigmoid":
+        dZ1 = dH * H * (1 - H)
     else:
         dZ1 = dH * (1 - H**2)
-    return dZ1.T @ X, dZ1.sum(axis=bias_axis), dW2, db2
+    return dZ1.T @ (H if dw1_input == "A1" else X), bias_grad(dZ1), dW2, db2
 
 
 def _bias_wrong_axis(attempt: Attempt) -> bool:
     m = len(attempt.case.args[0])
     got = attempt.got
     return (
-        got is not None and attempt.index in (1, 3) and got[attempt.index].shape in ((m,), (m, 1))
+        got is not None
+        and attempt.index in (1, 3)
+        and got[attempt.index].shape in ((m,), (m, 1), ())
     )
 
 
@@ -147,6 +164,46 @@ _TWO_LAYER = Checker(
             "for a sigmoid output with binary cross-entropy, dZ2 = (y_hat − y)/m: the factor "
             "σ′ = y_hat(1 − y_hat) cancels, so do not multiply by it.",
             same_as(lambda *a: _net_numpy(*a, dz2="sigmoid'")),
+        ),
+        Mistake(
+            "dZ already contains 1/m: sum the bias gradient over the examples "
+            "(`dZ.sum(axis=0)`), do not average it again.",
+            same_as(lambda *a: _net_numpy(*a, bias_mean=True)),
+        ),
+        Mistake(
+            "a shape mismatch on the way back: through layer 2 it is dA1 = dZ2 · W2 (shapes "
+            "(m, 1)·(1, h) = (m, h)), no transpose; and each dW = dZᵀ·(that layer's input). "
+            "Print the shapes to see which product fails.",
+            raised(ValueError, "matmul|align|shapes"),
+        ),
+        Mistake(
+            "the hidden layer is tanh: multiply by tanh's derivative 1 − A1², not ReLU's "
+            "derivative (A1 > 0).",
+            same_as(lambda *a: _net_numpy(*a, tanh_grad="relu")),
+        ),
+        Mistake(
+            "the hidden layer is tanh: multiply by tanh's derivative 1 − A1², not the "
+            "sigmoid's derivative A1(1 − A1).",
+            same_as(lambda *a: _net_numpy(*a, tanh_grad="sigmoid")),
+        ),
+        Mistake(
+            "you ran the forward pass without b1: the hidden layer is tanh(X·W1ᵀ + b1).",
+            same_as(lambda *a: _net_numpy(*a, with_b1=False)),
+        ),
+        Mistake(
+            "dW1 = dZ1ᵀ·X: a weight's gradient multiplies by the layer's input X (for layer 2, "
+            "by A1), not by the layer's own output.",
+            same_as(lambda *a: _net_numpy(*a, dw1_input="A1")),
+        ),
+        Mistake(
+            "you divided by m twice: dZ2 = (y_hat − y)/m already holds the mean, so dW and db "
+            "are plain products and sums of dZ.",
+            scaled_by(lambda X, *rest: 1 / len(X)),
+        ),
+        Mistake(
+            "pass the output through the sigmoid, y_hat = σ(A1·W2ᵀ + b2): the loss is the "
+            "binary cross-entropy of a probability.",
+            same_as(lambda *a: _net_numpy(*a, output="linear")),
         ),
     ),
     default_hint="go backwards one line at a time: dZ2 = (y_hat − y)/m; dW2 = dZ2ᵀ·A1; "
@@ -220,8 +277,8 @@ def _neuron_reference(w: Any, x: Any, b: float, y: float) -> tuple[Any, Any]:
 
 
 def _neuron_numpy(w: Any, x: Any, b: float, y: float, *, times: Any = "x",
-                  two: float = 2.0) -> tuple[Any, Any]:  # fmt: skip
-    r = w @ x + b - y
+                  two: float = 2.0, power: int = 1) -> tuple[Any, Any]:  # fmt: skip
+    r = (w @ x + b - y) ** power
     factor = {"x": x, "w": w, "one": np.ones_like(x)}[times]
     return two * r * factor, two * r
 
@@ -248,6 +305,34 @@ _NEURON = Checker(
         Mistake(
             "you forgot the last link of the chain: ∂L/∂w = ∂L/∂ŷ · ∂ŷ/∂w, and ∂ŷ/∂w = x.",
             same_as(lambda *a: _neuron_numpy(*a, times="one"), output=0),
+        ),
+        Mistake(
+            "return (dL_dw, dL_db) in this order: the weights' gradient first.",
+            lambda attempt: (
+                same_as(lambda *a: _neuron_numpy(*a)[::-1], output=0)(attempt)
+                and same_as(lambda *a: _neuron_numpy(*a)[::-1], output=1)(attempt)
+            ),
+        ),
+        Mistake(
+            "∂r/∂b = 1: dL_db = 2r, one number, without x.",
+            output_is(1, shape_is(lambda w, x, b, y: np.shape(x))),
+        ),
+        Mistake(
+            "dL_dw has one number per weight, the shape of w: 2r·x (multiply by the vector x, "
+            "do not sum it or leave it out).",
+            output_is(0, shape_is(lambda w, x, b, y: ())),
+        ),
+        Mistake(
+            "∂L/∂r = 2r, not 2r²: the derivative of r² lowers the power by one.",
+            same_as(lambda w, x, b, y: _neuron_numpy(w, x, b, y, power=2)),
+        ),
+        Mistake(
+            "you left b out of the residual: r = w·x + b − y.",
+            same_as(lambda w, x, b, y: _neuron_numpy(w, x, 0.0, y)),
+        ),
+        Mistake(
+            "you left the target y out of the residual: r = ŷ − y = w·x + b − y.",
+            same_as(lambda w, x, b, y: _neuron_numpy(w, x, b, 0.0)),
         ),
     ),
     default_hint="one link at a time: r = w·x + b − y; ∂L/∂r = 2r; ∂r/∂w = x; ∂r/∂b = 1.",
@@ -411,7 +496,9 @@ def _backward_rule_verdict(
             + "\n  hint: differentiate forward's formula on paper again, one factor at a "
             "time"
             + (
-                "; a constant factor off points at a missing 2 or 1/n."
+                "; the factor −1 is a flipped sign: check the sign of the local derivative."
+                if re.search(r"same factor -1(\D|$)", str(err))
+                else "; a constant factor off points at a missing 2 or 1/n."
                 if "same factor" in str(err)
                 else "."
             ),
@@ -500,11 +587,30 @@ def _fd_numpy(f: Any, x: Any, eps: float = 1e-6, *, kind: str = "central",
         minus = f(x)
         if restore:
             x[at] = orig
+        if kind == "return in loop":
+            grad[at] = (plus - minus) / (2 * eps)
+            return grad
         grad[at] = {
             "central": (plus - minus) / (2 * eps),
             "forward": (plus - f0) / eps,
+            "backward": (f0 - minus) / eps,
             "half": (plus - minus) / eps,
         }[kind]
+    return grad
+
+
+def _fd_rows(f: Any, x: Any, eps: float) -> np.ndarray:
+    """Central differences that nudge ``x[i]`` for ``i`` in ``range(len(x))``: whole rows."""
+    x = np.array(x, dtype=np.float64)
+    grad = np.zeros_like(x)
+    for i in range(len(x)):
+        old = x[i].copy()
+        x[i] = old + eps
+        plus = f(x)
+        x[i] = old - eps
+        minus = f(x)
+        x[i] = old
+        grad[i] = (plus - minus) / (2 * eps)
     return grad
 
 
@@ -525,7 +631,7 @@ def _fd_cases() -> list[Case]:
             (mixed, rng.uniform(-2, 2, size=(2, 3)), 1e-6),
         ),
         Case(
-            "f(x) = (Σ x)³ with a large step, eps = 0.01", (cube, np.array([1.0, -2.0, 3.0]), 1e-2)
+            "f(x) = (Σ x)³ with a large step, eps = 0.5", (cube, np.array([1.0, -2.0, 3.0]), 0.5)
         ),
     ]
 
@@ -555,7 +661,36 @@ _FD = Checker(
         Mistake(
             "the gradient has the shape of x: build it with `np.zeros_like(x)` and loop over "
             "every index with `np.ndindex(x.shape)` (or reshape at the end).",
-            shape_is(lambda f, x, eps: (x.size,)),
+            shape_is(lambda f, x, eps: (x.size,) if np.ndim(x) > 1 else (-1,)),
+        ),
+        Mistake(
+            "your `return` is inside the loop: only the first element got its derivative. "
+            "Dedent `return grad` to after the loop.",
+            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="return in loop")),
+        ),
+        Mistake(
+            "nudge one element at a time: x + ε moves every element at once and gives the "
+            "slope along (1, 1, …), not ∂f/∂x_i.",
+            same_as(lambda f, x, eps: (f(x + eps) - f(x - eps)) / (2 * eps) * np.ones_like(x)),
+        ),
+        Mistake(
+            "(plus − minus) / 2 * eps multiplies by ε: write the parentheses, / (2 * eps).",
+            scaled_by(lambda f, x, eps: eps**2),
+        ),
+        Mistake(
+            "x[i] on a matrix is a whole row: loop over every element with "
+            "`np.ndindex(x.shape)`, so that x[i] is one number.",
+            same_as(_fd_rows),
+        ),
+        Mistake(
+            "use the eps you are given (the third argument), not a fixed step: the checker "
+            "compares with central differences at that eps.",
+            same_as(lambda f, x, eps: _fd_numpy(f, x, 1e-6)),
+        ),
+        Mistake(
+            "this is a one-sided difference (f(x) − f(x − ε))/ε: its error shrinks only like "
+            "ε. Use the central difference (f(x + ε) − f(x − ε))/(2ε).",
+            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="backward")),
         ),
     ),
     default_hint="for each index i: f at x with x[i] + ε, f at x with x[i] − ε, their "
