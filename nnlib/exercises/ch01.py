@@ -121,8 +121,11 @@ def check_neuron_forward(fn: Callable[..., Any]) -> None:
 
     The learner implements :math:`\hat y = \sigma(X w + b)` for a batch: ``X`` of shape
     ``(m, n)``, weights ``w`` of shape ``(n,)``, a scalar bias ``b``; the result has shape
-    ``(m,)``. Recognises: forgetting the bias, forgetting the sigmoid, a sign error in the
-    exponential, subtracting the bias, modifying ``X`` in place.
+    ``(m,)``. Recognises: forgetting the bias or adding it after the sigmoid, forgetting the
+    sigmoid or using tanh or the step instead, a sign error in the exponential or the
+    denominator, subtracting the bias (missing parentheses), summing over the wrong axis, a
+    column or a single number instead of shape ``(m,)``, a transposed ``X``, modifying ``X``
+    in place.
 
     Args:
         fn: The learner's function.
@@ -269,8 +272,10 @@ def check_perceptron_update(fn: Callable[..., Any]) -> None:
     The learner implements Rosenblatt's rule for one example ``x`` of shape ``(n,)`` with a
     label ``y`` in {0, 1}: predict :math:`\hat y = [w \cdot x + b > 0]`, then return new
     weights :math:`w + \eta (y - \hat y) x` and bias :math:`b + \eta (y - \hat y)`, without
-    modifying ``w`` in place. Recognises: a flipped sign, a bias that is not updated, a
-    missing learning rate, ``>=`` at the boundary, using :math:`z` instead of :math:`\hat y`.
+    modifying ``w`` in place. Recognises: a flipped sign, a bias that is not updated or is
+    multiplied by ``x``, a missing learning rate, ``>=`` at the boundary, using :math:`z`,
+    ``sign(z)``, −1 or a sigmoid instead of :math:`\hat y \in \{0, 1\}`, updating on every
+    example (or the −1/+1 rule), multiplying by ``w`` instead of ``x``, the outputs swapped.
 
     Args:
         fn: The learner's function.
@@ -417,8 +422,10 @@ def check_cost_gradient(fn: Callable[..., Any]) -> None:
     :math:`J = \frac{1}{m}\sum_i L(\sigma(x_i \cdot w + b), y_i)`; the learner returns
     :math:`\partial J/\partial w = X^\top (a - y)/m` (shape ``(n,)``) and
     :math:`\partial J/\partial b = \mathrm{mean}(a - y)` (a number). The reference is nnlib's
-    autograd. Recognises: a sum instead of a mean (off by the factor m), a flipped sign,
-    using ``z`` instead of ``σ(z)``, a missing transpose.
+    autograd. Recognises: a sum instead of a mean (off by the factor m), dividing by d, a
+    flipped sign, using ``z`` instead of ``σ(z)``, a missing transpose, averaging over the
+    wrong axis, ``db`` not averaged or left at 0, an extra σ′ factor or the squared-error
+    gradient, a forgotten bias or a sign error in the sigmoid.
 
     Args:
         fn: The learner's function.
@@ -553,7 +560,9 @@ def check_xor_network(fn: Callable[..., Any]) -> None:
     ``X`` has shape ``(m, 2)`` with inputs near 0 or 1; the learner's network (two hidden
     step units, one output step unit, weights chosen by hand) returns 0 or 1 for each row,
     shape ``(m,)``: 1 where exactly one input is 1. Recognises a network that computes OR,
-    AND, NAND, XNOR (inverted outputs) or a constant.
+    AND, NAND, XNOR (inverted outputs), one input, half of XOR (a missing transpose) or a
+    constant; returning the hidden layer, a column or probabilities; and code right only on
+    the exact corners.
 
     Args:
         fn: The learner's function.

@@ -228,7 +228,10 @@ def check_two_layer_backward(fn: Callable[..., Any]) -> None:
     tuple ``(dW1, db1, dW2, db2)`` of :math:`\partial J/\partial \theta`, each the shape of
     its parameter; the reference is nnlib's autograd. Recognises: a missing transpose, the
     bias gradient summed over the wrong axis, a sum instead of a mean (factor m), a flipped
-    sign, a forgotten tanh derivative or one taken at Z1, an extra σ′ factor.
+    sign, a forgotten tanh derivative or one taken at Z1, ReLU's or the sigmoid's derivative
+    in its place, an extra σ′ factor, a bias gradient averaged again or summed over all
+    axes, 1/m applied twice, ``dW1`` taken with ``A1``, a forward pass without ``b1`` or
+    without the sigmoid, a shape mismatch on the way back.
 
     Args:
         fn: The learner's function.
@@ -347,7 +350,8 @@ def check_neuron_backward(fn: Callable[..., Any]) -> None:
     :math:`L = (\mathbf{w}\cdot\mathbf{x} + b - y)^2` with ``w`` and ``x`` 1-d arrays of the
     same length and ``b``, ``y`` numbers, returning ``(dL_dw, dL_db)``; the reference is
     nnlib's autograd. Recognises: the missing factor 2, a flipped sign, multiplying by
-    ``w`` instead of ``x``, and forgetting the factor ``x`` altogether.
+    ``w`` instead of ``x``, forgetting the factor ``x`` altogether (or summing it), ``x`` in
+    the bias gradient, 2r² for 2r, a residual without ``b`` or ``y``, the outputs swapped.
 
     Args:
         fn: The learner's function.
@@ -711,8 +715,9 @@ def check_numerical_gradient(fn: Callable[..., Any]) -> None:
 
     with the shape of ``x``, leaving ``x`` unchanged. Cases include a matrix ``x`` and a
     large ``eps`` (where a forward difference is visibly less accurate). Recognises: the
-    forward difference, dividing by ε instead of 2ε, not restoring the perturbed element,
-    and a flattened result.
+    forward or backward one-sided difference, dividing by ε instead of 2ε, ``/ 2 * eps``,
+    not restoring the perturbed element, a flattened result, a ``return`` inside the loop,
+    nudging all elements at once or whole rows, ignoring the given ``eps``.
 
     Args:
         fn: The learner's function.
