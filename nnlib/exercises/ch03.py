@@ -46,7 +46,13 @@ def _softmax_cases() -> list[Case]:
         ),
         Case("equal logits give a uniform distribution", (np.full((2, 5), 7.0),)),
         Case("logits 1000 apart [0, 1000, 5]", (np.array([[0.0, 1000.0, 5.0]]),)),
+        Case("logits 2000 apart [0, 2000, 5]", (np.array([[0.0, 2000.0, 5.0]]),)),
     ]
+
+
+def _shifted_softmax(x: np.ndarray, shift: np.ndarray) -> np.ndarray:
+    e = np.exp(x - shift)
+    return e / e.sum(axis=-1, keepdims=True)
 
 
 def _softmax_reference(x: np.ndarray, axis: int = -1) -> np.ndarray:
@@ -75,8 +81,42 @@ _SOFTMAX = Checker(
             same_as(np.exp),
         ),
         Mistake(
-            "keep the summed axis, `.sum(axis=-1, keepdims=True)`, so each row is divided by "
-            "its own sum (a (3,) sum does not broadcast against (3, 4)).",
+            "subtract each row's own maximum, `x.max(axis=-1, keepdims=True)`, not each "
+            "column's (axis 0): softmax does not change when you shift a whole row, but it "
+            "does when you shift a column.",
+            same_as(lambda x: _shifted_softmax(x, x.max(axis=0, keepdims=True))),
+        ),
+        Mistake(
+            "you computed the sigmoid of each logit, 1/(1 + e^(−x)): softmax divides each "
+            "e^(x_i) by the sum over its row, so that the row sums to 1.",
+            same_as(lambda x: 1 / (1 + np.exp(-x))),
+        ),
+        Mistake(
+            "you returned log-probabilities (log-softmax): exponentiate the shifted logits "
+            "and divide by their row sum, so each entry is a probability in (0, 1).",
+            same_as(lambda x: np.log(_softmax_reference(x))),
+        ),
+        Mistake(
+            "a sign is off: yours is softmax(−x). Subtract the maximum from the logits, "
+            "`x - x.max(axis=-1, keepdims=True)`, not the logits from the maximum.",
+            same_as(lambda x: _softmax_reference(-x)),
+        ),
+        Mistake(
+            "divide each row by its sum, not by its maximum: the largest entry becomes 1 and "
+            "the row no longer sums to 1.",
+            same_as(lambda x: np.exp(x - x.max(-1, keepdims=True)) / 1.0),
+        ),
+        Mistake(
+            "your code treats each entry of a vector as a row of its own: it must work for "
+            "one example (a vector) too. Use `axis=-1` with `keepdims=True` on the whole "
+            "array instead of a loop over x.shape[0].",
+            when("one vector", same_as(np.ones_like)),
+        ),
+        Mistake(
+            "keep the summed axis, and the maximum's: `keepdims=True` in "
+            "`.sum(axis=-1, keepdims=True)` and `.max(axis=-1, keepdims=True)`, so each row "
+            "is shifted and divided by its own values (a (3,) result does not broadcast "
+            "against (3, 4)).",
             raised(ValueError, "broadcast"),
         ),
         Mistake(
@@ -89,6 +129,12 @@ _SOFTMAX = Checker(
             "minimum still contains exp(1000), which overflows; minus its maximum every "
             "exponent is at most exp(0) = 1.",
             when("1000 apart", non_finite()),
+        ),
+        Mistake(
+            "subtract each row's MAXIMUM, not the mean (or any other value): [0, 2000, 5] "
+            "minus its mean 668 still contains exp(1332), which overflows; minus its maximum "
+            "every exponent is at most exp(0) = 1.",
+            when("2000 apart", non_finite()),
         ),
         Mistake(_OVERFLOW_HINT, non_finite()),
     ),
@@ -106,7 +152,9 @@ def check_softmax(fn: Callable[..., Any]) -> None:
     max-subtraction (overflow to nan/inf on logits like [1000, 1001, 1002]), subtracting
     the global instead of the row maximum, the wrong axis, dividing by the total sum, no
     normalisation, a missing ``keepdims``, modifying the input in place
-    (``logits -= logits.max(...)``).
+    (``logits -= logits.max(...)``), a column maximum, shifting by the minimum or the
+    mean (overflow on logits 1000 or 2000 apart), the sigmoid, log-softmax, softmax(−x),
+    dividing by the row maximum, a loop over rows that breaks on a vector.
 
     Args:
         fn: The learner's function.
@@ -117,7 +165,7 @@ def check_softmax(fn: Callable[..., Any]) -> None:
         ...     e = np.exp(logits - logits.max(axis=-1, keepdims=True))
         ...     return e / e.sum(axis=-1, keepdims=True)
         >>> check_softmax(softmax)  # doctest: +ELLIPSIS
-        ✓ softmax: correct on all 6 cases (...). Stable on huge logits, and every row sums to 1.
+        ✓ softmax: correct on all 7 cases (...). Stable on huge logits, and every row sums to 1.
 
     Taught in chapter 3 (activation functions and output heads).
     """
@@ -165,6 +213,32 @@ _RELU_GRAD = Checker(
             "negative ones.",
             same_as(lambda x: (x < 0).astype(float)),
         ),
+        Mistake(
+            "np.sign (or x / |x|) gives −1 for negative inputs; ReLU is flat there, so its "
+            "derivative is 0: `(x > 0).astype(x.dtype)`.",
+            same_as(np.sign),
+        ),
+        Mistake(
+            "the derivative is 0 where x ≤ 0 (ReLU is flat there) and 1 only where x > 0; "
+            "yours is 1 everywhere.",
+            same_as(np.ones_like),
+        ),
+        Mistake(
+            "that is the sigmoid, the derivative of softplus (the smooth ReLU). ReLU's "
+            "derivative is a step: 1 where x > 0, else 0.",
+            same_as(lambda x: 1 / (1 + np.exp(-x))),
+        ),
+        Mistake(
+            "np.clip(x, 0, 1) lets values between 0 and 1 through unchanged; the derivative "
+            "is exactly 1 for every x > 0: `(x > 0).astype(x.dtype)`.",
+            same_as(lambda x: np.clip(x, 0, 1)),
+        ),
+        Mistake(
+            "`if v > 0` works on single numbers, so your loop handles a vector but not a 2-D "
+            "batch (each v is then a row). Work element by element on the whole array at "
+            "once: `(x > 0).astype(x.dtype)`.",
+            raised(ValueError, "truth value"),
+        ),
     ),
     default_hint="d ReLU/dx = 1 where x > 0, else 0: `(x > 0).astype(x.dtype)`.",
     success="1 where the unit is active, 0 where it is not (and 0 at the kink).",
@@ -177,7 +251,8 @@ def check_relu_grad(fn: Callable[..., Any]) -> None:
     The learner returns an array of floats of ``x``'s shape: 1 where :math:`x > 0`, 0
     elsewhere (0 at the kink, as nnlib's and PyTorch's autograd). The reference is nnlib's
     autograd. Recognises: returning ReLU itself, 1 at x = 0 (``>=``), the sign flipped,
-    a boolean array instead of floats, modifying ``x`` in place.
+    a boolean array instead of floats, modifying ``x`` in place, ``np.sign``, all ones, the
+    sigmoid, ``np.clip(x, 0, 1)``, a scalar ``if`` that breaks on a 2-D batch.
 
     Args:
         fn: The learner's function.
@@ -233,6 +308,36 @@ _LEAKY = Checker(
             "`def leaky_relu(x, negative_slope=0.01):`.",
             when("default slope"),
         ),
+        Mistake(
+            "multiply by x: for negative x the output is negative_slope · x, not "
+            "negative_slope itself.",
+            same_as(lambda x, s=0.01: np.where(x > 0, x, s + 0 * x)),
+        ),
+        Mistake(
+            "a sign is off: for negative x, negative_slope · x is itself negative (a small "
+            "negative output); yours is positive.",
+            same_as(lambda x, s=0.01: np.where(x > 0, x, -s * x)),
+        ),
+        Mistake(
+            "that is the derivative of Leaky ReLU (1 or negative_slope); return the function "
+            "itself: x, or negative_slope · x.",
+            same_as(lambda x, s=0.01: np.where(x > 0, 1.0, s + 0 * x)),
+        ),
+        Mistake(
+            "for positive x you added negative_slope · x as well: the leaky part is "
+            "negative_slope · np.minimum(x, 0), zero for positive inputs.",
+            same_as(lambda x, s=0.01: np.maximum(x, 0) + s * x),
+        ),
+        Mistake(
+            "positive inputs pass unchanged (the output is x), and negative inputs give "
+            "negative_slope · x, which is below 0: `np.where(x > 0, x, negative_slope * x)`.",
+            same_as(lambda x, s=0.01: np.maximum(s * x, 0)),
+        ),
+        Mistake(
+            "`if x > 0` on a whole array is ambiguous; choose element by element with "
+            "`np.where(x > 0, x, negative_slope * x)`.",
+            raised(ValueError, "truth value"),
+        ),
     ),
     default_hint="leaky_relu(x) = x where x > 0, else negative_slope · x: "
     "`np.where(x > 0, x, negative_slope * x)`.",
@@ -246,7 +351,9 @@ def check_leaky_relu(fn: Callable[..., Any]) -> None:
     The learner returns :math:`x` where :math:`x > 0` and ``negative_slope`` :math:`\cdot x`
     elsewhere, with PyTorch's default slope 0.01 (one case calls ``leaky_relu(x)`` without
     a slope). The reference is ``nnlib.nn.functional.leaky_relu``. Recognises: plain ReLU,
-    the slope on the wrong side, a hard-coded 0.01, a wrong default.
+    the slope on the wrong side, a hard-coded 0.01, a wrong default, the slope without
+    ``x``, a flipped sign, the derivative, the leaky term added for positive inputs too,
+    ``max(slope · x, 0)``, a scalar ``if``.
 
     Args:
         fn: The learner's function.
@@ -308,6 +415,36 @@ _MAXOUT = Checker(
             same_as(lambda z, p: z.reshape(*z.shape[:-1], -1, p).min(axis=-1)),
         ),
         Mistake(
+            "your code assumes 2 pieces (z[..., ::2] against z[..., 1::2]); use the `pieces` "
+            "argument: reshape to (..., units, pieces), then max over the last axis.",
+            same_as(lambda z, p: np.maximum(z[..., ::2], z[..., 1::2])),
+        ),
+        Mistake(
+            "take the max over the LAST axis (the pieces of each unit), `.max(axis=-1)`, "
+            "not over the units (axis −2).",
+            same_as(lambda z, p: z.reshape(*z.shape[:-1], -1, p).max(axis=-2)),
+        ),
+        Mistake(
+            "argmax returns WHICH piece wins; a maxout unit outputs the winning value, "
+            "`.max(axis=-1)`.",
+            same_as(lambda z, p: z.reshape(*z.shape[:-1], -1, p).argmax(axis=-1)),
+        ),
+        Mistake(
+            "take the maximum of the pieces themselves, not of their absolute values: a "
+            "maxout unit's output can be negative.",
+            same_as(lambda z, p: np.abs(z).reshape(*z.shape[:-1], -1, p).max(axis=-1)),
+        ),
+        Mistake(
+            "keep the leading (batch) dimensions, `z.reshape(*z.shape[:-1], -1, pieces)`: "
+            "`reshape(-1, pieces)` runs all the examples into one long list of units.",
+            shape_is(lambda z, p: (z.size // p,)),
+        ),
+        Mistake(
+            "that is the maximum over all the numbers of an example; group the pieces first: "
+            "reshape to (..., units, pieces), then take the max over the last axis.",
+            shape_is(lambda z, p: z.shape[:-1]),
+        ),
+        Mistake(
             "reshape with the leading dimensions kept, `z.reshape(*z.shape[:-1], -1, pieces)`, "
             "so a single example (a vector) works too.",
             raised(Exception, "reshape|size|index|dimension"),
@@ -326,7 +463,9 @@ def check_maxout(fn: Callable[..., Any]) -> None:
     ``units * pieces`` outputs); consecutive groups of ``pieces`` values belong to one unit,
     and the learner returns each group's maximum, shape ``(..., units)``. The reference is
     ``nnlib.nn.functional.maxout``. Recognises: interleaved instead of consecutive groups,
-    sum, mean or min instead of max, a reshape that only works for 2-D input.
+    sum, mean or min instead of max, a reshape that only works for 2-D input, two pieces
+    hard-coded, the max over the units, argmax, absolute values, the batch flattened, the
+    max over a whole example.
 
     Args:
         fn: The learner's function.
@@ -522,6 +661,22 @@ _SOFTPLUS = Checker(
             same_as(lambda x: _softplus_reference(-x)),
         ),
         Mistake(
+            "for x > 0, softplus(x) = x + log(1 + e^(−x)), not just x: you dropped the small "
+            "second term (0.049 at x = 3).",
+            same_as(lambda x: np.where(x > 0, x, np.log1p(np.exp(np.minimum(x, 0))))),
+        ),
+        Mistake(
+            "your form overflows for very negative x: e^(−x) at x = −800 is inf. "
+            "x + log(1 + e^(−x)) is safe only for x > 0; max(x, 0) + log(1 + e^(−|x|)) is "
+            "safe on both sides.",
+            when("large negative", non_finite()),
+        ),
+        Mistake(
+            "`if x > 0` on a whole array is ambiguous: handle every element at once with "
+            "np.maximum and np.abs (or np.where).",
+            raised(ValueError, "truth value"),
+        ),
+        Mistake(
             "your result has nan/inf where the answer is finite: an exponential overflowed. "
             "Keep every exponent ≤ 0: max(x, 0) + log1p(exp(−|x|)).",
             non_finite(),
@@ -539,7 +694,9 @@ def check_softplus(fn: Callable[..., Any]) -> None:
     :math:`\max(x, 0) + \log(1 + e^{-|x|})` (for :math:`x > 0` factor out :math:`e^x`), and
     applies it element by element to an array of any shape. The reference is
     ``nnlib.nn.functional.softplus``. Recognises: the naive form (inf at 800), ReLU alone,
-    :math:`e^{-x}` instead of :math:`e^{-|x|}`, a dropped 1, a flipped sign.
+    :math:`e^{-x}` instead of :math:`e^{-|x|}`, a dropped 1, a flipped sign, ``x`` alone
+    for positive inputs, :math:`x + \log(1 + e^{-x})` (overflow for very negative x), a
+    scalar ``if``.
 
     Args:
         fn: The learner's function.

@@ -2,11 +2,13 @@ r"""Dying ReLU, live: train a small rectifier network and count the units that d
 
 A hidden unit is *dead* when its pre-activation :math:`z` is :math:`\le 0` for every example
 in the data set: a ReLU unit then outputs 0 everywhere and receives a gradient of exactly 0,
-so gradient descent never moves its weights again. The demo trains a 2-32-32-1 network on
-the spirals with Adam in short chunks; a learning rate that is too high, or hidden biases
-started far below zero, kill units, and the bars show, for every hidden unit, the fraction
-of the training points on which it is active (:math:`z > 0`). With Leaky ReLU or PReLU a
-unit that is off everywhere still gets a gradient, so it can come back.
+so gradient descent never moves its weights again. The demo trains chapter 3's 2-64-64-1
+network (float64) on its 300 spiral points with full-batch Adam in short chunks (at the
+defaults, after 300 epochs, it is exactly the chapter's run at lr = 0.1). A learning rate
+that is too high, or hidden biases started far below zero, kill units, and the bars show,
+for every hidden unit, the fraction of the training points on which it is active
+(:math:`z > 0`). With Leaky ReLU or PReLU a unit that is off everywhere still gets a
+gradient, so it can come back.
 
 The pure parts (:func:`dying_init`, :func:`dying_step`, :func:`dying_frame`,
 :func:`active_fraction`) are tested directly; :func:`dying_relu` wires them to a
@@ -43,7 +45,7 @@ ACTIVATIONS = {
     "leaky_relu": lambda: nn.LeakyReLU(0.01),
     "prelu": nn.PReLU,
 }
-WIDTH = 32
+WIDTH = 64
 LIMITS = (-1.2, 1.2)
 RESOLUTION = 41
 #: Full-batch Adam epochs per Step (one chunk of training).
@@ -62,11 +64,14 @@ class RectifierNet(nn.Module):
 
     def __init__(self, activation: str, width: int = WIDTH) -> None:
         super().__init__()
+        # Drawn in float32 and then converted, in the chapter's order: the same seed gives
+        # the same initial weights as the chapter's ``make_net``.
         self.fc1 = nn.Linear(2, width)
         self.act1 = ACTIVATIONS[activation]()
         self.fc2 = nn.Linear(width, width)
         self.act2 = ACTIVATIONS[activation]()
         self.out = nn.Linear(width, 1)
+        self.double()
 
     def forward(self, X: nnlib.Tensor) -> nnlib.Tensor:
         return self.out(self.act2(self.fc2(self.act1(self.fc1(X))))).reshape(-1)
@@ -110,10 +115,13 @@ _DATA: dict[str, tuple[nnlib.Tensor, nnlib.Tensor]] = {}
 
 
 def spirals() -> tuple[nnlib.Tensor, nnlib.Tensor]:
-    """The demo's data: 200 spiral points (seed 0), ``y`` as float32 targets."""
+    """The demo's data: chapter 3's 300 spiral points (seed 0), in float64."""
     if "spirals" not in _DATA:
-        X, y = nnlib.data.make_spirals(200, noise=0.05, seed=0)
-        _DATA["spirals"] = (X, nnlib.tensor(y.data, dtype=nnlib.float32))
+        X, y = nnlib.data.make_spirals(300, noise=0.05, seed=0)
+        _DATA["spirals"] = (
+            nnlib.tensor(X.data, dtype=nnlib.float64),
+            nnlib.tensor(y.data, dtype=nnlib.float64),
+        )
     return _DATA["spirals"]
 
 
@@ -139,7 +147,7 @@ def dying_init(
         nnlib.manual_seed(int(seed))
         net = RectifierNet(activation)
     for layer in (net.fc1, net.fc2):
-        layer.bias.data += np.float32(bias_shift)
+        layer.bias.data += float(bias_shift)
     opt = nnlib.optim.Adam(net.parameters(), lr=float(lr))
     state = DyingState(activation, net, opt, X, y)
     state.dead_history.append((0, *dead_counts(state)))
@@ -165,7 +173,7 @@ def dying_step(state: DyingState, epochs: int = EPOCHS_PER_STEP, **controls: Any
 
 def dying_frame(state: DyingState) -> dict[str, Any]:
     """What to draw: class-1 probabilities on a grid, each unit's active fraction, history."""
-    grid = nnlib.tensor(grid_points(LIMITS, LIMITS, RESOLUTION), dtype=nnlib.float32)
+    grid = nnlib.tensor(grid_points(LIMITS, LIMITS, RESOLUTION), dtype=nnlib.float64)
     with nnlib.no_grad():
         probs = nnlib.sigmoid(state.net(grid)).data.reshape(RESOLUTION, RESOLUTION)
         out = state.net(state.X)
@@ -218,7 +226,10 @@ class _Renderer:
             [], [], color=ORANGE, linestyle="--", label="layer 2", animated=True
         )
         self.ax_hist.set(
-            xlabel="epoch", ylabel=f"dead units (of {WIDTH})", ylim=(-1, WIDTH + 1), xlim=(0, 50)
+            xlabel="epoch",
+            ylabel=f"dead units per layer (of {WIDTH})",
+            ylim=(-1, WIDTH + 1),
+            xlim=(0, 50),
         )
         self.ax_hist.legend(loc="upper left").set_animated(True)
         for ax in (self.ax_units, self.ax_hist, self.ax_data):
@@ -245,7 +256,7 @@ class _Renderer:
             f"accuracy {100 * frame['accuracy']:.0f} %"
         )
         d1, d2 = frame["dead"]
-        self.ax_units.title.set_text(f"off on every point (×): {d1} + {d2} of {2 * WIDTH}")
+        self.ax_units.title.set_text(f"off on every point (×): {d1} + {d2} (of {WIDTH} per layer)")
         lr = state.opt.param_groups[0]["lr"]  # shown: a new lr restarts from epoch 0
         self.ax_hist.title.set_text(f"{state.activation}, Adam lr {lr:.3f}: dead units")
         return self.fig
