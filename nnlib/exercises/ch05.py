@@ -93,6 +93,46 @@ _SGD = Checker(
             "belongs in the parameter update, param − lr·v.",
             same_as(lambda p, g, v, lr, mu: (p + mu * v - lr * g, mu * v - lr * g)),
         ),
+        Mistake(
+            "keep the learning rate out of the velocity: v = momentum·velocity + grad, and "
+            "multiply by lr only in the step, param − lr·v (v = momentum·v + lr·grad is "
+            "another convention, whose velocity is lr times PyTorch's).",
+            same_as(lambda p, g, v, lr, mu: (p - (mu * v + lr * g), mu * v + lr * g)),
+        ),
+        Mistake(
+            "that is Nesterov's step, along grad + momentum·v; plain momentum steps along the "
+            "velocity itself: param − lr·v.",
+            same_as(lambda p, g, v, lr, mu: (p - lr * (g + mu * (mu * v + g)), mu * v + g)),
+        ),
+        Mistake(
+            "return the NEW velocity, momentum·velocity + grad, so that the next step can "
+            "use it; you returned the velocity you were given.",
+            same_as(lambda p, g, v, lr, mu: (p - lr * (mu * v + g), v)),
+        ),
+        Mistake(
+            "return the two outputs in this order: (new_param, new_velocity).",
+            same_as(lambda p, g, v, lr, mu: (mu * v + g, p - lr * (mu * v + g))),
+        ),
+        Mistake(
+            "multiply the old velocity by momentum: v = momentum·velocity + grad (without "
+            "the factor the velocity never forgets an old gradient).",
+            same_as(lambda p, g, v, lr, mu: (p - lr * (v + g), v + g)),
+        ),
+        Mistake(
+            "momentum multiplies only the old velocity; the new gradient is added at full "
+            "weight: v = momentum·velocity + grad.",
+            same_as(lambda p, g, v, lr, mu: (p - lr * mu * (v + g), mu * (v + g))),
+        ),
+        Mistake(
+            "the step is scaled by lr, not momentum: param − lr·v.",
+            same_as(lambda p, g, v, lr, mu: (p - mu * (mu * v + g), mu * v + g)),
+        ),
+        Mistake(
+            "keep the sign of the velocity as PyTorch does: v = momentum·v + grad (it points "
+            "uphill, like the gradient) and param − lr·v; with v = momentum·v − grad the "
+            "velocity you are given has the opposite sign.",
+            same_as(lambda p, g, v, lr, mu: (p + lr * (mu * v - g), mu * v - g)),
+        ),
     ),
     default_hint="v = momentum·velocity + grad, then param − lr·v; return (param, v).",
     success="The same step as torch.optim.SGD(momentum=...).",
@@ -176,14 +216,33 @@ def _adam_cases() -> list[Case]:
 def _adam(*args: Any, **switches: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """Adam with switches that reproduce the usual mistakes."""
     p, g, m, v, t, lr, (b1, b2), eps = args
-    m = b1 * m + (1 - b1) * g
-    v = b2 * v + (1 - b2) * (np.abs(g) if switches.get("abs") else g * g)
+    (a1, c1), (a2, c2) = (
+        ((1 - b1, b1), (1 - b2, b2))
+        if switches.get("swap")
+        else (
+            (b1, 1 - b1),
+            (b2, 1 - b2),
+        )
+    )
+    m = a1 * m + c1 * g
+    v = a2 * v + c2 * (np.abs(g) if switches.get("abs") else g * g)
     tt = t + switches.get("t_shift", 0)
-    m_hat, v_hat = m / (1 - b1**tt), v / (1 - b2**tt)
+    if switches.get("power_of_complement"):
+        m_hat, v_hat = m / (1 - b1) ** tt, v / (1 - b2) ** tt
+    else:
+        m_hat, v_hat = m / (1 - b1**tt), v / (1 - b2**tt)
     if switches.get("no_correction"):
         m_hat, v_hat = m, v
+    if switches.get("correct_m") is False:
+        m_hat = m
+    if switches.get("correct_v") is False:
+        v_hat = v
     if switches.get("eps_inside"):
         step = lr * m_hat / np.sqrt(v_hat + eps)
+    elif switches.get("no_sqrt"):
+        step = lr * m_hat / (v_hat + eps)
+    elif switches.get("no_eps"):
+        step = lr * m_hat / np.sqrt(v_hat)
     else:
         step = lr * m_hat / (np.sqrt(v_hat) + eps)
     new_p = p + step if switches.get("sign") else p - step
@@ -259,6 +318,36 @@ _ADAM = Checker(
             "step against the gradient: param − lr·m̂/(√v̂ + eps).",
             same_as(lambda *a: _adam(*a, sign=True)),
         ),
+        Mistake(
+            "correct v too: v̂ = v/(1 − β₂ᵗ), then param − lr·m̂/(√v̂ + eps).",
+            same_as(lambda *a: _adam(*a, correct_v=False)),
+        ),
+        Mistake(
+            "correct m too: m̂ = m/(1 − β₁ᵗ), then param − lr·m̂/(√v̂ + eps).",
+            same_as(lambda *a: _adam(*a, correct_m=False)),
+        ),
+        Mistake(
+            "divide by the SQUARE ROOT of v̂: param − lr·m̂/(√v̂ + eps); v̂ is in squared "
+            "units of the gradient.",
+            same_as(lambda *a: _adam(*a, no_sqrt=True)),
+        ),
+        Mistake(
+            "use β₁ for m (the gradient's average) and β₂ for v (the squared gradient's): "
+            "betas = (β₁, β₂), in that order.",
+            same_as(lambda p, g, m, v, t, lr, b, eps: _adam(p, g, m, v, t, lr, b[::-1], eps)),
+        ),
+        Mistake(
+            "β multiplies the OLD moment: m = β₁·m + (1 − β₁)·grad (you swapped β and 1 − β).",
+            same_as(lambda *a: _adam(*a, swap=True)),
+        ),
+        Mistake(
+            "the correction divides by 1 − βᵗ, not (1 − β)ᵗ: `1 - beta1**t`.",
+            same_as(lambda *a: _adam(*a, power_of_complement=True)),
+        ),
+        Mistake(
+            "add eps to the denominator: param − lr·m̂/(√v̂ + eps).",
+            same_as(lambda *a: _adam(*a, no_eps=True)),
+        ),
     ),
     default_hint="m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); "
     "v̂ = v/(1 − β₂ᵗ); param − lr·m̂/(√v̂ + eps); return (param, m, v).",
@@ -323,13 +412,29 @@ def _ewa(
     start_first: bool = False,
     compound: bool = False,
     t_shift: int = 0,
+    multiply: bool = False,
+    no_complement: bool = False,
+    last_t: bool = False,
+    before: bool = False,
+    times_t: bool = False,
 ) -> np.ndarray:
     """The EWA with switches that reproduce the usual mistakes."""
     out, v = [], (values[0] if start_first else 0.0)
     a, c = (1 - beta, beta) if swap else (beta, 1 - beta)
+    if no_complement:
+        c = 1.0
     for t, theta in enumerate(values, start=1):
+        previous = v
         v = a * v + c * theta
-        corrected = v / (1 - beta ** (t + t_shift)) if bias_correction else v
+        shown = previous if before else v
+        tt = len(values) if last_t else t + t_shift
+        factor = 1 - beta * tt if times_t else 1 - beta**tt
+        if not bias_correction:
+            corrected = shown
+        elif multiply:
+            corrected = shown * factor
+        else:
+            corrected = shown / factor
         if compound:
             v = corrected
         out.append(corrected)
@@ -353,7 +458,7 @@ _EWA = Checker(
     reference=_ewa_reference,
     mistakes=(
         Mistake(
-            "β multiplies the OLD average: v_t = β·v_(t−1) + (1 − β)·θ_t (you swapped β and "
+            "β multiplies the OLD average: v_t = β·v_(t−1) + (1 − β)·value_t (you swapped β and "
             "1 − β).",
             same_as(lambda *a: _ewa(*a, swap=True)),
         ),
@@ -381,8 +486,42 @@ _EWA = Checker(
             "return the whole sequence v_1 … v_T, one average per value, not just the last.",
             shape_is(lambda *a: ()),
         ),
+        Mistake(
+            "divide by (1 − βᵗ) only when bias_correction=True; by default report the raw "
+            "average v_t.",
+            same_as(lambda values, beta, bc=False: _ewa(values, beta, True)),
+        ),
+        Mistake(
+            "DIVIDE by (1 − βᵗ), do not multiply: the early averages are too small and the "
+            "correction must enlarge them.",
+            same_as(lambda *a: _ewa(*a, multiply=True)),
+        ),
+        Mistake(
+            "the new value gets the weight (1 − β): v = β·v + (1 − β)·value; without it the "
+            "average grows to about 1/(1 − β) times the values.",
+            same_as(lambda *a: _ewa(*a, no_complement=True)),
+        ),
+        Mistake(
+            "that is a plain running mean (equal weights); an exponentially weighted average "
+            "weights recent values more: v = β·v + (1 − β)·value.",
+            same_as(lambda values, *_: np.cumsum(values) / np.arange(1, len(values) + 1)),
+        ),
+        Mistake(
+            "each value gets its own t: divide v_t by (1 − βᵗ) with t = 1, 2, …, not every "
+            "value by one factor.",
+            same_as(lambda *a: _ewa(*a, last_t=True)),
+        ),
+        Mistake(
+            "report each average after updating it with its value: the first one reported is "
+            "v_1, not v_0 = 0.",
+            same_as(lambda *a: _ewa(*a, before=True)),
+        ),
+        Mistake(
+            "raise β to the power t: 1 − β**t, not 1 − β*t.",
+            same_as(lambda *a: _ewa(*a, times_t=True)),
+        ),
     ),
-    default_hint="v = 0; for each θ: v = β·v + (1 − β)·θ, report v (or v / (1 − βᵗ)).",
+    default_hint="v = 0; for each value: v = β·v + (1 − β)·value, report v (or v / (1 − βᵗ)).",
     success="Exponentially weighted averages, bias-corrected when asked.",
 )
 
@@ -464,8 +603,16 @@ def _rmsprop(
 ) -> tuple[np.ndarray, np.ndarray]:
     """RMSprop with switches that reproduce the usual mistakes."""
     a, c = (1 - alpha, alpha) if switches.get("swap") else (alpha, 1 - alpha)
+    if switches.get("no_complement"):
+        c = 1.0
     new_s = a * s + c * (np.abs(g) if switches.get("abs") else g * g)
+    if switches.get("square_outside"):
+        new_s = (a * s + c * g) ** 2
     used = s if switches.get("old") else new_s
+    if switches.get("bias"):
+        used = used / (1 - alpha)
+    if switches.get("this_only"):
+        used = g * g
     if switches.get("no_sqrt"):
         denom = used + eps
     elif switches.get("eps_inside"):
@@ -520,6 +667,44 @@ _RMSPROP = Checker(
         Mistake(
             "step AGAINST the gradient: param − lr·grad / (√square_avg + eps).",
             same_as(lambda *a: _rmsprop(*a, sign=True)),
+        ),
+        Mistake(
+            "mind the parentheses: lr·grad / (√square_avg + eps); "
+            "`lr * grad / np.sqrt(square_avg) + eps` adds eps to the step instead.",
+            lambda a: same_as(
+                lambda p, g, s, lr, al, eps: (
+                    p - (lr * g / np.sqrt(al * s + (1 - al) * g**2) + eps),
+                    al * s + (1 - al) * g**2,
+                )
+            )(a),
+        ),
+        Mistake(
+            "the new squared gradient gets the weight (1 − α): square_avg = α·square_avg + "
+            "(1 − α)·grad².",
+            same_as(lambda *a: _rmsprop(*a, no_complement=True), output=1),
+        ),
+        Mistake(
+            "return the NEW square_avg, α·square_avg + (1 − α)·grad², so that the next step "
+            "can use it; you returned the one you were given.",
+            same_as(lambda p, g, s, lr, al, eps: (_rmsprop(p, g, s, lr, al, eps)[0], s)),
+        ),
+        Mistake(
+            "return the two outputs in this order: (new_param, new_square_avg).",
+            same_as(lambda *a: _rmsprop(*a)[::-1]),
+        ),
+        Mistake(
+            "divide by the root of the running average, √square_avg + eps: PyTorch's RMSprop "
+            "has no bias correction (not √(square_avg / (1 − α))), and the root of this "
+            "gradient's square alone moves every coordinate by exactly lr (sign descent).",
+            lambda a: (
+                same_as(lambda *x: _rmsprop(*x, bias=True))(a)
+                or same_as(lambda *x: _rmsprop(*x, this_only=True))(a)
+            ),
+        ),
+        Mistake(
+            "square the gradient before averaging: α·square_avg + (1 − α)·grad², not "
+            "(α·square_avg + (1 − α)·grad)².",
+            same_as(lambda *a: _rmsprop(*a, square_outside=True)),
         ),
     ),
     default_hint="square_avg = α·square_avg + (1 − α)·grad²; then "
