@@ -1,9 +1,9 @@
 r"""Chapter 5's second demo: an exponentially weighted average, with and without bias correction.
 
-A noisy series :math:`\theta_1, \theta_2, \dots` is averaged by
-:math:`v_t = \beta v_{t-1} + (1-\beta)\theta_t` from :math:`v_0 = 0`. Move :math:`\beta`:
+A noisy series :math:`q_1, q_2, \dots` is averaged by
+:math:`\bar q_t = \beta \bar q_{t-1} + (1-\beta) q_t` from :math:`\bar q_0 = 0`. Move :math:`\beta`:
 a small one follows every wiggle, a large one is smooth but lags and averages roughly the
-last :math:`1/(1-\beta)` values. Because :math:`v_0 = 0`, the first averages sit far below
+last :math:`1/(1-\beta)` values. Because :math:`\bar q_0 = 0`, the first averages sit far below
 the data; dividing by :math:`1-\beta^t` (bias correction, as Adam does) removes that dip.
 Momentum, RMSprop and Adam all keep averages of exactly this kind.
 
@@ -47,9 +47,9 @@ class EwaView:
 
     Attributes:
         t: Steps :math:`1 \\dots T`.
-        values: The series :math:`\\theta_t`.
-        raw: The averages :math:`v_t` (biased toward 0 early on).
-        corrected: :math:`v_t / (1 - \\beta^t)`.
+        values: The series :math:`q_t`.
+        raw: The averages :math:`\\bar q_t` (biased toward 0 early on).
+        corrected: :math:`\\bar q_t / (1 - \\beta^t)`.
         beta: The smoothing constant.
         bias_correction: Whether the corrected averages are the ones shown.
         window: :math:`1/(1-\\beta)`, roughly how many recent values the average spans.
@@ -71,7 +71,7 @@ def ewa_view(
 
     Args:
         beta: The smoothing constant, in ``[0, 1)``.
-        bias_correction: Show :math:`v_t / (1 - \\beta^t)` instead of :math:`v_t`.
+        bias_correction: Show :math:`\\bar q_t / (1 - \\beta^t)` instead of :math:`\\bar q_t`.
         series: A name from :data:`SERIES`.
 
     Returns:
@@ -95,8 +95,8 @@ def ewa_view(
     values = SERIES[series]
     raw = np.empty(LENGTH)
     v = 0.0
-    for k, theta in enumerate(values):
-        v = beta * v + (1 - beta) * theta
+    for k, q_t in enumerate(values):
+        v = beta * v + (1 - beta) * q_t
         raw[k] = v
     t = np.arange(1, LENGTH + 1)
     corrected = raw / (1 - beta**t)
@@ -129,10 +129,10 @@ def ewa_explorer() -> Demo:
     }
     fig, ax = plot.figure(width=6.0, height=3.4)
     with plot.style():
-        points = ax.scatter([], [], s=9, color=plot.MUTED, label=r"data $\theta_t$", zorder=1)
-        (raw_line,) = ax.plot([], [], color=plot.VERMILLION, lw=2, label=r"$v_t$ (no correction)")
+        points = ax.scatter([], [], s=9, color=plot.MUTED, label=r"data $q_t$", zorder=1)
+        (raw_line,) = ax.plot([], [], color=plot.VERMILLION, lw=2, label=r"$\bar q_t$ (no correction)")
         (cor_line,) = ax.plot(
-            [], [], color=plot.BLUE, lw=2, label=r"$v_t / (1-\beta^t)$ (corrected)"
+            [], [], color=plot.BLUE, lw=2, label=r"$\bar q_t / (1-\beta^t)$ (corrected)"
         )
         ax.set_xlim(0, LENGTH + 1)
         ax.set_ylim(-1, 22)
