@@ -29,7 +29,7 @@ BATTERY = {
         (lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 / np.exp(s / 2))),
          "not by the standard deviation"),
         (lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 * np.exp(s))), "sign in the exponent"),
-        (lambda mu, s, y: np.mean(0.5 * (y - mu) ** 2 * np.exp(-s)), "log σ² term is missing"),
+        (lambda mu, s, y: np.mean(0.5 * (y - mu) ** 2 * np.exp(-s)), "log v term is missing"),
         (lambda mu, s, y: nll_right(mu, s, y) + 0.5 * np.log(2 * np.pi), "drop the constant"),
         (lambda mu, s, y: 2 * nll_right(mu, s, y), "factor ½ is missing"),
         (lambda mu, s, y: y.size * nll_right(mu, s, y), "times too large"),

@@ -21,6 +21,7 @@ from nnlib.exercises.core import (
     Mistake,
     close,
     non_finite,
+    raised,
     same_as,
     scaled_by,
     shape_is,
@@ -44,7 +45,7 @@ _SUM_HINT = (
 def _mse_cases() -> list[Case]:
     rng = np.random.default_rng(401)
     return [
-        Case("4 predictions", (np.array([2.5, 0.0, 2.0, 8.0]), np.array([3.0, -0.5, 2.0, 7.0]))),
+        Case("4 predictions", (np.array([2.5, 0.0, 2.0, 8.0]), np.array([3.0, -0.5, 2.0, 6.5]))),
         Case("a (3, 2) batch", (rng.normal(size=(3, 2)), rng.normal(size=(3, 2)))),
         Case("a perfect prediction: loss 0", (np.array([1.0, -2.0]), np.array([1.0, -2.0]))),
         Case("one example", (np.array([4.0]), np.array([1.0]))),
@@ -65,6 +66,43 @@ _MSE = Checker(
         Mistake(
             _SUM_HINT.format(n="n (the number of elements)", unit="element"),
             scaled_by(lambda y_hat, y: y.size),
+        ),
+        Mistake(
+            "you divided by len(y), the number of ROWS; the mean runs over all y.size "
+            "elements: use np.mean((y_hat − y) ** 2).",
+            scaled_by(lambda y_hat, y: y.size / len(y)),
+        ),
+        Mistake(
+            "divide by n, not n − 1: the n − 1 (Bessel's correction) belongs to the sample "
+            "variance; MSELoss is the plain mean.",
+            scaled_by(lambda y_hat, y: y.size / (y.size - 1)),
+        ),
+        Mistake(
+            "you squared the MEAN error (the bias², where errors of opposite sign cancel): "
+            "square each difference first, then average: np.mean((y_hat − y) ** 2).",
+            same_as(lambda y_hat, y: np.mean(y_hat - y) ** 2),
+        ),
+        Mistake(
+            "np.var subtracts the mean residual first (it measures the spread of the "
+            "errors, not their size): use np.mean((y_hat − y) ** 2).",
+            same_as(lambda y_hat, y: np.var(y_hat - y)),
+        ),
+        Mistake(
+            "square the DIFFERENCE, (y_hat − y)², not subtract the squares y_hat² − y².",
+            same_as(lambda y_hat, y: np.mean(y_hat**2 - y**2)),
+        ),
+        Mistake(
+            "parentheses: `y_hat - y ** 2` squares only y (** binds tighter than −); "
+            "write (y_hat - y) ** 2.",
+            same_as(lambda y_hat, y: np.mean(y_hat - y**2)),
+        ),
+        Mistake(
+            "`* 2` doubles the differences; square them with `** 2`.",
+            same_as(lambda y_hat, y: np.mean((y_hat - y) * 2)),
+        ),
+        Mistake(
+            "square each difference, then average: you squared the mean absolute error.",
+            same_as(lambda y_hat, y: np.mean(np.abs(y_hat - y)) ** 2),
         ),
         Mistake(
             "no ½ factor: PyTorch's MSELoss is the plain mean of the squared differences "
@@ -128,7 +166,7 @@ def _bce_cases() -> list[Case]:
         ),
         Case(
             "negative logits, soft targets",
-            (np.array([-1.5, 2.0, -0.3]), np.array([0.3, 0.8, 0.5])),
+            (np.array([-1.5, 2.0, -0.3]), np.array([0.3, 0.9, 0.5])),
         ),
         Case(
             "large logits ±500",
@@ -174,14 +212,48 @@ _BCE = Checker(
             non_finite(),
         ),
         Mistake(
-            "clamping σ(z) to [ε, 1 − ε] caps the loss (at about 16 for ε = 1e-7), but at "
-            "z = −500 with target 1 the exact loss is 500. Use the stable form " + _STABLE + ".",
+            "clamping σ(z) to [ε, 1 − ε] (or adding ε inside the log) caps the loss (at "
+            "about 16 for ε = 1e-7), but at z = −500 with target 1 the exact loss is 500. "
+            "Use the stable form " + _STABLE + ".",
             when("large logits", _finite_but_wrong),
         ),
         Mistake(
             "a minus sign is missing: BCE = −[y·log σ(z) + (1 − y)·log(1 − σ(z))], which is "
             "never negative.",
             scaled_by(lambda z, y: -1.0),
+        ),
+        Mistake(
+            "for negative z your loss counts |z| twice: the stable form has max(z, 0), not "
+            "|z|, and exp(−|z|), not exp(−z) (log(1 + exp(−z)) already equals "
+            "|z| + log(1 + exp(−|z|)) there, and exp(−z) overflows below z = −709).",
+            same_as(lambda z, y: np.mean(np.maximum(z, 0) - z * y + np.log1p(np.exp(-z)))),
+        ),
+        Mistake(
+            "the max(z, 0) term is missing: the stable form is " + _STABLE + ".",
+            same_as(lambda z, y: np.mean(-z * y + np.log1p(np.exp(-np.abs(z))))),
+        ),
+        Mistake(
+            "−z·y, not +z·y: the stable form is " + _STABLE + ".",
+            same_as(lambda z, y: np.mean(np.maximum(z, 0) + z * y + np.log1p(np.exp(-np.abs(z))))),
+        ),
+        Mistake(
+            "the log is missing: the last term is log(1 + exp(−|z|)), "
+            "np.log1p(np.exp(-np.abs(z))).",
+            same_as(lambda z, y: np.mean(np.maximum(z, 0) - z * y + np.exp(-np.abs(z)))),
+        ),
+        Mistake(
+            "the 1 + is missing: log(1 + exp(−|z|)), not log(exp(−|z|)) = −|z|.",
+            same_as(lambda z, y: np.mean(np.maximum(z, 0) - z * y - np.abs(z))),
+        ),
+        Mistake(
+            "you used 1 − y where y belongs: the loss must be small when σ(z) is close to "
+            "y, so the stable form is " + _STABLE + ".",
+            same_as(lambda z, y: _bce_reference(z, 1 - y)),
+        ),
+        Mistake(
+            "log(1 + exp(−y·z)) is the logistic loss for labels ±1; here the labels are "
+            "y ∈ {0, 1} (or soft targets in [0, 1]): use " + _STABLE + ".",
+            same_as(lambda z, y: np.mean(np.log1p(np.exp(-y * z)))),
         ),
         Mistake(_SUM_HINT.format(n="n", unit="element"), scaled_by(lambda z, y: y.size)),
     ),
@@ -236,6 +308,7 @@ def _ce_cases() -> list[Case]:
             "rows on very different scales",
             (np.array([[1000.0, 1001.0, 1002.0], [-1000.0, -999.0, -998.0]]), np.array([0, 2])),
         ),
+        Case("logits [−1000, 0], target the larger", (np.array([[-1000.0, 0.0]]), np.array([1]))),
         Case("logits 1000 apart [0, 1000]", (np.array([[0.0, 1000.0]]), np.array([0]))),
     ]
 
@@ -266,6 +339,17 @@ _CE = Checker(
             "subtract each row's OWN maximum (`x.max(axis=-1, keepdims=True)`), not the "
             "maximum of the whole array: a row far below it underflows to log(0) = −inf.",
             when("very different scales", non_finite()),
+        ),
+        Mistake(
+            "shift by each row's MAXIMUM, not the minimum: x − min makes the largest entry "
+            "huge (1000 here), and exp(1000) overflows; after x − max every exponent is ≤ 0.",
+            when("target the larger", non_finite()),
+        ),
+        Mistake(
+            "clipping the probability (or adding ε inside the log) caps the loss at "
+            "−log ε (27.6 for ε = 1e-12), but here the exact loss is 1000: compute "
+            "log_softmax directly, x − max − log Σ exp(x − max).",
+            when("1000 apart", _finite_but_wrong),
         ),
         Mistake(
             "the log of a softmax fails when the target's probability underflows: "
@@ -306,6 +390,46 @@ _CE = Checker(
             scaled_by(lambda x, t: -1.0),
         ),
         Mistake(
+            "logp[target] picks whole ROWS (one per target value, and fails once a class "
+            "index exceeds the number of examples): pick one entry per row, "
+            "logp[np.arange(m), target].",
+            raised(IndexError),
+        ),
+        Mistake(
+            "average only the TARGET's entry of each row, −log_softmax(x)[i, target[i]]; "
+            "you averaged over every class.",
+            same_as(lambda x, t: -np.mean(_log_softmax(x))),
+        ),
+        Mistake(
+            "divide by m, the number of examples (len(target)), not by C, the number of classes.",
+            scaled_by(lambda x, t: len(t) / x.shape[1]),
+        ),
+        Mistake(
+            "the log Σ exp term is missing: −log softmax(x)_t = −x_t + log Σ_k exp(x_k).",
+            same_as(lambda x, t: -np.mean(_picked(x, t))),
+        ),
+        Mistake(
+            "add the maximum back: log Σ exp(x) = max + log Σ exp(x − max); you mixed the "
+            "shifted log-sum-exp with the raw logit.",
+            same_as(lambda x, t: _cross_entropy_reference(x, t) - np.mean(x.max(axis=1))),
+        ),
+        Mistake(
+            "sum over each ROW (axis=1, keepdims=True): the log-sum-exp normalises each "
+            "example over its own classes, not over the whole batch.",
+            same_as(
+                lambda x, t: (
+                    -np.mean(
+                        _picked(
+                            x
+                            - x.max(axis=1, keepdims=True)
+                            - np.log(np.exp(x - x.max(axis=1, keepdims=True)).sum()),
+                            t,
+                        )
+                    )
+                )
+            ),
+        ),
+        Mistake(
             _SUM_HINT.format(n="m (the number of examples)", unit="example"),
             scaled_by(lambda x, t: len(t)),
         ),
@@ -341,7 +465,7 @@ def check_cross_entropy(fn: Callable[..., Any]) -> None:
         ...     logp = shifted - np.log(np.exp(shifted).sum(axis=1, keepdims=True))
         ...     return -logp[np.arange(len(target)), target].mean()
         >>> check_cross_entropy(cross_entropy)  # doctest: +ELLIPSIS
-        ✓ cross_entropy: correct on all 7 cases (...
+        ✓ cross_entropy: correct on all 8 cases (...
 
     Taught in chapter 4 (loss functions).
     """
@@ -367,7 +491,7 @@ def _gaussian_nll_cases() -> list[Case]:
             ),
         ),
         Case(
-            "log_var = 0 (σ = 1): half the MSE",
+            "log_var = 0 (variance 1): half the MSE",
             (np.array([1.0, 2.0, 3.0]), np.zeros(3), np.array([1.5, 2.0, 1.0])),
         ),
         Case(
@@ -393,17 +517,17 @@ _GAUSSIAN_NLL = Checker(
             same_as(lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 / s))),
         ),
         Mistake(
-            "divide the squared error by the VARIANCE σ² = exp(log_var), not by the standard "
-            "deviation σ = exp(log_var / 2).",
+            "divide the squared error by the VARIANCE v = exp(log_var), not by the standard "
+            "deviation √v = exp(log_var / 2).",
             same_as(lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 / np.exp(0.5 * s)))),
         ),
         Mistake(
-            "the sign in the exponent is flipped: (y − μ)² / σ² = (y − μ)² · exp(−log_var).",
+            "the sign in the exponent is flipped: (y − μ)² / v = (y − μ)² · exp(−log_var).",
             same_as(lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2 * np.exp(s)))),
         ),
         Mistake(
-            "the ½·log σ² term is missing: without it the loss falls forever as σ² grows, "
-            "and the network learns to predict an infinite variance.",
+            "the ½·log v term is missing: without it the loss falls forever as the variance v "
+            "grows, and the network learns to predict an infinite variance.",
             same_as(lambda mu, s, y: np.mean(0.5 * (y - mu) ** 2 * np.exp(-s))),
         ),
         Mistake(
@@ -416,7 +540,50 @@ _GAUSSIAN_NLL = Checker(
             ),
         ),
         Mistake(
-            "the factor ½ is missing: −log N(y; μ, σ²) = ½·log σ² + (y − μ)² / (2σ²) + const.",
+            "you divided by len(y), the number of ROWS; the mean runs over all y.size "
+            "elements: use np.mean(...).",
+            scaled_by(lambda mu, s, y: y.size / len(y)),
+        ),
+        Mistake(
+            "the ½ multiplies BOTH terms: ½·(log_var + (y − μ)²·exp(−log_var)).",
+            same_as(lambda mu, s, y: np.mean(0.5 * s + (y - mu) ** 2 * np.exp(-s))),
+        ),
+        Mistake(
+            "the first term is log v = log_var itself, not exp(log_var).",
+            same_as(lambda mu, s, y: np.mean(0.5 * (np.exp(s) + (y - mu) ** 2 * np.exp(-s)))),
+        ),
+        Mistake(
+            "only the squared error is divided by the variance: "
+            "½·(log_var + (y − μ)²·exp(−log_var)); check the parentheses.",
+            same_as(lambda mu, s, y: np.mean(0.5 * (s + (y - mu) ** 2) * np.exp(-s))),
+        ),
+        Mistake(
+            "square the error: (y − μ)², not (y − μ) or |y − μ|.",
+            lambda a: any(
+                same_as(w)(a)
+                for w in (
+                    lambda mu, s, y: np.mean(0.5 * (s + (y - mu) * np.exp(-s))),
+                    lambda mu, s, y: np.mean(0.5 * (s + np.abs(y - mu) * np.exp(-s))),
+                )
+            ),
+        ),
+        Mistake(
+            "½·log v = ½·log_var: log_var is the log of the variance v, not of the standard "
+            "deviation √v (−log N has log √v = ½·log v).",
+            same_as(lambda mu, s, y: np.mean(s + 0.5 * (y - mu) ** 2 * np.exp(-s))),
+        ),
+        Mistake(
+            "ADD the squared-error term: ½·(log_var + (y − μ)²·exp(−log_var)).",
+            same_as(lambda mu, s, y: np.mean(0.5 * (s - (y - mu) ** 2 * np.exp(-s)))),
+        ),
+        Mistake(
+            "your result has nan/inf: `log_var` is already the LOG of the variance and may "
+            "be 0 or negative. Use it as it is; the variance is np.exp(log_var) "
+            "(np.log(log_var) or dividing by log_var gives nan/inf).",
+            non_finite(),
+        ),
+        Mistake(
+            "the factor ½ is missing: −log N(y; μ, v) = ½·log v + (y − μ)² / (2v) + const.",
             scaled_by(lambda mu, s, y: 2.0),
         ),
         Mistake(_SUM_HINT.format(n="n", unit="element"), scaled_by(lambda mu, s, y: y.size)),
@@ -435,12 +602,13 @@ def check_gaussian_nll(fn: Callable[..., Any]) -> None:
     r"""Check the Gaussian negative log-likelihood: ``gaussian_nll(mu, log_var, y) -> float``.
 
     A regression head predicts a mean :math:`\mu` and a log-variance
-    :math:`s = \log\sigma^2` per target; the learner returns the mean over all elements of
+    :math:`s = \log v` (:math:`v` the variance) per target; the learner returns the mean
+    over all elements of
     :math:`\tfrac12\bigl(s + (y - \mu)^2 e^{-s}\bigr)` (no :math:`\tfrac12\log 2\pi`, as
     PyTorch's default ``full=False``). The reference is
     ``nnlib.nn.functional.gaussian_nll_loss(mu, y, var=exp(log_var))``. Recognises: dividing
-    by ``log_var`` or by :math:`\sigma`, a flipped exponent, a missing
-    :math:`\log\sigma^2` term, the constant, a missing ½, a sum, a per-element result.
+    by ``log_var`` or by :math:`\sqrt v`, a flipped exponent, a missing
+    :math:`\log v` term, the constant, a missing ½, a sum, a per-element result.
 
     Args:
         fn: The learner's function.
@@ -499,6 +667,32 @@ _KL = Checker(
         Mistake(
             "use the natural logarithm (np.log, nats), as PyTorch does; np.log2 gives bits.",
             scaled_by(lambda p, q: 1 / np.log(2)),
+        ),
+        Mistake(
+            "use the natural logarithm (np.log, nats), as PyTorch does; np.log10 gives "
+            "decimal digits (bans).",
+            scaled_by(lambda p, q: 1 / np.log(10)),
+        ),
+        Mistake(
+            "SUM over the outcomes, not the mean: KL(P ‖ Q) = Σ p·log(p / q).",
+            scaled_by(lambda p, q: 1 / len(p)),
+        ),
+        Mistake(
+            "weight BOTH logs by p: Σ p·(log p − log q); you subtracted log q unweighted.",
+            same_as(lambda p, q: np.sum(p * np.log(np.where(p > 0, p, 1.0)) - np.log(q))),
+        ),
+        Mistake(
+            "log(p / q) = log p − log q, not log p / log q.",
+            same_as(lambda p, q: np.sum(p * np.log(np.where(p > 0, p, 1.0)) / np.log(q))),
+        ),
+        Mistake(
+            "that is the symmetric (Jeffreys) divergence KL(P ‖ Q) + KL(Q ‖ P), the "
+            "log-ratio weighted by p − q: weight it by p alone.",
+            same_as(lambda p, q: _kl_reference(p, q) + _kl_reference(q, p)),
+        ),
+        Mistake(
+            "reduce to ONE number: sum the terms over the outcomes (np.sum).",
+            lambda a: a.got is not None and a.got[0].ndim > 0 and a.got[0].size > 1,
         ),
         Mistake(
             "that is the cross-entropy −Σ p·log q; KL subtracts the entropy of P from it: "
