@@ -166,10 +166,10 @@ GRAPHS: dict[str, tuple[Node, ...]] = {
         Node("y", "input", pos=(1, 2.2), value=1.0),
         Node("u", "mul", ("w", "x"), pos=(1, 1.3)),
         Node("r", "sub", ("u", "y"), pos=(2, 1.6)),
-        Node("d", "square", ("r",), pos=(3, 1.6)),
-        Node("s", "square", ("w",), pos=(1, 0)),
-        Node("p", "scale", ("s",), pos=(2, 0), const=0.1),
-        Node("L", "add", ("d", "p"), pos=(4, 1)),
+        Node("e", "square", ("r",), pos=(3, 1.6)),
+        Node("q", "square", ("w",), pos=(1, 0)),
+        Node("p", "scale", ("q",), pos=(2, 0), const=0.1),
+        Node("L", "add", ("e", "p"), pos=(4, 1)),
     ),
 }
 
@@ -557,7 +557,7 @@ class _FDRenderer:
             (self.cen,) = ax.loglog([], [], color=plot.ORANGE, label="central difference",
                                     animated=True)  # fmt: skip
             (self.round,) = ax.loglog([], [], ":", color=plot.INK, lw=1,
-                                      label="rounding ≈ u·|f|/ε", animated=True)  # fmt: skip
+                                      label="rounding ≈ ρ·|f|/ε", animated=True)  # fmt: skip
             (self.dot_f,) = ax.loglog([], [], "o", color=plot.BLUE, ms=7, animated=True)
             (self.dot_c,) = ax.loglog([], [], "s", color=plot.ORANGE, ms=7, animated=True)
             self.vline = ax.axvline(1e-6, color=plot.MUTED, lw=1, animated=True)
