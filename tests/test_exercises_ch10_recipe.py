@@ -13,14 +13,17 @@ import pytest
 import nnlib
 from nnlib import nn, optim
 from nnlib.exercises import (
+    check_batches,
     check_fit_linear,
     check_initial_losses,
     check_log_uniform,
 )
 from nnlib.exercises.ch10 import (
+    _BATCHES,
     _FIT,
     _INITIAL_LOSSES,
     _LOG_UNIFORM,
+    _batches_reference,
     _fit_cases,
     _softmax_regression,
 )
@@ -90,6 +93,123 @@ def fit_model_zero_grad(X, y, lr, num_steps):  # another style: model.zero_grad(
     return np.array(costs)
 
 
+# ------------------------------------------------------------------------ batches
+def batches_right(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    return [
+        (X[order[i : i + batch_size]], y[order[i : i + batch_size]])
+        for i in range(0, len(X), batch_size)
+    ]
+
+
+def cut(X, y, batch_size):
+    return [(X[i : i + batch_size], y[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+
+
+def batches_two_permutations(X, y, batch_size, rng):  # the exercise's loop, unrepaired
+    X = X[rng.permutation(len(X))]
+    y = y[rng.permutation(len(y))]
+    return cut(X, y, batch_size)
+
+
+def batches_shuffle_copies(X, y, batch_size, rng):  # rng.shuffle twice, on copies
+    X, y = X.copy(), y.copy()
+    rng.shuffle(X)
+    rng.shuffle(y)
+    return cut(X, y, batch_size)
+
+
+def batches_permute_arrays(X, y, batch_size, rng):  # rng.permutation on the arrays themselves
+    return cut(rng.permutation(X), rng.permutation(y), batch_size)
+
+
+def batches_only_x(X, y, batch_size, rng):
+    return cut(X[rng.permutation(len(X))], y, batch_size)
+
+
+def batches_only_y(X, y, batch_size, rng):
+    return cut(X, y[rng.permutation(len(y))], batch_size)
+
+
+def batches_zip_then_unzip(X, y, batch_size, rng):  # pairs shuffled, then X re-read unshuffled
+    pairs = list(zip(X, y, strict=True))
+    order = rng.permutation(len(pairs))
+    ys = np.array([pairs[k][1] for k in order])
+    return cut(X, ys, batch_size)
+
+
+def batches_choice(X, y, batch_size, rng):  # with replacement
+    order = rng.choice(len(X), len(X))
+    return cut(X[order], y[order], batch_size)
+
+
+def batches_integers(X, y, batch_size, rng):
+    order = rng.integers(0, len(X), len(X))
+    return cut(X[order], y[order], batch_size)
+
+
+def batches_drop_last(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    return [
+        (
+            X[order[k * batch_size : (k + 1) * batch_size]],
+            y[order[k * batch_size : (k + 1) * batch_size]],
+        )
+        for k in range(len(X) // batch_size)
+    ]
+
+
+def batches_short_slice(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    return [
+        (X[order[i : i + batch_size - 1]], y[order[i : i + batch_size - 1]])
+        for i in range(0, len(X), batch_size)
+    ]
+
+
+def batches_no_shuffle(X, y, batch_size, rng):
+    return cut(X, y, batch_size)
+
+
+def batches_fixed_seed(X, y, batch_size, rng):
+    order = np.random.default_rng(0).permutation(len(X))
+    return cut(X[order], y[order], batch_size)
+
+
+def batches_global_numpy(X, y, batch_size, rng):
+    order = np.random.permutation(len(X))  # noqa: NPY002 (the learner's mistake)
+    return cut(X[order], y[order], batch_size)
+
+
+def batches_in_place(X, y, batch_size, rng):
+    order = rng.permutation(len(X))
+    X[:] = X[order]
+    y[:] = y[order]
+    return cut(X, y, batch_size)
+
+
+def batches_generator(X, y, batch_size, rng):  # another style: a generator, as a loader is
+    order = rng.permutation(len(X))
+    for i in range(0, len(X), batch_size):
+        yield X[order[i : i + batch_size]], y[order[i : i + batch_size]]
+
+
+def batches_argsort(X, y, batch_size, rng):  # another style: argsort of random keys
+    order = np.argsort(rng.random(len(X)))
+    return cut(X[order], y[order], batch_size)
+
+
+def batches_choice_without_replacement(X, y, batch_size, rng):  # another correct draw
+    order = rng.choice(len(X), len(X), replace=False)
+    return cut(X[order], y[order], batch_size)
+
+
+def batches_tensors(X, y, batch_size, rng):  # another style: tensors, via nnlib
+    order = rng.permutation(len(X))
+    Xt, yt = nnlib.tensor(X[order]), nnlib.tensor(y[order])
+    return [(Xt[i : i + batch_size], yt[i : i + batch_size]) for i in range(0, len(X), batch_size)]
+
+
 # --------------------------------------------------------------------- log_uniform
 def log_uniform_right(rng, low, high, size):
     return np.exp(rng.uniform(np.log(low), np.log(high), size))
@@ -122,6 +242,22 @@ BATTERY = {
         (lambda X, y, lr, n: _softmax_regression(X, y, lr, n, "accumulate"), "still accumulate"),
         (lambda X, y, lr, n: fit_template(X, y, lr, n - 1), "one loss per step"),
     ]),
+    _BATCHES: (check_batches, batches_right, [
+        (batches_two_permutations, "move together"),
+        (batches_shuffle_copies, "move together"),
+        (batches_permute_arrays, "move together"),
+        (batches_only_x, "move together"),
+        (batches_only_y, "move together"),
+        (batches_zip_then_unzip, "move together"),
+        (batches_choice, "WITH replacement"),
+        (batches_integers, "WITH replacement"),
+        (batches_drop_last, "last, smaller batch"),
+        (batches_short_slice, "batch_size - 1"),
+        (batches_no_shuffle, "original order"),
+        (batches_fixed_seed, "every epoch gets the same order"),
+        (batches_global_numpy, "not from np.random"),
+        (batches_in_place, "changed its input"),
+    ]),
     _LOG_UNIFORM: (check_log_uniform, log_uniform_right, [
         (lambda r, lo, hi, n: r.uniform(lo, hi, n), "linear scale"),
         (lambda r, lo, hi, n: r.uniform(np.log(lo), np.log(hi), n), "returned the exponents"),
@@ -145,6 +281,10 @@ class TestChapter10Checkers(CheckerBattery):
     [
         (check_initial_losses, initial_loop),
         (check_fit_linear, fit_model_zero_grad),
+        (check_batches, batches_generator),
+        (check_batches, batches_argsort),
+        (check_batches, batches_tensors),
+        (check_batches, batches_choice_without_replacement),
         (check_fit_linear, lambda X, y, lr, n: fit_template(X, y, lr, n, where="end")),
         (check_log_uniform, lambda r, lo, hi, n: lo * (hi / lo) ** r.random(n)),
         (check_log_uniform, lambda r, lo, hi, n: 10 ** r.uniform(np.log10(lo), np.log10(hi), n)),
@@ -194,11 +334,18 @@ def test_checkers_survive_changed_global_state(capsys):
                 (check_initial_losses, initial_right),
                 (check_log_uniform, log_uniform_right),
                 (check_fit_linear, _softmax_regression),
+                (check_batches, _batches_reference),
             ):
-                for checker in (_INITIAL_LOSSES, _LOG_UNIFORM, _FIT):
+                for checker in (_INITIAL_LOSSES, _LOG_UNIFORM, _FIT, _BATCHES):
                     checker._cache.clear()  # recompute the references under this state
                 check(right)
                 assert capsys.readouterr().out.startswith("✓")
     finally:
         nnlib.set_grad_enabled(True)
         np.seterr(**old)
+
+
+def test_batches_hint_rate_is_at_least_95_percent():
+    wrong = BATTERY[_BATCHES][2]
+    named = sum(hint in _BATCHES.evaluate(fn).hint for fn, hint in wrong)
+    assert named / len(wrong) >= 0.95, (named, len(wrong))

@@ -86,6 +86,7 @@ from nnlib.exercises.ch09 import (
     check_tent_params,
 )
 from nnlib.exercises.ch10 import (
+    check_batches,
     check_fit_linear,
     check_initial_losses,
     check_log_uniform,
@@ -103,6 +104,7 @@ __all__ = [
     "check_backward_engine",
     "check_backward_rule",
     "check_batch_norm",
+    "check_batches",
     "check_bce_with_logits",
     "check_bump",
     "check_classification_loss",

@@ -2,15 +2,16 @@ r"""Checkers for chapter 10 (A recipe for training networks).
 
 Four exercises, each a step of the recipe: predict the cost at initialisation with and
 without a well-initialised output bias (:func:`check_initial_losses`), find the bug in a
-training loop that cannot overfit (:func:`check_fit_linear`), build early stopping from a
-validation curve (:func:`check_early_stopping`), and draw hyper-parameters on a log scale
-for a random search (:func:`check_log_uniform`). The references are computed in
-NumPy under ``np.errstate(all="ignore")``, so a learner who left ``np.seterr(all="raise")``
-or ``nnlib.set_grad_enabled(False)`` behind still gets a verdict.
+training loop that cannot overfit (:func:`check_fit_linear`), find the bug in a batcher
+that shuffles the labels apart from their inputs (:func:`check_batches`), and draw
+hyper-parameters on a log scale for a random search (:func:`check_log_uniform`). The
+references are computed in NumPy under ``np.errstate(all="ignore")``, so a learner who left
+``np.seterr(all="raise")`` or ``nnlib.set_grad_enabled(False)`` behind still gets a verdict.
 """
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 from typing import Any
@@ -19,6 +20,7 @@ import numpy as np
 
 from nnlib.exercises.core import Case, Checker, Mistake, same_as, shape_is
 from nnlib.exercises.detectors import Attempt
+from nnlib.exercises.report import to_array
 
 # --------------------------------------------------------------- the cost at initialisation
 
@@ -278,6 +280,210 @@ def check_fit_linear(fn: Callable[..., Any]) -> None:
     Taught in chapter 10 (A recipe for training networks).
     """
     _FIT(fn)
+
+
+# ------------------------------------------------------- mini-batches that keep their labels
+
+
+def _batches_reference(X: Any, y: Any, batch_size: int, rng: np.random.Generator) -> list[Any]:
+    """One permutation from ``rng``, applied to X and y alike, cut into batches in order."""
+    order = rng.permutation(len(X))
+    return [
+        (X[order[i : i + batch_size]], y[order[i : i + batch_size]])
+        for i in range(0, len(X), batch_size)
+    ]
+
+
+def _positions(X: np.ndarray, y: np.ndarray, batches: Any) -> tuple[np.ndarray, ...]:
+    """Where each returned row came from (-1: not a row of X), its label, the batch sizes."""
+    rows = {np.asarray(X[i], dtype=np.float64).tobytes(): i for i in range(len(X))}
+    where, labels, sizes = [], [], []
+    for pair in list(batches):
+        if not isinstance(pair, (tuple, list)) or len(pair) != 2:
+            raise TypeError(
+                "return a list of (X_batch, y_batch) pairs, one pair per mini-batch; got an "
+                f"element of type {type(pair).__name__}"
+            )
+        xb = np.asarray(to_array(pair[0]), dtype=np.float64).reshape(-1, X.shape[1])
+        yb = np.asarray(to_array(pair[1])).reshape(-1)
+        sizes.append(len(xb))
+        for row, label in zip(xb, yb, strict=False):
+            where.append(rows.get(row.tobytes(), -1))
+            labels.append(label)
+    return np.array(where, dtype=int), np.array(labels), np.array(sizes, dtype=np.float64)
+
+
+def _summarise_batches(fn: Callable[..., Any]) -> Callable[..., Any]:
+    """Call ``fn`` as three epochs would (twice from the same generator state, then once
+    more) and summarise what matters: the batch sizes, whether each example comes once,
+    whether it keeps its label, whether the order is shuffled, repeatable from the seed, and
+    new at the next epoch."""
+
+    def run(X: Any, y: Any, batch_size: int, rng: np.random.Generator) -> Any:
+        state = copy.deepcopy(rng)
+        first = fn(X, y, batch_size, rng)
+        if first is None or first is Ellipsis:
+            return first
+        again = fn(X, y, batch_size, copy.deepcopy(state))
+        following = fn(X, y, batch_size, rng)
+        X0, y0 = np.asarray(X), np.asarray(y)
+        where, labels, sizes = _positions(X0, y0, first)
+        found = where >= 0
+        counts = np.bincount(where[found], minlength=len(X0))
+        kept = found & (y0[np.where(found, where, 0)] == labels)
+        return (
+            sizes,
+            float(np.mean(counts == 1)),
+            float(kept.mean()) if kept.size else 0.0,
+            float(not np.array_equal(where, np.arange(len(X0)))),
+            float(np.array_equal(where, _positions(X0, y0, again)[0])),
+            float(not np.array_equal(where, _positions(X0, y0, following)[0])),
+        )
+
+    return run
+
+
+def _batch_cases() -> list[Case]:
+    rng = np.random.default_rng(1010)
+    cases = []
+    for label, n, classes, size, seed in (
+        ("10 examples, batches of 4", 10, 3, 4, 11),
+        ("12 examples, batches of 3", 12, 4, 3, 12),
+        ("7 examples, one batch of 7", 7, 3, 7, 13),
+    ):
+        X = np.round(rng.normal(size=(n, 2)), 2)
+        y = np.arange(n) % classes
+        cases.append(Case(label, (X, y, size, np.random.default_rng(seed))))
+    return cases
+
+
+_SIZES, _ONCE, _KEPT, _SHUFFLED, _REPEATABLE, _NEW = range(6)
+
+
+def _got(attempt: Attempt, k: int) -> np.ndarray | None:
+    return None if attempt.got is None else np.asarray(attempt.got[k], dtype=float)
+
+
+def _below_one(k: int) -> Callable[[Attempt], bool]:
+    def detect(attempt: Attempt) -> bool:
+        got = _got(attempt, k)
+        return got is not None and bool(got < 1)
+
+    return detect
+
+
+def _sizes_short_by_one(attempt: Attempt) -> bool:
+    got = _got(attempt, _SIZES)
+    if got is None:
+        return False
+    batch_size = attempt.case.args[2]
+    return got.size > 0 and bool(np.all(got[:-1] == batch_size - 1))
+
+
+def _last_batch_missing(attempt: Attempt) -> bool:
+    got = _got(attempt, _SIZES)
+    X, _, batch_size, _ = attempt.case.args
+    return got is not None and bool(got.sum() < len(X) and np.all(got == batch_size))
+
+
+def _drawn_with_replacement(attempt: Attempt) -> bool:
+    got = _got(attempt, _SIZES)
+    once = _got(attempt, _ONCE)
+    return (
+        got is not None
+        and once is not None
+        and got.sum() == len(attempt.case.args[0])
+        and bool(once < 1)
+    )
+
+
+_BATCHES = Checker(
+    title="batches",
+    arg_names=("X", "y", "batch_size", "rng"),
+    cases=_batch_cases,
+    reference=_summarise_batches(_batches_reference),
+    output_names=(
+        "batch_sizes",
+        "seen_once",
+        "labels_kept",
+        "shuffled",
+        "same_order_from_same_seed",
+        "new_order_next_epoch",
+    ),
+    mistakes=(
+        Mistake(
+            "the images and their labels no longer move together: draw ONE permutation, "
+            "order = rng.permutation(len(X)), and index both X[order] and y[order] with it. "
+            "Two permutations (or shuffling only one of X, y) pair each image with another "
+            "image's label, and the network can only learn noise.",
+            _below_one(_KEPT),
+        ),
+        Mistake(
+            "your batches hold batch_size - 1 examples: a slice i:i + batch_size already "
+            "stops before its end, so do not subtract 1.",
+            _sizes_short_by_one,
+        ),
+        Mistake(
+            "the last, smaller batch is missing: with range(0, len(X), batch_size) the "
+            "remaining len(X) % batch_size examples form a last batch (DataLoader's default, "
+            "drop_last=False); every example is seen once per epoch.",
+            _last_batch_missing,
+        ),
+        Mistake(
+            "some examples come twice and others never: rng.choice(n, n) and rng.integers "
+            "draw WITH replacement. Use rng.permutation(len(X)) (or rng.choice(n, n, "
+            "replace=False)).",
+            _drawn_with_replacement,
+        ),
+        Mistake(
+            "the batches come in the original order: shuffle with order = "
+            "rng.permutation(len(X)) before cutting them.",
+            _below_one(_SHUFFLED),
+        ),
+        Mistake(
+            "the same generator state gave two different orders: draw from the rng you were "
+            "given (rng.permutation), not from np.random, so a seeded run is repeatable.",
+            _below_one(_REPEATABLE),
+        ),
+        Mistake(
+            "every epoch gets the same order: draw from the rng you were given, which moves "
+            "on after each call, not from a generator you create inside with a fixed seed.",
+            _below_one(_NEW),
+        ),
+    ),
+    default_hint="order = rng.permutation(len(X)); then batch k is X[order[i:i + batch_size]], "
+    "y[order[i:i + batch_size]] for i in range(0, len(X), batch_size).",
+    success="Every example once per epoch, with its own label, in a new order each epoch.",
+    adapt=_summarise_batches,
+)
+
+
+def check_batches(fn: Callable[..., Any]) -> None:
+    r"""Check a repaired batcher: ``batches(X, y, batch_size, rng) -> [(X_batch, y_batch), ...]``.
+
+    One epoch's mini-batches: every example exactly once, each with its own label, in an
+    order drawn from ``rng`` (so the same generator state gives the same order and the next
+    call a new one), cut into batches of ``batch_size`` with a smaller last batch. The
+    checker calls the function as three epochs would and compares a summary of the batches
+    with the reference's (any correct shuffle passes, not only ``rng.permutation``).
+    Recognises: labels shuffled apart from their inputs (two permutations, or only one of X
+    and y shuffled), batches one example short, the last batch dropped, sampling with
+    replacement, no shuffle, ``np.random`` instead of ``rng``, a fixed seed inside.
+
+    Args:
+        fn: The learner's function.
+
+    Example:
+        >>> def batches(X, y, batch_size, rng):
+        ...     order = rng.permutation(len(X))
+        ...     return [(X[order[i:i + batch_size]], y[order[i:i + batch_size]])
+        ...             for i in range(0, len(X), batch_size)]
+        >>> check_batches(batches)  # doctest: +ELLIPSIS
+        ✓ batches: correct on all 3 cases (...
+
+    Taught in chapter 10 (A recipe for training networks).
+    """
+    _BATCHES(fn)
 
 
 # ------------------------------------------------------------------- log-uniform draws

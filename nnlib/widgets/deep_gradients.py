@@ -279,7 +279,8 @@ class PropagationView:
         forward: std of :math:`z^{[l]}` per layer.
         backward: std of :math:`\\partial J/\\partial z^{[l]}` per layer (a random unit-spread
             gradient enters at the top).
-        theory: :math:`(g^2 c)^{l/2}`, the small-signal prediction (c = 1/2 for ReLU).
+        theory: :math:`s_1 (g^2 c)^{(l-1)/2}`, the small-signal prediction from the measured
+            spread :math:`s_1` at layer 1 (c = 1/2 for ReLU).
         gain: The weight std times :math:`\\sqrt{n}`.
         activation: Its name.
     """
@@ -353,7 +354,7 @@ def signal_propagation() -> Demo:
     (b_line,) = ax.plot([], [], "s-", color=VERMILLION, ms=2.5,
                         label="backward: std of dJ/dz^[l]", animated=True)  # fmt: skip
     (t_line,) = ax.plot([], [], "--", color=ORANGE, lw=1.5,
-                        label="theory (g²c)^((l−1)/2), forward", animated=True)  # fmt: skip
+                        label="theory s₁(g²c)^((l−1)/2), forward", animated=True)  # fmt: skip
     ax.set(yscale="log", ylim=(1e-12, 1e12), xlim=(0, PROP_DEPTH + 1), xlabel="layer l",
            ylabel="spread (log scale)")  # fmt: skip
     ax.axhline(1.0, color=MUTED, lw=1, zorder=0)
