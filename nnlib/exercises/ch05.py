@@ -483,7 +483,7 @@ _EWA = Checker(
             ),
         ),
         Mistake(
-            "return the whole sequence v_1 … v_T, one average per value, not just the last.",
+            "return the whole sequence q̄_1 … q̄_T, one average per value, not just the last.",
             shape_is(lambda *a: ()),
         ),
         Mistake(
@@ -963,7 +963,10 @@ _ADAM_FIRST_STEP = Checker(
     ),
     default_hint="after one step from m = v = 0, m̂ = g and v̂ = g², so Adam moves each "
     "parameter by −lr · g / (|g| + eps).",
-    success="Adam's first step is lr in size whatever the gradient's scale: it normalises.",
+    success=(
+        "Adam's first step is about lr in size whatever the gradient's scale, unless |g| "
+        "is near or below eps: then it shrinks (to 0 for g = 0)."
+    ),
 )
 
 

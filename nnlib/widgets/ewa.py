@@ -1,7 +1,8 @@
 r"""Chapter 5's second demo: an exponentially weighted average, with and without bias correction.
 
 A noisy series :math:`q_1, q_2, \dots` is averaged by
-:math:`\bar q_t = \beta \bar q_{t-1} + (1-\beta) q_t` from :math:`\bar q_0 = 0`. Move :math:`\beta`:
+:math:`\bar q_t = \beta \bar q_{t-1} + (1-\beta) q_t` from :math:`\bar q_0 = 0`.
+Move :math:`\beta`:
 a small one follows every wiggle, a large one is smooth but lags and averages roughly the
 last :math:`1/(1-\beta)` values. Because :math:`\bar q_0 = 0`, the first averages sit far below
 the data; dividing by :math:`1-\beta^t` (bias correction, as Adam does) removes that dip.
@@ -130,7 +131,9 @@ def ewa_explorer() -> Demo:
     fig, ax = plot.figure(width=6.0, height=3.4)
     with plot.style():
         points = ax.scatter([], [], s=9, color=plot.MUTED, label=r"data $q_t$", zorder=1)
-        (raw_line,) = ax.plot([], [], color=plot.VERMILLION, lw=2, label=r"$\bar q_t$ (no correction)")
+        (raw_line,) = ax.plot(
+            [], [], color=plot.VERMILLION, lw=2, label=r"$\bar q_t$ (no correction)"
+        )
         (cor_line,) = ax.plot(
             [], [], color=plot.BLUE, lw=2, label=r"$\bar q_t / (1-\beta^t)$ (corrected)"
         )
@@ -151,7 +154,7 @@ def ewa_explorer() -> Demo:
         cor_line.set_visible(view.bias_correction)
         title.set_text(
             f"β = {view.beta:.2f}: about the last {view.window:.0f} values; "
-            f"v₁ = {1 - view.beta:.2f}·θ₁"
+            f"q̄₁ = {1 - view.beta:.2f}·q₁"
         )
         return fig
 
