@@ -157,3 +157,12 @@ def test_cross_entropy_grad_accepts_eye_indexing_and_torch() -> None:
         return zt.grad
 
     assert _CE_GRAD.evaluate(via_torch).passed
+
+
+def test_cross_entropy_grad_success_message_names_its_scope() -> None:
+    # softmax − onehot is the error signal of softmax + cross-entropy only: the squared
+    # error on the softmax and the softmax + CrossEntropyLoss bug have other signals.
+    result = _CE_GRAD.evaluate(ce_grad_right)
+    assert result.passed
+    assert "softmax classifier trained with cross-entropy" in result.text
+    assert "every classifier" not in result.text

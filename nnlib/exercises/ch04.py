@@ -944,7 +944,10 @@ _CE_GRAD = Checker(
         ),
     ),
     default_hint="∂J/∂z = (softmax(z) − onehot(target)) / m, row by row.",
-    success="(softmax − onehot)/m: the error signal of every classifier.",
+    success=(
+        "(softmax − onehot)/m: the error signal of every softmax classifier trained with"
+        " cross-entropy."
+    ),
 )
 
 

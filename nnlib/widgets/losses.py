@@ -2,9 +2,10 @@ r"""Chapter 4's demos: a loss and its gradient side by side, and the asymmetry o
 
 :func:`loss_explorer` draws a loss as a function of the network's output :math:`z` for a
 chosen target, beside its slope :math:`\partial L / \partial z`, which is what
-backpropagation sends into the network. Regression losses read :math:`z` as the prediction
-:math:`\hat y`; classification losses read it as a logit, :math:`\hat y = \sigma(z)`. The
-slopes come from nnlib's autograd, so the picture also checks the backward rules.
+backpropagation sends into the network. Classification losses read the output as a logit
+:math:`z`, with :math:`\hat y = \sigma(z)`; regression losses read it as the prediction
+:math:`\hat y` itself, and the axes, slider and titles say so. The slopes come from
+nnlib's autograd, so the picture also checks the backward rules.
 
 :func:`kl_asymmetry` fits a single Gaussian :math:`Q` to a mixture of two Gaussians
 :math:`P` and shows both :math:`\mathrm{KL}(P\,\|\,Q)` and :math:`\mathrm{KL}(Q\,\|\,P)`, with
@@ -183,7 +184,7 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
             value=target, min=0.0, max=1.0, step=0.05, description="target y"
         ),
         "prediction": widgets.FloatSlider(
-            value=-3.0, min=-Z_MAX, max=Z_MAX, step=0.1, description="output z"
+            value=-3.0, min=-Z_MAX, max=Z_MAX, step=0.1, description="logit z"
         ),
         # Each applies to one loss only: disabled (greyed) under the others, and the label
         # says which loss it belongs to.
@@ -198,6 +199,9 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
     def applies(change: object = None) -> None:
         controls["delta"].disabled = controls["loss"].value != "Huber"
         controls["gamma"].disabled = controls["loss"].value != "focal"
+        # A logit z for the classification losses, the prediction ŷ itself for regression.
+        logit = controls["loss"].value in CLASSIFICATION
+        controls["prediction"].description = "logit z" if logit else "prediction ŷ"
 
     applies()
     controls["loss"].observe(applies, names="value")
@@ -236,7 +240,8 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
                 0.5, 0.97, "", transform=ax_l.transAxes, ha="center", va="top", fontsize=9,
                 color=plot.INK, animated=True,
             )  # fmt: skip
-            ax_g.set_ylabel(r"slope $\partial L / \partial z$")
+            wrt = "z" if view.classification else r"\hat y"
+            ax_g.set_ylabel(rf"slope $\partial L / \partial {wrt}$")
             ax_l.set_ylabel("loss $L$")
             for ax in (ax_l, ax_g):
                 ax.title.set_animated(True)
@@ -249,8 +254,8 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
         artists["p_l"].set_data([view.z0], [view.loss0])
         artists["p_g"].set_data([view.z0], [view.grad0])
         artists["note"].set_text("grey dashed: BCE, for comparison" if view.classification else "")
-        # Changing the axes redraws the whole figure; moving only the output z does not.
-        xlabel = "logit $z$ (prediction σ(z))" if view.classification else "prediction $z$"
+        # Changing the axes redraws the whole figure; moving only the output does not.
+        xlabel = r"logit $z$ (prediction σ(z))" if view.classification else r"prediction $\hat y$"
         limits = (
             xlabel,
             _limits(view.loss, view.ref_loss),
@@ -263,7 +268,8 @@ def loss_explorer(loss: str = "MSE on σ(z)", target: float = 1.0) -> Demo:
             ax_l.set_ylim(*limits[1])
             ax_g.set_ylim(*limits[2])
         ax_l.title.set_text(f"{view.name}, y = {view.target:.2f}: L = {view.loss0:.4f}")
-        ax_g.title.set_text(f"slope at z = {view.z0:.1f}: {view.grad0:+.4f}")
+        at = "z" if view.classification else "ŷ"
+        ax_g.title.set_text(f"slope at {at} = {view.z0:.1f}: {view.grad0:+.4f}")
         return fig
 
     for name in LOSS_NAMES:  # draw each loss's figure once now, so a switch is quick
