@@ -385,7 +385,7 @@ def test_gradcheck_report_names_input_element_and_both_values():
         gradcheck(lambda t: WrongSquare.apply(t), (x,))
     report = str(info.value)
     assert "input 0" in report
-    assert "x[1]" in report and "out[1]" in report  # the element
+    assert "input[1]" in report and "out[1]" in report  # the element
     assert "backward gave 2," in report and "finite differences give 4" in report
     assert "same factor 0.5" in report
     assert "help:" in report
@@ -423,8 +423,8 @@ def test_gradcheck_lists_equal_errors_in_index_order():
     a = _leaf(np.zeros((3, 3)))
     with pytest.raises(GradcheckError) as info:
         gradcheck(lambda t: TransposedGradient.apply(t, c), (a,))
-    listed = [line.split("/ d x")[1].split(":")[0] for line in str(info.value).splitlines()
-              if "/ d x" in line]  # fmt: skip
+    listed = [line.split("/ d input")[1].split(":")[0] for line in str(info.value).splitlines()
+              if "/ d input" in line]  # fmt: skip
     # |error| is 24 at [1, 2] and [2, 1], 14 at [0, 2] and [2, 0], 3 at [0, 1] and [1, 0].
     assert listed == ["[1, 2]", "[2, 1]", "[0, 2]", "[2, 0]", "[0, 1]"]
 

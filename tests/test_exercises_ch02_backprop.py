@@ -37,7 +37,7 @@ def fd(f, x, eps=1e-6, kind="central", restore=True, flat=False, inplace=False):
 
 def test_numerical_gradient_verdicts_are_readable():
     verdict = _FD.evaluate(lambda f, x, eps: fd(f, x, eps, kind="forward"))
-    assert "0x" not in verdict.text and "f(x) = (Σ x)³" in verdict.text
+    assert "0x" not in verdict.text and "f(θ) = (Σ θ)³" in verdict.text
 
 
 def fd_nudged(f, x, eps=1e-6):
@@ -70,10 +70,10 @@ BATTERY = {
         (fd_with(kind="forward"), "forward difference"),
         (fd_with(kind="half"), "divide by 2ε"),
         (fd_with(restore=False), "put each element back"),
-        (fd_with(flat=True), "shape of x"),
+        (fd_with(flat=True), "shape of theta"),
         (fd_with(inplace=True, restore=False), "in place"),
         (fd_nudged, "rounding error only"),
-        (fd_nudged, "x[i] = old"),
+        (fd_nudged, "theta[j] = old"),
     ]),
 }  # fmt: skip
 

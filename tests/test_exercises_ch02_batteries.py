@@ -269,7 +269,7 @@ FD_NEW = [
     (fd_fixed_eps, "the eps you are given"),
     (fd_one_sided_backward, "one-sided"),
     (fd_copies, "divide by 2ε"),
-    (fd_flat_loop, "shape of x"),
+    (fd_flat_loop, "shape of theta"),
 ]
 
 

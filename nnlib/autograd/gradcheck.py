@@ -142,7 +142,7 @@ def _report(o_idx: int, i: int, x: Tensor, analytical: np.ndarray, numerical: np
         at_in = np.unravel_index(c, x.data.shape) if x.data.ndim else ()
         at_out = np.unravel_index(r, out.data.shape) if out.data.ndim else ()
         lines.append(
-            f"    d out{list(map(int, at_out))} / d x{list(map(int, at_in))}: backward gave "
+            f"    d out{list(map(int, at_out))} / d input{list(map(int, at_in))}: backward gave "
             f"{analytical[r, c]:.6g}, finite differences give {numerical[r, c]:.6g}"
         )
     ratio = analytical[bad] / np.where(numerical[bad] == 0, np.nan, numerical[bad])

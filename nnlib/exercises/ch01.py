@@ -44,7 +44,7 @@ def _neuron_cases() -> list[Case]:
         ),
         Case("one example (m = 1)", (np.array([[1.0, -2.0]]), np.array([0.25, 0.5]), -0.3)),
         Case("zero weights: the output is σ(b)", (rng.normal(size=(3, 2)), np.zeros(2), 1.5)),
-        Case("large |z| (z = ±41)", (np.array([[20.0], [-20.0]]), np.array([2.0]), -1.0)),
+        Case("large |z| (z = 39 and −41)", (np.array([[20.0], [-20.0]]), np.array([2.0]), -1.0)),
     ]
 
 

@@ -620,51 +620,51 @@ def _fd_rows(f: Any, x: Any, eps: float) -> np.ndarray:
 
 def _fd_cases() -> list[Case]:
     rng = np.random.default_rng(204)
-    tanh_x = ScalarFunction("f(x) = Σ tanh(x)·x", lambda x: np.sum(np.tanh(x) * x))
-    cube = ScalarFunction("f(x) = (Σ x)³", lambda x: np.sum(x) ** 3)
+    tanh_x = ScalarFunction("f(θ) = Σ tanh(θ)·θ", lambda x: np.sum(np.tanh(x) * x))
+    cube = ScalarFunction("f(θ) = (Σ θ)³", lambda x: np.sum(x) ** 3)
     mixed = ScalarFunction(
-        "f(x) = Σ sin(x) + (Σ x)²", lambda x: np.sum(np.sin(x)) + np.sum(x) ** 2
+        "f(θ) = Σ sin(θ) + (Σ θ)²", lambda x: np.sum(np.sin(x)) + np.sum(x) ** 2
     )
     return [
         Case(
-            "f(x) = Σ tanh(x)·x, x of shape (3,), eps = 1e-6",
+            "f(θ) = Σ tanh(θ)·θ, θ of shape (3,), eps = 1e-6",
             (tanh_x, rng.uniform(-2, 2, size=3), 1e-6),
         ),
         Case(
-            "f(x) = Σ sin(x) + (Σ x)², a (2, 3) matrix, eps = 1e-6",
+            "f(θ) = Σ sin(θ) + (Σ θ)², a (2, 3) matrix, eps = 1e-6",
             (mixed, rng.uniform(-2, 2, size=(2, 3)), 1e-6),
         ),
         Case(
-            "f(x) = (Σ x)³ with a large step, eps = 0.5", (cube, np.array([1.0, -2.0, 3.0]), 0.5)
+            "f(θ) = (Σ θ)³ with a large step, eps = 0.5", (cube, np.array([1.0, -2.0, 3.0]), 0.5)
         ),
     ]
 
 
 _FD = Checker(
     title="numerical_gradient",
-    arg_names=("f", "x", "eps"),
+    arg_names=("f", "theta", "eps"),
     cases=_fd_cases,
     reference=lambda f, x, eps: _fd_numpy(f, x, eps),
     mistakes=(
         Mistake(
-            "this is the forward difference (f(x + ε) − f(x))/ε: its error shrinks only like "
-            "ε. Use the central difference (f(x + ε) − f(x − ε))/(2ε), whose error shrinks "
+            "this is the forward difference (f(θ + ε) − f(θ))/ε: its error shrinks only like "
+            "ε. Use the central difference (f(θ + ε) − f(θ − ε))/(2ε), whose error shrinks "
             "like ε².",
             same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="forward")),
         ),
         Mistake(
-            "twice too large: the two points x + ε and x − ε are 2ε apart, so divide by 2ε.",
+            "twice too large: the two points θ + ε and θ − ε are 2ε apart, so divide by 2ε.",
             scaled_by(lambda *args: 2.0),
         ),
         Mistake(
-            "put each element back after perturbing it (save `old = x[i]`, then "
-            "`x[i] = old` at the end), or the next partial derivative is taken at the wrong "
+            "put each element back after perturbing it (save `old = theta[j]`, then "
+            "`theta[j] = old` at the end), or the next partial derivative is taken at the wrong "
             "point.",
             same_as(lambda f, x, eps: _fd_numpy(f, x, eps, restore=False)),
         ),
         Mistake(
-            "the gradient has the shape of x: build it with `np.zeros_like(x)` and loop over "
-            "every index with `np.ndindex(x.shape)` (or reshape at the end).",
+            "the gradient has the shape of theta: build it with `np.zeros_like(theta)` and loop "
+            "over every index with `np.ndindex(theta.shape)` (or reshape at the end).",
             shape_is(lambda f, x, eps: (x.size,) if np.ndim(x) > 1 else (-1,)),
         ),
         Mistake(
@@ -673,8 +673,8 @@ _FD = Checker(
             same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="return in loop")),
         ),
         Mistake(
-            "nudge one element at a time: x + ε moves every element at once and gives the "
-            "slope along (1, 1, …), not ∂f/∂x_i.",
+            "nudge one element at a time: θ + ε moves every element at once and gives the "
+            "slope along (1, 1, …), not ∂f/∂θ_j.",
             same_as(lambda f, x, eps: (f(x + eps) - f(x - eps)) / (2 * eps) * np.ones_like(x)),
         ),
         Mistake(
@@ -682,8 +682,8 @@ _FD = Checker(
             scaled_by(lambda f, x, eps: eps**2),
         ),
         Mistake(
-            "x[i] on a matrix is a whole row: loop over every element with "
-            "`np.ndindex(x.shape)`, so that x[i] is one number.",
+            "theta[j] on a matrix is a whole row: loop over every element with "
+            "`np.ndindex(theta.shape)`, so that theta[j] is one number.",
             same_as(_fd_rows),
         ),
         Mistake(
@@ -692,45 +692,45 @@ _FD = Checker(
             same_as(lambda f, x, eps: _fd_numpy(f, x, 1e-6)),
         ),
         Mistake(
-            "this is a one-sided difference (f(x) − f(x − ε))/ε: its error shrinks only like "
-            "ε. Use the central difference (f(x + ε) − f(x − ε))/(2ε).",
+            "this is a one-sided difference (f(θ) − f(θ − ε))/ε: its error shrinks only like "
+            "ε. Use the central difference (f(θ + ε) − f(θ − ε))/(2ε).",
             same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="backward")),
         ),
     ),
-    default_hint="for each index i: f at x with x[i] + ε, f at x with x[i] − ε, their "
-    "difference over 2ε; restore x[i] before moving on.",
+    default_hint="for each index j: f at θ with θ_j + ε, f at θ with θ_j − ε, their "
+    "difference over 2ε; restore theta[j] before moving on.",
     success="Your central differences are the heart of gradcheck.",
 )
 
 
 def check_numerical_gradient(fn: Callable[..., Any]) -> None:
-    r"""Check a central-difference gradient: ``numerical_gradient(f, x, eps)``.
+    r"""Check a central-difference gradient: ``numerical_gradient(f, theta, eps)``.
 
-    ``f`` maps an array to a number; the learner returns the array of
+    ``f`` maps an array of parameters to a number; the learner returns the array of
 
     .. math::
 
-        \frac{\partial f}{\partial x_i} \approx
-        \frac{f(x + \varepsilon e_i) - f(x - \varepsilon e_i)}{2\varepsilon}
+        \frac{\partial f}{\partial \theta_j} \approx
+        \frac{f(\theta + \varepsilon e_j) - f(\theta - \varepsilon e_j)}{2\varepsilon}
 
-    with the shape of ``x``, leaving ``x`` unchanged. Cases include a matrix ``x`` and a
-    large ``eps`` (where a forward difference is visibly less accurate). Recognises: the
-    forward or backward one-sided difference, dividing by ε instead of 2ε, ``/ 2 * eps``,
-    not restoring the perturbed element, a flattened result, a ``return`` inside the loop,
-    nudging all elements at once or whole rows, ignoring the given ``eps``.
+    with the shape of ``theta``, leaving ``theta`` unchanged. Cases include a matrix
+    ``theta`` and a large ``eps`` (where a forward difference is visibly less accurate).
+    Recognises: the forward or backward one-sided difference, dividing by ε instead of 2ε,
+    ``/ 2 * eps``, not restoring the perturbed element, a flattened result, a ``return``
+    inside the loop, nudging all elements at once or whole rows, ignoring the given ``eps``.
 
     Args:
         fn: The learner's function.
 
     Example:
         >>> import numpy as np
-        >>> def numerical_gradient(f, x, eps=1e-6):
-        ...     grad = np.zeros_like(x, dtype=float)
-        ...     for i in np.ndindex(x.shape):
-        ...         x_plus, x_minus = x.astype(float), x.astype(float)
-        ...         x_plus[i] += eps
-        ...         x_minus[i] -= eps
-        ...         grad[i] = (f(x_plus) - f(x_minus)) / (2 * eps)
+        >>> def numerical_gradient(f, theta, eps=1e-6):
+        ...     grad = np.zeros_like(theta, dtype=float)
+        ...     for j in np.ndindex(theta.shape):
+        ...         plus, minus = theta.astype(float), theta.astype(float)
+        ...         plus[j] += eps
+        ...         minus[j] -= eps
+        ...         grad[j] = (f(plus) - f(minus)) / (2 * eps)
         ...     return grad
         >>> check_numerical_gradient(numerical_gradient)  # doctest: +ELLIPSIS
         ✓ numerical_gradient: correct on all 3 cases (...

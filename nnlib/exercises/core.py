@@ -408,8 +408,8 @@ def _same_value(before: Any, after: Any) -> bool:
 #: it differs from the original only by rounding, which the in-place hint would not explain.
 IN_PLACE_ROUNDING_HINT = (
     "your function changed its input {name} by a rounding error only: nudging an element and "
-    "undoing it with arithmetic ({name}[i] += eps, then -= eps) does not always give back the "
-    "same float. Save the old value and put it back ({name}[i] = old), or work on a copy "
+    "undoing it with arithmetic ({name}[j] += eps, then -= eps) does not always give back the "
+    "same float. Save the old value and put it back ({name}[j] = old), or work on a copy "
     "({name} = {name}.copy())."
 )
 
