@@ -989,7 +989,7 @@ def check_adam_first_step(fn: Callable[..., Any]) -> None:
         >>> def adam_first_step(grad, lr):
         ...     return -lr * grad / (np.abs(grad) + 1e-8)
         >>> check_adam_first_step(adam_first_step)  # doctest: +ELLIPSIS
-        ✓ adam_first_step: correct on all 4 cases (...). Adam's first step is lr in size ...
+        ✓ adam_first_step: correct on all 4 cases (...). Adam's first step is about lr in size ...
 
     Taught in chapter 5 (optimizers).
     """

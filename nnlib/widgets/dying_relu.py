@@ -58,7 +58,8 @@ class RectifierNet(nn.Module):
     Example:
         >>> import nnlib
         >>> net = RectifierNet("relu")
-        >>> net(nnlib.zeros(5, 2)).shape, len(net.pre_activations(nnlib.zeros(5, 2)))
+        >>> X = nnlib.zeros(5, 2, dtype=nnlib.float64)  # the net is float64, like chapter 3's
+        >>> net(X).shape, len(net.pre_activations(X))
         ((5,), 2)
     """
 
