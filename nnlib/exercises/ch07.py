@@ -101,9 +101,10 @@ def check_dropout(fn: Any) -> None:
 
     ``x`` is a NumPy array, ``p`` the probability of dropping an element, ``training`` a
     bool and ``u`` uniform random numbers in [0, 1) of ``x``'s shape: element ``i`` is kept
-    when ``u[i] >= p`` (nnlib's and PyTorch's convention) and scaled by ``1 / (1 - p)``. In
-    evaluation mode the function returns ``x`` unchanged. Recognises keeping where ``u < p``,
-    forgetting or inverting the scale, dividing by ``p``, and dropping in evaluation mode.
+    when ``u[i] >= p`` (nnlib's convention; PyTorch keeps an element when its uniform draw is
+    below ``1 - p``, the same keep probability) and scaled by ``1 / (1 - p)``. In evaluation
+    mode the function returns ``x`` unchanged. Recognises keeping where ``u < p``, forgetting
+    or inverting the scale, dividing by ``p``, and dropping in evaluation mode.
 
     Example:
         >>> import numpy as np
