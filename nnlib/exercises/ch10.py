@@ -217,8 +217,8 @@ def _fit_cases() -> list[Case]:
     y2 = rng.integers(0, 4, size=20)
     y2[:4] = [0, 1, 2, 3]
     return [
-        Case("6 examples, 3 classes, 30 steps", (X1, y1, 0.5, 30)),
-        Case("20 examples, 4 classes, 60 steps", (X2, y2, 1.0, 60)),
+        Case("6 examples, 3 classes, 30 steps, separable", (X1, y1, 0.5, 30)),
+        Case("20 examples, 4 classes, 60 steps, not separable", (X2, y2, 1.0, 60)),
     ]
 
 
@@ -235,7 +235,9 @@ _FIT = Checker(
         Mistake(
             "the gradients still accumulate: backward() ADDS to .grad, so without "
             "opt.zero_grad() at the start of every step each update uses the sum of all past "
-            "gradients (zeroing once before the loop is not enough).",
+            "gradients (zeroing once before the loop is not enough). On the first case, which "
+            "a linear model fits exactly, this even looks faster; on the second it makes the "
+            "cost climb back up.",
             same_as(lambda X, y, lr, n: _softmax_regression(X, y, lr, n, "accumulate")),
         ),
         Mistake(
@@ -255,7 +257,8 @@ _FIT = Checker(
     ),
     default_hint="each step: opt.zero_grad(), loss = cross_entropy(model(X), y), "
     "loss.backward(), opt.step(); record loss.item().",
-    success="Its loss now falls every step: the loop can overfit.",
+    success="Its loss now falls at every step in both cases, including the 20 points no "
+    "linear model fits exactly, where the loop without zero_grad climbed back up.",
 )
 
 
