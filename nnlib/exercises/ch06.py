@@ -272,7 +272,7 @@ _BATCH_NORM = Checker(
             same_as(lambda *a: _bn(*a, update_in_eval=True), output=1),
         ),
         Mistake(
-            "normalise with the biased batch variance (divide by m, np.var's default "
+            "normalise with the biased batch variance (divide by B, np.var's default "
             "ddof=0); only the running variance uses the unbiased one (ddof=1).",
             same_as(lambda *a: _bn(*a, unbiased=True), output=0),
         ),
