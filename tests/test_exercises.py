@@ -312,7 +312,7 @@ BATTERY = {
     ]),
     ch05._EWA: (ch05.check_ewa, ewa_right, [
         (ewa_variant(swap=True), "β multiplies the OLD average"),
-        (ewa_variant(start_first=True), "start from v_0 = 0"),
+        (ewa_variant(start_first=True), "start from q̄_0 = 0"),
         (lambda values, beta, bc=False: ewa_right(values, beta), "divide each reported value"),
         (ewa_variant(compound=True), "keep the running average uncorrected"),
         (ewa_variant(t_shift=1), "the first value has t = 1"),

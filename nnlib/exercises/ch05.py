@@ -442,11 +442,11 @@ def _ewa(
 
 
 def _ewa_reference(values: np.ndarray, beta: float, bias_correction: bool = False) -> np.ndarray:
-    """Exponentially weighted averages ``v_t = β v_{t-1} + (1 - β) θ_t`` from ``v_0 = 0``."""
+    """Exponentially weighted averages ``q̄_t = β q̄_{t-1} + (1 - β) q_t`` from ``q̄_0 = 0``."""
     out = np.empty(len(values))
     v = 0.0
-    for t, theta in enumerate(values, start=1):
-        v = beta * v + (1 - beta) * theta
+    for t, q_t in enumerate(values, start=1):
+        v = beta * v + (1 - beta) * q_t
         out[t - 1] = v / (1 - beta**t) if bias_correction else v
     return out
 
@@ -458,12 +458,12 @@ _EWA = Checker(
     reference=_ewa_reference,
     mistakes=(
         Mistake(
-            "β multiplies the OLD average: v_t = β·v_(t−1) + (1 − β)·value_t (you swapped β and "
+            "β multiplies the OLD average: q̄_t = β·q̄_(t−1) + (1 − β)·q_t (you swapped β and "
             "1 − β).",
             same_as(lambda *a: _ewa(*a, swap=True)),
         ),
         Mistake(
-            "start from v_0 = 0; this is why the early averages are too small and need the "
+            "start from q̄_0 = 0; this is why the early averages are too small and need the "
             "bias correction.",
             same_as(lambda *a: _ewa(*a, start_first=True)),
         ),
@@ -530,7 +530,7 @@ def check_ewa(fn: Callable[..., Any]) -> None:
     r"""Check exponentially weighted averages: ``ewa(values, beta, bias_correction=False)``.
 
     The learner returns an array with one average per value,
-    :math:`v_t = \beta v_{t-1} + (1-\beta)\theta_t` from :math:`v_0 = 0`, divided by
+    :math:`\bar q_t = \beta \bar q_{t-1} + (1-\beta) q_t` from :math:`\bar q_0 = 0`, divided by
     :math:`1 - \beta^t` when ``bias_correction`` is true (the running average itself stays
     uncorrected). Some cases call ``ewa(values, beta)`` with the default. Recognises: β and
     1 − β swapped, starting from the first value, a missing or compounding correction, t off
