@@ -185,6 +185,10 @@ def renumber(nb):
             cell.execution_count = count
 
 
+def hidden_figure(nb):
+    code(nb)[1].source += "\nplot.show(fig)\nprint('done')"
+
+
 VIOLATIONS = {
     "not-the-setup-cell": ("setup-cell", replace_setup),
     "stale-setup-cell": ("setup-cell", stale_setup),
@@ -193,6 +197,7 @@ VIOLATIONS = {
     "count-skips": ("clean-run", skip_count),
     "count-missing": ("clean-run", missing_count),
     "error-output": ("no-errors", error_output),
+    "figure-not-last": ("figure-shown", hidden_figure),
     "widget-plus-print": ("widget-alone", widget_with_print),
     "no-hide-input": ("hidden-solutions", unhide("hide-input")),
     "no-source-hidden": ("hidden-solutions", unhide("source_hidden")),

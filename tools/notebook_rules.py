@@ -15,7 +15,9 @@ Every ``book/*.ipynb`` must:
 8. ``size``: stay under 5 MB;
 9. ``exercise-checked``: end every exercise cell with a checker call;
 10. ``exercise-solved``: follow every exercise with a solution cell that calls the same
-    checker, and whose stored output shows it passed (✓).
+    checker, and whose stored output shows it passed (✓);
+11. ``figure-shown``: call ``plot.show(...)`` only as a cell's last statement (it returns the
+    figure as an image for the cell to display; anywhere else the figure silently vanishes).
 
 That a notebook is repeatable (seeded before its first random draw) is not checked here:
 strict nbval (``make nbval``) re-runs every notebook and fails when any output changes.
@@ -307,6 +309,30 @@ def rule_exercise_solved(nb: Notebook, path: Path) -> Iterator[Problem]:
         yield Problem("exercise-solved", pending[0], "exercise without a solution cell")
 
 
+def rule_figure_shown(nb: Notebook, path: Path) -> Iterator[Problem]:
+    for index, cell in code_cells(nb):
+        try:
+            tree = ast.parse(_without_magics("".join(cell.get("source", ""))))
+        except SyntaxError:
+            continue
+        for position, node in enumerate(tree.body):
+            call = node.value if isinstance(node, ast.Expr) else None
+            if (
+                isinstance(call, ast.Call)
+                and isinstance(call.func, ast.Attribute)
+                and call.func.attr == "show"
+                and isinstance(call.func.value, ast.Name)
+                and call.func.value.id == "plot"
+                and position != len(tree.body) - 1
+            ):
+                yield Problem(
+                    "figure-shown",
+                    index,
+                    "plot.show(...) is not the cell's last statement, so its figure is never "
+                    "displayed: move it to the end of the cell (print before it)",
+                )
+
+
 def _without_magics(source: str) -> str:
     """The source with IPython magics and shell escapes blanked (so ``ast`` can parse it)."""
     return "\n".join(
@@ -325,6 +351,7 @@ RULES: list[Rule] = [
     rule_size,
     rule_exercise_checked,
     rule_exercise_solved,
+    rule_figure_shown,
 ]
 
 
