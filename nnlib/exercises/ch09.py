@@ -233,7 +233,7 @@ _BUMP = Checker(
 
 
 def check_bump(fn: Callable[..., Any]) -> None:
-    r"""Check ``bump(x, left, right, height, s)``: :math:`h\,(\sigma(s(x-l)) - \sigma(s(x-r)))`.
+    r"""Check ``bump(x, left, right, height, s)``: :math:`v\,(\sigma(s(x-\ell)) - \sigma(s(x-r)))`.
 
     Run with NumPy's overflow raised as an error, on a case with :math:`s|x - \text{edge}|`
     up to 1250. Recognises: overflow, an upside-down bump, a sum of steps, a missing or

@@ -3,9 +3,10 @@ r"""Chapter 5's demo: an optimizer race on a 2-D loss surface, trained while you
 Each optimizer from :mod:`nnlib.optim` moves its own point :math:`\theta = (\theta_1,
 \theta_2)` down the same surface from the same start, with the same learning rate. Press
 Play: every tick takes a few steps with each optimizer and draws the paths. On the
-ill-conditioned bowl plain SGD zig-zags across the narrow valley while momentum and Adam
-run along it; on Rosenbrock's banana valley the adaptive methods keep moving; at the saddle
-a start almost on the ridge shows who escapes.
+ill-conditioned bowl plain SGD zig-zags across the narrow valley; momentum runs along it at
+small rates and overshoots and circles at larger ones (the default 0.15); on Rosenbrock's
+banana valley the adaptive methods keep moving; at the saddle a start almost
+on the ridge shows who escapes.
 
 The state (:class:`RaceState`) is advanced by :func:`race_step`, a plain function the
 tests call directly; :func:`optimizer_race` wires it to a
