@@ -5,7 +5,10 @@ local HTTP server on 127.0.0.1, and the test fails if:
 
 - a local asset fails to load (HTTP status >= 400, or the request fails);
 - any request leaves the machine (it is blocked, recorded and reported);
-- a page with maths has no typeset MathJax output (``mjx-container``);
+- a page with maths does not end fully typeset: MathJax typesets the equations on screen
+  first (``ui/lazy``) and the rest once the page has loaded (``accessible-names.js`` then
+  marks ``<html data-maths="typeset">``); every equation must then have its typeset output
+  and its hidden MathML for screen readers;
 - a page with stored widgets does not turn them into widget DOM;
 - an image does not load;
 - a chapter (notebook) page lacks its Colab and Binder links to the configured repository.
@@ -50,6 +53,8 @@ CHROMIUM_FLAGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MATH_MARKER = re.compile(r'class="math[ "]')
+# Set by tools/site_assets/accessible-names.js once every equation is typeset.
+MATHS_TYPESET = "() => document.documentElement.dataset.maths === 'typeset'"
 
 sys.path.insert(0, str(ROOT / "tools"))
 from page_transfer import cold_visit  # noqa: E402
@@ -224,16 +229,24 @@ def test_page_renders_offline(page_path: str, server: str, browser) -> None:
         if MATH_MARKER.search(html):
             try:
                 page.wait_for_selector("mjx-container", state="attached", timeout=20_000)
+                page.wait_for_function(MATHS_TYPESET, timeout=20_000)
             except Exception:
-                problems.append("the page has maths but MathJax typeset none of it")
+                problems.append("the page has maths but MathJax did not typeset all of it")
             else:
                 leftover = page.evaluate(
                     """() => Array.from(document.querySelectorAll('.math'))
                         .filter((el) => !el.querySelector('mjx-container')
-                                        && !el.closest('mjx-container')).length"""
+                                        && !el.closest('mjx-container')).length
+                        + document.querySelectorAll('mjx-lazy').length"""
                 )
                 if leftover:
                     problems.append(f"{leftover} maths element(s) left untypeset")
+                silent = page.evaluate(
+                    """() => Array.from(document.querySelectorAll('mjx-assistive-mml math'))
+                        .filter((m) => !m.firstElementChild).length"""
+                )
+                if silent:
+                    problems.append(f"{silent} equation(s) with empty MathML for screen readers")
 
         views = html.count(f'type="{WIDGET_VIEW}"')
         if views:
@@ -501,6 +514,8 @@ def wait_for_widgets(page, html: str) -> None:
         """async () => { const startup = window.MathJax && window.MathJax.startup;
             if (startup && startup.promise) await startup.promise; }"""
     )
+    if MATH_MARKER.search(html):
+        page.wait_for_function(MATHS_TYPESET, timeout=20_000)
     if f'type="{WIDGET_VIEW}"' in html:
         page.wait_for_selector(".jupyter-widgets", state="visible", timeout=20_000)
     page.wait_for_timeout(600)

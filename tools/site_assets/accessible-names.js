@@ -52,9 +52,44 @@
     });
   }
 
+  // MathJax's ui/lazy extension (loaded in _config.yml) typesets the equations on screen
+  // first. Once the page has loaded and its demos are drawn (the widget manager marks
+  // <html data-widgets="rendered">), typeset the rest when the browser is idle, so that
+  // every equation, and the hidden MathML that screen readers read, is complete without
+  // scrolling. <html data-maths="typeset"> then says that all of them are.
+  function widgetsRendered() {
+    var root = document.documentElement;
+    var views = document.querySelector('script[type="application/vnd.jupyter.widget-view+json"]');
+    if (!views || root.getAttribute("data-widgets") === "rendered") return Promise.resolve();
+    return new Promise(function (resolve) {
+      document.addEventListener("widgets-rendered", resolve, { once: true });
+      window.setTimeout(resolve, 5000); // a widget that never renders must not block maths
+    });
+  }
+
+  function typesetTheRest(startup) {
+    var doc = startup.document;
+    if (!doc || typeof doc.lazyTypesetAll !== "function") return Promise.resolve();
+    return new Promise(function (resolve) {
+      function run() {
+        doc.lazyTypesetAll().then(resolve, resolve);
+      }
+      if (window.requestIdleCallback) window.requestIdleCallback(run, { timeout: 1000 });
+      else window.setTimeout(run, 50);
+    });
+  }
+
   window.addEventListener("load", function () {
     var startup = window.MathJax && window.MathJax.startup;
-    if (startup && startup.promise) startup.promise.then(focusableEquations);
+    if (!startup || !startup.promise) return;
+    Promise.all([startup.promise, widgetsRendered()])
+      .then(function () {
+        return typesetTheRest(startup);
+      })
+      .then(function () {
+        focusableEquations();
+        document.documentElement.setAttribute("data-maths", "typeset");
+      });
   });
 
   function fix() {

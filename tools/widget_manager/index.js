@@ -114,9 +114,19 @@ function bridgeMathJax() {
   }
 }
 
+// Once every stored widget is on the page, say so: <html data-widgets="rendered"> and a
+// "widgets-rendered" event (accessible-names.js waits for it before typesetting the
+// equations that are off screen, so the demos come first).
+function announce() {
+  document.documentElement.setAttribute("data-widgets", "rendered");
+  document.dispatchEvent(new Event("widgets-rendered"));
+}
+
 function start() {
   bridgeMathJax();
-  renderWidgets().catch((error) => console.error("widgets: ", error));
+  renderWidgets()
+    .catch((error) => console.error("widgets: ", error))
+    .then(announce);
 }
 
 if (document.readyState === "loading") {
