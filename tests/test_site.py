@@ -53,11 +53,9 @@ CHROMIUM_FLAGS = [
 LOCAL_HOSTS = {"127.0.0.1", "localhost"}
 WIDGET_VIEW = "application/vnd.jupyter.widget-view+json"
 MATH_MARKER = re.compile(r'class="math[ "]')
-# Set by tools/site_assets/accessible-names.js once every equation is typeset.
-MATHS_TYPESET = "() => document.documentElement.dataset.maths === 'typeset'"
 
 sys.path.insert(0, str(ROOT / "tools"))
-from page_transfer import cold_visit  # noqa: E402
+from page_transfer import MATHS_TYPESET, cold_visit  # noqa: E402
 from setup_cell import read_repository  # noqa: E402
 
 from tests.widget_state import WidgetState  # noqa: E402

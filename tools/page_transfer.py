@@ -5,8 +5,10 @@ Shared by the browser test (``tests/test_site.py``: a chapter page must transfer
 Bytes do not depend on the machine's load; the time does.
 
 A page is opened in a fresh browser context (an empty cache, as a first visit), and counted
-once every demo shows a frame and the network has gone quiet. Each response body is counted
-gzip-compressed (level 6), as GitHub Pages serves it; fonts and PNGs barely shrink.
+once every demo shows a frame, every equation is typeset (MathJax typesets those off screen
+after the page has loaded, and they may fetch fonts) and the network has gone quiet. Each
+response body is counted gzip-compressed (level 6), as GitHub Pages serves it; fonts and PNGs
+barely shrink.
 """
 
 from __future__ import annotations
@@ -18,13 +20,17 @@ from dataclasses import dataclass, field
 # Until every static demo on the page shows a frame (the widget manager has rendered them).
 DEMOS_SHOWN = """() => { const demos = document.querySelectorAll('.nnlib-static-demo');
     return Array.from(demos).every((d) => d.querySelector('.nnlib-frame img')); }"""
+# Until every equation is typeset: tools/site_assets/accessible-names.js marks <html>.
+MATHS_TYPESET = "() => document.documentElement.dataset.maths === 'typeset'"
 
 
 @dataclass
 class Visit:
-    """One cold visit: seconds until the demos showed, and each response's bytes."""
+    """One cold visit: seconds until the demos showed (``load``) and until every equation
+    was typeset too (``typeset``), and each response's bytes."""
 
     load: float
+    typeset: float = 0.0
     responses: list[tuple[str, int, int]] = field(default_factory=list)  # url, raw, gzip
 
     @property
@@ -51,8 +57,11 @@ def cold_visit(browser, url: str, has_demos: bool, timeout_ms: int = 30_000) -> 
         if has_demos:
             page.wait_for_function(DEMOS_SHOWN, timeout=timeout_ms)
         load = time.perf_counter() - start
+        if page.evaluate("() => document.querySelector('.math') !== null"):
+            page.wait_for_function(MATHS_TYPESET, timeout=timeout_ms)
+        typeset = time.perf_counter() - start
         page.wait_for_load_state("networkidle", timeout=timeout_ms)
-        visit = Visit(load)
+        visit = Visit(load, typeset)
         for response in responses:
             body = _body(response)
             visit.responses.append((response.url, len(body), len(gzip.compress(body, 6))))
