@@ -130,7 +130,7 @@ def _variance_cases() -> list[Case]:
 
 
 def _variance_reference(x: Any, p: float) -> np.ndarray:
-    """Var[m x / (1 - p)] with m ~ Bernoulli(1 - p): x² p / (1 - p)."""
+    """Var[r x / (1 - p)] with r ~ Bernoulli(1 - p): x² p / (1 - p)."""
     x = np.asarray(x, dtype=np.float64)
     return x**2 * p / (1 - p)
 
@@ -142,16 +142,16 @@ _VARIANCE = Checker(
     reference=_variance_reference,
     mistakes=(
         Mistake(
-            "that is E[y²] = x²/(1 − p), the second moment; the variance subtracts E[y]² = x².",
+            "that is E[ã²] = x²/(1 − p), the second moment; the variance subtracts E[ã]² = x².",
             same_as(lambda x, p: np.asarray(x, float) ** 2 / (1 - p)),
         ),
         Mistake(
-            "x²·p(1 − p) is the variance of m·x WITHOUT the 1/(1 − p) scale; inverted "
+            "x²·p(1 − p) is the variance of r·x WITHOUT the 1/(1 − p) scale; inverted "
             "dropout divides by 1 − p, which multiplies the variance by 1/(1 − p)².",
             same_as(lambda x, p: np.asarray(x, float) ** 2 * p * (1 - p)),
         ),
         Mistake(
-            "p is the DROP probability and m ~ Bernoulli(1 − p); you swapped p and 1 − p.",
+            "p is the DROP probability and r ~ Bernoulli(1 − p); you swapped p and 1 − p.",
             same_as(lambda x, p: np.asarray(x, float) ** 2 * (1 - p) / p),
         ),
         Mistake(
@@ -159,22 +159,22 @@ _VARIANCE = Checker(
             same_as(lambda x, p: np.sqrt(np.asarray(x, float) ** 2 * p / (1 - p))),
         ),
         Mistake(
-            "the scale 1/(1 − p) enters squared: Var[c·m] = c²·Var[m] with c = x/(1 − p), "
-            "and Var[m] = p(1 − p).",
+            "the scale 1/(1 − p) enters squared: Var[r·x/(1 − p)] = (x/(1 − p))²·Var[r], "
+            "and Var[r] = p(1 − p).",
             same_as(lambda x, p: np.asarray(x, float) ** 2 * p),
         ),
         Mistake(
-            "the variance scales with x², not x: Var[c·m] = c²·Var[m].",
+            "the variance scales with x², not x: Var[r·x/(1 − p)] = (x/(1 − p))²·Var[r].",
             same_as(lambda x, p: np.asarray(x, float) * p / (1 - p)),
         ),
         Mistake(
             "the scale is 1/(1 − p), so the variance gets a factor 1/(1 − p)², applied to "
-            "Var[m] = p(1 − p): x²·p(1 − p)/(1 − p)² = x²·p/(1 − p). You squared (1 − p) "
+            "Var[r] = p(1 − p): x²·p(1 − p)/(1 − p)² = x²·p/(1 − p). You squared (1 − p) "
             "once too often.",
             same_as(lambda x, p: np.asarray(x, float) ** 2 * p / (1 - p) ** 2),
         ),
     ),
-    default_hint="write y = m·x/(1 − p) with m ~ Bernoulli(1 − p); Var[y] = E[y²] − E[y]².",
+    default_hint="write ã = r·x/(1 − p) with r ~ Bernoulli(1 − p); Var[ã] = E[ã²] − E[ã]².",
 )
 
 
@@ -182,7 +182,7 @@ def check_dropout_variance(fn: Any) -> None:
     """Check the learner's ``dropout_variance(x, p)``: the variance inverted dropout adds.
 
     For a fixed input ``x`` (a number or an array) and drop probability ``p``, the output
-    ``y = m·x/(1 − p)`` with ``m ~ Bernoulli(1 − p)`` has mean ``x`` and variance
+    ``ã = r·x/(1 − p)`` with ``r ~ Bernoulli(1 − p)`` has mean ``x`` and variance
     ``x²·p/(1 − p)``. Recognises the second moment, the unscaled variance, swapped
     probabilities, a missing square and a standard deviation.
 
