@@ -288,9 +288,7 @@ def xavier_normal_(
         \sigma = \mathrm{gain} \cdot \sqrt{\frac{2}{\mathrm{fan\_in} + \mathrm{fan\_out}}}
 
     Args:
-        tensor: A weight of shape ``(fan_out, fan_in)`` (or ``(out, in, *kernel)``).
-        gain: A scale factor, e.g. ``calculate_gain('tanh')``.
-        generator: Optional NumPy generator (default: nnlib's seeded one).
+        tensor, gain, generator: As in :func:`xavier_uniform_`.
 
     Returns:
         ``tensor``.
@@ -366,12 +364,7 @@ def kaiming_normal_(
     :math:`\sigma = \mathrm{gain} / \sqrt{\mathrm{fan}}`.
 
     Args:
-        tensor: A weight of shape ``(out, in)`` (or ``(out, in, *kernel)``).
-        a: The negative slope of the leaky ReLU that follows (only for ``'leaky_relu'``).
-        mode: ``'fan_in'`` (default) or ``'fan_out'``.
-        nonlinearity: ``'relu'`` or ``'leaky_relu'`` (default), or another name that
-            :func:`calculate_gain` knows.
-        generator: Optional NumPy generator (default: nnlib's seeded one).
+        tensor, a, mode, nonlinearity, generator: As in :func:`kaiming_uniform_`.
 
     Returns:
         ``tensor``.
