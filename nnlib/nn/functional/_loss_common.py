@@ -118,11 +118,16 @@ def reduce_loss(where: str, loss: Tensor, reduction: str) -> Tensor:
     return loss
 
 
-def scale_for(g: np.ndarray, reduction: str, count: float) -> np.ndarray:
-    """The gradient reaching each element of a fused loss: ``g`` spread by the reduction."""
-    if reduction == "none":
-        return g
-    return g / count if reduction == "mean" else g
+def scale_for(
+    g: np.ndarray, reduction: str, count: float, weight: np.ndarray | None = None
+) -> np.ndarray:
+    """The gradient reaching each element of a fused loss: ``g`` spread by the reduction.
+
+    For a weighted loss, each element's share is then multiplied by its ``weight``.
+    """
+    if reduction == "mean":
+        g = g / count
+    return g if weight is None else g * weight
 
 
 def reduce_array(loss: np.ndarray, reduction: str, count: float) -> np.ndarray:

@@ -110,9 +110,7 @@ def binary_cross_entropy(
     count = max(x.size, 1)
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        g = scale_for(g, reduction, count)
-        if w is not None:
-            g = g * w
+        g = scale_for(g, reduction, count, w)
         gx = g * (x - y) / np.maximum(x * (1 - x), 1e-12) if input.requires_grad else None
         gy = g * (log_1mp - log_p) if target.requires_grad else None
         return gx, gy
@@ -184,9 +182,7 @@ def binary_cross_entropy_with_logits(
     count = max(x.size, 1)
 
     def backward(g: np.ndarray) -> tuple[np.ndarray | None, np.ndarray | None]:
-        g = scale_for(g, reduction, count)
-        if w is not None:
-            g = g * w
+        g = scale_for(g, reduction, count, w)
         gx = gy = None
         if input.requires_grad:
             e = np.exp(-np.abs(x))
