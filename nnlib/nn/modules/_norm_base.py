@@ -28,6 +28,21 @@ def _positive_int(where: str, name: str, value: Any) -> int:
     return int(value)
 
 
+def _gamma_beta(
+    module: Module, shape: int | tuple[int, ...], affine: bool, bias: bool, dt: np.dtype
+) -> None:
+    r"""Give ``module`` :math:`\gamma` (``weight``, ones) and :math:`\beta` (``bias``, zeros) of
+    ``shape`` if ``affine`` (:math:`\beta` only if ``bias`` too); ``None`` for the others."""
+    if affine:
+        module.weight = Parameter(np.ones(shape, dtype=dt))
+    else:
+        module.register_parameter("weight", None)
+    if affine and bias:
+        module.bias = Parameter(np.zeros(shape, dtype=dt))
+    else:
+        module.register_parameter("bias", None)
+
+
 def _check_dtype(module: Module, input: Tensor) -> None:
     """Refuse input whose dtype differs from the layer's, as PyTorch does (and Linear here)."""
     __tracebackhide__ = True  # IPython and pytest hide this frame
@@ -80,14 +95,7 @@ class _NormBase(Module):
         self.affine = affine
         self.track_running_stats = track_running_stats
         dt = _dtype(dtype)
-        if affine:
-            self.weight = Parameter(np.ones(self.num_features, dtype=dt))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(np.zeros(self.num_features, dtype=dt))
-        else:
-            self.register_parameter("bias", None)
+        _gamma_beta(self, self.num_features, affine, bias, dt)
         if track_running_stats:
             self.register_buffer("running_mean", Tensor(np.zeros(self.num_features, dtype=dt)))
             self.register_buffer("running_var", Tensor(np.ones(self.num_features, dtype=dt)))

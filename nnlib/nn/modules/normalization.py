@@ -15,9 +15,8 @@ import numpy as np
 from nnlib._checks import error, shape_str
 from nnlib._tensor import Tensor
 from nnlib.nn.functional import normalization as NF
-from nnlib.nn.modules._norm_base import _check_dtype, _dtype, _positive_int
+from nnlib.nn.modules._norm_base import _check_dtype, _dtype, _gamma_beta, _positive_int
 from nnlib.nn.modules.module import Module
-from nnlib.nn.parameter import Parameter
 
 __all__ = ["GroupNorm", "LayerNorm"]
 
@@ -73,15 +72,7 @@ class LayerNorm(Module):
         self.eps = eps
         self.elementwise_affine = elementwise_affine
         self._has_bias = bias
-        dt = _dtype(dtype)
-        if elementwise_affine:
-            self.weight = Parameter(np.ones(self.normalized_shape, dtype=dt))
-        else:
-            self.register_parameter("weight", None)
-        if elementwise_affine and bias:
-            self.bias = Parameter(np.zeros(self.normalized_shape, dtype=dt))
-        else:
-            self.register_parameter("bias", None)
+        _gamma_beta(self, self.normalized_shape, elementwise_affine, bias, _dtype(dtype))
 
     def extra_repr(self) -> str:
         return (
@@ -161,15 +152,7 @@ class GroupNorm(Module):
         self.eps = eps
         self.affine = affine
         self._has_bias = bias
-        dt = _dtype(dtype)
-        if affine:
-            self.weight = Parameter(np.ones(num_channels, dtype=dt))
-        else:
-            self.register_parameter("weight", None)
-        if affine and bias:
-            self.bias = Parameter(np.zeros(num_channels, dtype=dt))
-        else:
-            self.register_parameter("bias", None)
+        _gamma_beta(self, num_channels, affine, bias, _dtype(dtype))
 
     def extra_repr(self) -> str:
         return (
