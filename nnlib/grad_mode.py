@@ -95,7 +95,9 @@ class no_grad:
     def __call__(self, fn: F) -> F:
         @functools.wraps(fn)
         def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with no_grad():
+            # A fresh context per call (each saves and restores its own state);
+            # type(self) makes it an enable_grad() in the subclass below.
+            with type(self)():
                 return fn(*args, **kwargs)
 
         return cast(F, wrapper)
@@ -107,11 +109,3 @@ class enable_grad(no_grad):
     def __enter__(self) -> None:
         self.prev = _state.enabled
         _state.enabled = True
-
-    def __call__(self, fn: F) -> F:
-        @functools.wraps(fn)
-        def wrapper(*args: Any, **kwargs: Any) -> Any:
-            with enable_grad():
-                return fn(*args, **kwargs)
-
-        return cast(F, wrapper)
