@@ -37,9 +37,13 @@ def _finish(
     return wrap(X[order].astype(np.float32)), wrap(y[order])
 
 
-def _sizes(where: str, n_samples: int) -> tuple[int, int]:
+def _setup(
+    where: str, n_samples: int, noise: float, seed: Seed
+) -> tuple[int, int, float, np.random.Generator]:
+    """Check the shared arguments: the class sizes ``n0, n1`` (class 0 gets the odd one),
+    the noise level and the generator."""
     n = check_count(where, "n_samples", n_samples, minimum=2)
-    return n - n // 2, n // 2
+    return n - n // 2, n // 2, check_noise(where, noise), resolve_rng(where, seed)
 
 
 def make_circles(
@@ -69,10 +73,7 @@ def make_circles(
     Taught in chapter 1 (the perceptron and the artificial neuron) and chapter 3 (activation
     functions and output heads).
     """
-    where = "make_circles"
-    n0, n1 = _sizes(where, n_samples)
-    noise = check_noise(where, noise)
-    rng = resolve_rng(where, seed)
+    n0, n1, noise, rng = _setup("make_circles", n_samples, noise, seed)
     angles = rng.uniform(0.0, 2 * np.pi, size=n0 + n1)
     # sqrt of a uniform spreads the disc's points evenly over its area, not bunched at 0.
     radii = np.concatenate(
@@ -110,10 +111,7 @@ def make_xor(
 
     Taught in chapter 1 (the perceptron and the artificial neuron).
     """
-    where = "make_xor"
-    n0, n1 = _sizes(where, n_samples)
-    noise = check_noise(where, noise)
-    rng = resolve_rng(where, seed)
+    n0, n1, noise, rng = _setup("make_xor", n_samples, noise, seed)
     magnitude = rng.uniform(0.05, 1.0, size=(n0 + n1, 2))
     sign = rng.choice([-1.0, 1.0], size=n0 + n1)
     # Class 0: both coordinates share a sign; class 1: the second one is flipped.
@@ -149,10 +147,7 @@ def make_gaussians(
 
     Taught in chapter 1 (the perceptron and the artificial neuron).
     """
-    where = "make_gaussians"
-    n0, n1 = _sizes(where, n_samples)
-    noise = check_noise(where, noise)
-    rng = resolve_rng(where, seed)
+    n0, n1, noise, rng = _setup("make_gaussians", n_samples, noise, seed)
     centres = [np.full((n0, 2), -0.5), np.full((n1, 2), 0.5)]
     return _finish(rng, centres, noise)
 
@@ -184,10 +179,7 @@ def make_spirals(
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    where = "make_spirals"
-    n0, n1 = _sizes(where, n_samples)
-    noise = check_noise(where, noise)
-    rng = resolve_rng(where, seed)
+    n0, n1, noise, rng = _setup("make_spirals", n_samples, noise, seed)
     t = rng.uniform(0.0, 1.0, size=n0 + n1)
     angle = 3.5 * np.pi * t + np.concatenate([np.zeros(n0), np.full(n1, np.pi)])
     points = np.stack([t * np.sin(angle), t * np.cos(angle)], axis=1)
@@ -224,10 +216,7 @@ def make_moons(
 
     Taught in chapter 3 (activation functions and output heads).
     """
-    where = "make_moons"
-    n0, n1 = _sizes(where, n_samples)
-    noise = check_noise(where, noise)
-    rng = resolve_rng(where, seed)
+    n0, n1, noise, rng = _setup("make_moons", n_samples, noise, seed)
     theta = rng.uniform(0.0, np.pi, size=n0 + n1)
     upper = np.stack([np.cos(theta[:n0]), np.sin(theta[:n0])], axis=1)
     lower = np.stack([1.0 - np.cos(theta[n0:]), 0.5 - np.sin(theta[n0:])], axis=1)
