@@ -70,6 +70,15 @@ def _check_input(where: str, input: Tensor) -> int:
     return input.data.shape[0] if input.data.ndim == 1 else input.data.shape[1]
 
 
+def _scores_and_target(where: str, input: Any, target: Any) -> tuple[Tensor, Tensor, int]:
+    """Check the arguments' order and the scores: floating ``input``, ``target`` as a
+    tensor, and the number of classes ``C``."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
+    _check_swapped(where, input, target)
+    input = floating(where, input)
+    return input, as_tensor(target), _check_input(where, input)
+
+
 def _check_indices(where: str, x: np.ndarray, target: Tensor, ignore_index: int) -> None:
     """Refuse targets that are not integer class indices of the right shape and range."""
     __tracebackhide__ = True  # IPython and pytest hide this frame
@@ -205,10 +214,7 @@ def cross_entropy(
     where = "cross_entropy"
     check_reduction(where, reduction)
     _check_smoothing(where, label_smoothing)
-    _check_swapped(where, input, target)
-    input = floating(where, input)
-    target = as_tensor(target)
-    c = _check_input(where, input)
+    input, target, c = _scores_and_target(where, input, target)
     x = input.data
     probs = target.data.dtype.kind == "f" and target.data.shape == x.shape
     if not probs:
@@ -343,10 +349,7 @@ def nll_loss(
     """
     where = "nll_loss"
     check_reduction(where, reduction)
-    _check_swapped(where, input, target)
-    input = floating(where, input)
-    target = as_tensor(target)
-    c = _check_input(where, input)
+    input, target, c = _scores_and_target(where, input, target)
     x = input.data
     _check_indices(where, x, target, ignore_index)
     w = _weight(where, weight, input, c)
