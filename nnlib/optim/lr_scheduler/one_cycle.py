@@ -10,6 +10,7 @@ import math
 from nnlib._checks import error
 from nnlib.optim.lr_scheduler.base import (
     LRScheduler,
+    _check_optimizer,
     _per_group,
     _set_momentum,
     _start_momentum_cycle,
@@ -119,11 +120,7 @@ class OneCycleLR(LRScheduler):
         three_phase: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{type(optimizer).__name__} is not an Optimizer\n"
-                "help: pass the optimizer itself, e.g. OneCycleLR(optimizer, 0.1, 100)."
-            )
+        _check_optimizer(optimizer, "OneCycleLR(optimizer, 0.1, 100)")
         self.optimizer = optimizer
         if total_steps is not None:
             self.total_steps = _positive_int("total_steps", total_steps)
