@@ -16,7 +16,7 @@ import nnlib
 from nnlib.nn import Parameter
 from nnlib.optim import SGD, Adam
 from nnlib.optim import lr_scheduler as nn_sched
-from tests.helpers import first_lines_match, sgd_pair
+from tests.helpers import assert_bad_input, first_lines_match, sgd_pair
 
 t_sched = torch.optim.lr_scheduler
 
@@ -248,6 +248,22 @@ def test_the_right_order_does_not_warn():
     assert opt.step.__wrapped__ is SGD.step
 
 
+def test_record_lrs_is_the_training_loop_of_one_group():
+    def make(opt):
+        return nn_sched.CosineAnnealingLR(opt, T_max=4, eta_min=0.01)
+
+    opt = SGD([Parameter(np.zeros(1))], lr=0.3)
+    scheduler = make(opt)
+    expected = []
+    for _ in range(7):
+        expected.append(opt.param_groups[0]["lr"])
+        opt.step()
+        scheduler.step()
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # it steps the optimizer first, as it should
+        assert nn_sched.record_lrs(make, steps=7, lr=0.3) == expected
+
+
 # --- bad input -------------------------------------------------------------------------
 
 
@@ -276,6 +292,13 @@ def test_lambda_lr_needs_one_function_per_group():
     t_opt, n_opt = sgd_pair()
     first_lines_match(
         lambda: t_sched.LambdaLR(t_opt, [inverse]), lambda: nn_sched.LambdaLR(n_opt, [inverse])
+    )
+
+
+@pytest.mark.parametrize("steps", [0, -1, 2.5, True])
+def test_record_lrs_needs_a_positive_count(steps):
+    assert_bad_input(
+        ValueError, "record_lrs", nn_sched.record_lrs, lambda o: nn_sched.StepLR(o, 2), steps
     )
 
 

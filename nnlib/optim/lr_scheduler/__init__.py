@@ -19,7 +19,8 @@ Import them from here; each is written in a small module of this package:
 - ``cyclic.py``: :class:`CyclicLR`, between two bounds, stepped per batch;
 - ``one_cycle.py``: :class:`OneCycleLR`, the one-cycle policy, stepped per batch;
 - ``sequential.py``: :class:`SequentialLR`, several schedules one after another;
-- ``plateau.py``: :class:`ReduceLROnPlateau`, which cuts the rate when a metric stalls.
+- ``plateau.py``: :class:`ReduceLROnPlateau`, which cuts the rate when a metric stalls;
+- ``record.py``: :func:`record_lrs`, the rates a schedule sets step by step (for a plot).
 """
 
 from nnlib.optim.lr_scheduler.base import LRScheduler
@@ -29,10 +30,11 @@ from nnlib.optim.lr_scheduler.cyclic import CyclicLR
 from nnlib.optim.lr_scheduler.decay import ExponentialLR, LambdaLR, StepLR
 from nnlib.optim.lr_scheduler.one_cycle import OneCycleLR
 from nnlib.optim.lr_scheduler.plateau import ReduceLROnPlateau
+from nnlib.optim.lr_scheduler.record import record_lrs
 from nnlib.optim.lr_scheduler.sequential import SequentialLR
 from nnlib.optim.lr_scheduler.warmup import LinearLR
 
-# In the order of the classes in the modules, which the reference page follows.
+# In the order of the modules above, which the reference page follows.
 __all__ = [  # noqa: RUF022
     "LRScheduler",
     "LambdaLR",
@@ -44,4 +46,5 @@ __all__ = [  # noqa: RUF022
     "OneCycleLR",
     "SequentialLR",
     "ReduceLROnPlateau",
+    "record_lrs",
 ]

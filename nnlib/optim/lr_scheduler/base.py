@@ -25,6 +25,16 @@ def _check_count(where: str, name: str, value: Any) -> None:
         error(where, f"{name} to be a positive int", repr(value), f"pass e.g. {name}=10.")
 
 
+def _check_optimizer(optimizer: Any, example: str) -> None:
+    """Refuse anything but an optimizer (PyTorch's message), with ``example`` in the hint."""
+    __tracebackhide__ = True  # IPython and pytest hide this frame
+    if not isinstance(optimizer, Optimizer):
+        raise TypeError(
+            f"{type(optimizer).__name__} is not an Optimizer\n"
+            f"help: pass the optimizer itself, e.g. {example}."
+        )
+
+
 def _mark_steps(optimizer: Optimizer) -> None:
     """Wrap ``optimizer.step`` so that it records that it ran (for the order warning)."""
     if getattr(optimizer.step, "_wrapped_by_lr_sched", False):
@@ -135,11 +145,7 @@ class LRScheduler:
     _is_initial: bool = False
 
     def __init__(self, optimizer: Optimizer, last_epoch: int = -1) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{type(optimizer).__name__} is not an Optimizer\n"
-                "help: pass the optimizer itself, e.g. StepLR(optimizer, step_size=10)."
-            )
+        _check_optimizer(optimizer, "StepLR(optimizer, step_size=10)")
         self.optimizer = optimizer
         if last_epoch == -1:
             for group in optimizer.param_groups:

@@ -34,18 +34,9 @@ class CosineAnnealingLR(LRScheduler):
         ValueError: if ``T_max`` is not a positive int or ``eta_min`` is negative.
 
     Example:
-        >>> import numpy as np
-        >>> from nnlib.nn import Parameter
-        >>> from nnlib.optim import SGD
-        >>> from nnlib.optim.lr_scheduler import CosineAnnealingLR
-        >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
-        >>> scheduler = CosineAnnealingLR(opt, T_max=4)
-        >>> lrs = []
-        >>> for _ in range(5):
-        ...     lrs.append(round(scheduler.get_last_lr()[0], 4))
-        ...     opt.step()
-        ...     scheduler.step()
-        >>> lrs
+        >>> from nnlib.optim.lr_scheduler import CosineAnnealingLR, record_lrs
+        >>> lrs = record_lrs(lambda opt: CosineAnnealingLR(opt, T_max=4), steps=5)
+        >>> [round(lr, 4) for lr in lrs]
         [1.0, 0.8536, 0.5, 0.1464, 0.0]
 
     Taught in chapter 5 (optimizers).

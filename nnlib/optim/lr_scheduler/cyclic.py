@@ -14,6 +14,7 @@ from nnlib.optim.lr_scheduler.base import (
     LRScheduler,
     _callable_state,
     _check_count,
+    _check_optimizer,
     _per_group,
     _set_momentum,
     _start_momentum_cycle,
@@ -102,11 +103,7 @@ class CyclicLR(LRScheduler):
         max_momentum: float | list[float] = 0.9,
         last_epoch: int = -1,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{type(optimizer).__name__} is not an Optimizer\n"
-                "help: pass the optimizer itself, e.g. CyclicLR(optimizer, 1e-3, 1e-2)."
-            )
+        _check_optimizer(optimizer, "CyclicLR(optimizer, 1e-3, 1e-2)")
         self.optimizer = optimizer
         base_lrs = _per_group("CyclicLR", "base_lr", optimizer, base_lr)
         self.max_lrs = _per_group("CyclicLR", "max_lr", optimizer, max_lr)

@@ -114,18 +114,8 @@ class StepLR(LRScheduler):
         ValueError: if ``step_size`` is not a positive int or ``gamma`` is negative.
 
     Example:
-        >>> import numpy as np
-        >>> from nnlib.nn import Parameter
-        >>> from nnlib.optim import SGD
-        >>> from nnlib.optim.lr_scheduler import StepLR
-        >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
-        >>> scheduler = StepLR(opt, step_size=2, gamma=0.5)
-        >>> lrs = []
-        >>> for _ in range(5):
-        ...     lrs.append(scheduler.get_last_lr()[0])
-        ...     opt.step()
-        ...     scheduler.step()
-        >>> lrs
+        >>> from nnlib.optim.lr_scheduler import StepLR, record_lrs
+        >>> record_lrs(lambda opt: StepLR(opt, step_size=2, gamma=0.5), steps=5)
         [1.0, 1.0, 0.5, 0.5, 0.25]
 
     Taught in chapter 5 (optimizers).
@@ -170,15 +160,9 @@ class ExponentialLR(LRScheduler):
         ValueError: if ``gamma`` is negative.
 
     Example:
-        >>> import numpy as np
-        >>> from nnlib.nn import Parameter
-        >>> from nnlib.optim import SGD
-        >>> from nnlib.optim.lr_scheduler import ExponentialLR
-        >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
-        >>> scheduler = ExponentialLR(opt, gamma=0.5)
-        >>> opt.step(); scheduler.step(); opt.step(); scheduler.step()
-        >>> scheduler.get_last_lr()
-        [0.25]
+        >>> from nnlib.optim.lr_scheduler import ExponentialLR, record_lrs
+        >>> record_lrs(lambda opt: ExponentialLR(opt, gamma=0.5), steps=3)
+        [1.0, 0.5, 0.25]
 
     Taught in chapter 5 (optimizers).
     """

@@ -10,6 +10,7 @@ import math
 from nnlib._checks import error
 from nnlib.optim.lr_scheduler.base import (
     LRScheduler,
+    _check_optimizer,
     _per_group,
     _set_momentum,
     _start_momentum_cycle,
@@ -85,18 +86,12 @@ class OneCycleLR(LRScheduler):
             or on reaching a phase of zero steps (where PyTorch divides by zero).
 
     Example:
-        >>> import numpy as np
-        >>> from nnlib.nn import Parameter
-        >>> from nnlib.optim import SGD
-        >>> from nnlib.optim.lr_scheduler import OneCycleLR
-        >>> opt = SGD([Parameter(np.zeros(1))], lr=0.1, momentum=0.9)
-        >>> scheduler = OneCycleLR(opt, max_lr=1.0, total_steps=10, anneal_strategy="linear")
-        >>> lrs = []
-        >>> for _ in range(10):
-        ...     lrs.append(round(scheduler.get_last_lr()[0], 3))
-        ...     opt.step()
-        ...     scheduler.step()
-        >>> lrs
+        >>> from nnlib.optim.lr_scheduler import OneCycleLR, record_lrs
+        >>> lrs = record_lrs(
+        ...     lambda opt: OneCycleLR(opt, max_lr=1.0, total_steps=10, anneal_strategy="linear"),
+        ...     steps=10,
+        ... )
+        >>> [round(lr, 3) for lr in lrs]
         [0.04, 0.52, 1.0, 0.857, 0.714, 0.571, 0.429, 0.286, 0.143, 0.0]
 
     Taught in chapter 10 (A recipe for training networks).
@@ -119,11 +114,7 @@ class OneCycleLR(LRScheduler):
         three_phase: bool = False,
         last_epoch: int = -1,
     ) -> None:
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{type(optimizer).__name__} is not an Optimizer\n"
-                "help: pass the optimizer itself, e.g. OneCycleLR(optimizer, 0.1, 100)."
-            )
+        _check_optimizer(optimizer, "OneCycleLR(optimizer, 0.1, 100)")
         self.optimizer = optimizer
         if total_steps is not None:
             self.total_steps = _positive_int("total_steps", total_steps)

@@ -9,7 +9,7 @@ import math
 from typing import Any, SupportsFloat
 
 from nnlib._checks import error
-from nnlib.optim.lr_scheduler.base import LRScheduler, _warn_epoch_deprecated
+from nnlib.optim.lr_scheduler.base import LRScheduler, _check_optimizer, _warn_epoch_deprecated
 from nnlib.optim.optimizer import Optimizer
 
 
@@ -81,11 +81,7 @@ class ReduceLROnPlateau(LRScheduler):
                 "to divide the learning rate by 10 on a plateau."
             )
         self.factor = factor
-        if not isinstance(optimizer, Optimizer):
-            raise TypeError(
-                f"{type(optimizer).__name__} is not an Optimizer\n"
-                "help: pass the optimizer itself, e.g. ReduceLROnPlateau(optimizer)."
-            )
+        _check_optimizer(optimizer, "ReduceLROnPlateau(optimizer)")
         for name, value in (("patience", patience), ("cooldown", cooldown)):
             if isinstance(value, bool) or not isinstance(value, int) or value < 0:
                 error(

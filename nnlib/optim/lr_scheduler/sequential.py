@@ -38,20 +38,12 @@ class SequentialLR(LRScheduler):
         TypeError: if an entry of ``schedulers`` has no optimizer (is not a scheduler).
 
     Example:
-        >>> import numpy as np
-        >>> from nnlib.nn import Parameter
-        >>> from nnlib.optim import SGD
-        >>> from nnlib.optim.lr_scheduler import ExponentialLR, LinearLR, SequentialLR
-        >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
-        >>> warmup = LinearLR(opt, start_factor=0.25, total_iters=3)
-        >>> decay = ExponentialLR(opt, gamma=0.5)
-        >>> scheduler = SequentialLR(opt, [warmup, decay], milestones=[3])
-        >>> lrs = []
-        >>> for _ in range(6):
-        ...     lrs.append(scheduler.get_last_lr()[0])
-        ...     opt.step()
-        ...     scheduler.step()
-        >>> lrs
+        >>> from nnlib.optim.lr_scheduler import ExponentialLR, LinearLR, SequentialLR, record_lrs
+        >>> def warmup_then_decay(opt):  # every schedule on the same optimizer
+        ...     warmup = LinearLR(opt, start_factor=0.25, total_iters=3)
+        ...     decay = ExponentialLR(opt, gamma=0.5)
+        ...     return SequentialLR(opt, [warmup, decay], milestones=[3])
+        >>> record_lrs(warmup_then_decay, steps=6)
         [0.25, 0.5, 0.75, 1.0, 0.5, 0.25]
     """
 

@@ -30,18 +30,8 @@ class LinearLR(LRScheduler):
         ValueError: if a factor is out of range or ``total_iters`` is not a positive int.
 
     Example:
-        >>> import numpy as np
-        >>> from nnlib.nn import Parameter
-        >>> from nnlib.optim import SGD
-        >>> from nnlib.optim.lr_scheduler import LinearLR
-        >>> opt = SGD([Parameter(np.zeros(1))], lr=1.0)
-        >>> scheduler = LinearLR(opt, start_factor=0.25, total_iters=3)
-        >>> lrs = []
-        >>> for _ in range(5):
-        ...     lrs.append(scheduler.get_last_lr()[0])
-        ...     opt.step()
-        ...     scheduler.step()
-        >>> lrs
+        >>> from nnlib.optim.lr_scheduler import LinearLR, record_lrs
+        >>> record_lrs(lambda opt: LinearLR(opt, start_factor=0.25, total_iters=3), steps=5)
         [0.25, 0.5, 0.75, 1.0, 1.0]
 
     Taught in chapter 5 (optimizers).
