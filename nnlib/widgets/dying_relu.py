@@ -27,16 +27,20 @@ import numpy as np
 
 import nnlib
 from nnlib import nn
-from nnlib.nn import functional as F
 from nnlib.plot import (
     BLUE,
     ORANGE,
     VERMILLION,
     decision_boundary,
     figure,
-    grid_points,
 )
 from nnlib.random import fork_rng
+from nnlib.widgets.classifier import (
+    full_batch_steps,
+    grid_probabilities,
+    loss_and_accuracy,
+    render_from_first_state,
+)
 from nnlib.widgets.demo import TrainingDemo, register
 
 #: The activations offered, by name.
@@ -161,26 +165,16 @@ def dying_step(state: DyingState, epochs: int = EPOCHS_PER_STEP, **controls: Any
     ``controls`` are the widget's values; changing any of them restarts from
     :func:`dying_init`, so they are unused here.
     """
-    for _ in range(epochs):
-        loss = F.binary_cross_entropy_with_logits(state.net(state.X), state.y)
-        state.opt.zero_grad()
-        loss.backward()
-        state.opt.step()
-        state.losses.append(float(loss.item()))
-        state.epoch += 1
+    state.losses += full_batch_steps(state.net, state.opt, state.X, state.y, epochs)
+    state.epoch += epochs
     state.dead_history.append((state.epoch, *dead_counts(state)))
     return state
 
 
 def dying_frame(state: DyingState) -> dict[str, Any]:
     """What to draw: class-1 probabilities on a grid, each unit's active fraction, history."""
-    grid = nnlib.tensor(grid_points(LIMITS, LIMITS, RESOLUTION), dtype=nnlib.float64)
-    with nnlib.no_grad():
-        probs = nnlib.sigmoid(state.net(grid)).data.reshape(RESOLUTION, RESOLUTION)
-        out = state.net(state.X)
-        logits = out.data
-        # The loss of the net as drawn (also before any training: never "nan").
-        loss = float(F.binary_cross_entropy_with_logits(out, state.y).item())
+    probs = grid_probabilities(state.net, LIMITS, RESOLUTION, nnlib.float64)
+    loss, accuracy = loss_and_accuracy(state.net, state.X, state.y)
     z1, z2 = state.net.pre_activations(state.X)
     fractions = np.stack([active_fraction(z1), active_fraction(z2)])
     history = np.array(state.dead_history, dtype=float)
@@ -189,7 +183,7 @@ def dying_frame(state: DyingState) -> dict[str, Any]:
         "fractions": fractions,  # (2, WIDTH)
         "dead": tuple(int(d) for d in (fractions == 0).sum(axis=1)),
         "history": history,  # (chunks + 1, 3): epoch, dead 1, dead 2
-        "accuracy": float(((logits > 0) == (state.y.data > 0.5)).mean()),
+        "accuracy": accuracy,
         "loss": loss,
         "epoch": state.epoch,
     }
@@ -312,13 +306,7 @@ def dying_relu(
         ),
         "seed": widgets.IntSlider(seed, min=0, max=9, description="seed", style=wide),
     }
-    renderer: dict[str, _Renderer] = {}
-
-    def render(state: DyingState) -> Any:
-        if "r" not in renderer:
-            renderer["r"] = _Renderer(state)
-        return renderer["r"](state)
-
+    render = render_from_first_state(_Renderer)
     demo = TrainingDemo(controls, dying_init, dying_step, render,
                         title="Dying ReLU: which units are still alive?",
                         static={"activation": list(ACTIVATIONS)}, static_steps=(16, 2),

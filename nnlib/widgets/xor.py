@@ -20,8 +20,13 @@ import numpy as np
 
 import nnlib
 from nnlib import nn
-from nnlib.nn import functional as F
-from nnlib.plot import PALETTE, decision_boundary, figure, grid_points
+from nnlib.plot import PALETTE, decision_boundary, figure
+from nnlib.widgets.classifier import (
+    full_batch_steps,
+    grid_probabilities,
+    loss_and_accuracy,
+    render_from_first_state,
+)
 from nnlib.widgets.demo import TrainingDemo, register
 
 #: The box the demo shows, and its grid resolution.
@@ -107,26 +112,15 @@ def xor_step(
     ``hidden`` and ``seed`` are the controls' values (a change of either restarts from
     :func:`xor_init` instead, so they are unused here).
     """
-    for _ in range(epochs):
-        loss = F.binary_cross_entropy_with_logits(state.net(state.X), state.y)
-        state.opt.zero_grad()
-        loss.backward()
-        state.opt.step()
-        state.losses.append(float(loss.item()))
-        state.epoch += 1
+    state.losses += full_batch_steps(state.net, state.opt, state.X, state.y, epochs)
+    state.epoch += epochs
     return state
 
 
 def xor_frame(state: XorState) -> dict[str, Any]:
     """What to draw: class-1 probabilities on the grid, the hidden lines, the accuracy."""
-    grid = nnlib.tensor(grid_points(LIMITS, LIMITS, RESOLUTION), dtype=nnlib.float32)
-    with nnlib.no_grad():
-        probs = nnlib.sigmoid(state.net(grid)).data.reshape(RESOLUTION, RESOLUTION)
-        out = state.net(state.X)
-        logits = out.data
-        # The loss of the net as drawn (also before any training: never "nan").
-        loss = float(F.binary_cross_entropy_with_logits(out, state.y).item())
-    accuracy = float(((logits > 0) == (state.y.data > 0.5)).mean())
+    probs = grid_probabilities(state.net, LIMITS, RESOLUTION, nnlib.float32)
+    loss, accuracy = loss_and_accuracy(state.net, state.X, state.y)
     lines = []
     if state.net.hidden is not None:
         W, b = state.net.hidden.weight.data, state.net.hidden.bias.data
@@ -213,13 +207,7 @@ def xor_hidden_layer(hidden: int = 3, seed: int = 0, warmup: int = 0) -> Trainin
         "hidden": widgets.IntSlider(hidden, min=0, max=4, description="hidden units", style=wide),
         "seed": widgets.IntSlider(seed, min=0, max=9, description="init seed", style=wide),
     }
-    renderer: dict[str, _Renderer] = {}
-
-    def render(state: XorState) -> Any:
-        if "r" not in renderer:
-            renderer["r"] = _Renderer(state)
-        return renderer["r"](state)
-
+    render = render_from_first_state(_Renderer)
     demo = TrainingDemo(controls, xor_init, xor_step, render,
                         title="XOR: how many hidden units does it take?",
                         static={"hidden": [0, 1, 2, 3, 4]}, static_steps=(12, 3),
