@@ -20,6 +20,7 @@ from nnlib.exercises.core import (
     Case,
     Checker,
     Mistake,
+    any_of,
     non_finite,
     same_as,
     scaled_by,
@@ -300,10 +301,10 @@ _ADAM = Checker(
         Mistake(
             "use the step number t as given (t = 1 on the first step) in 1 − βᵗ; with "
             "t − 1 the first step divides by 1 − β⁰ = 0.",
-            lambda a: (
-                same_as(lambda *x: _adam(*x, t_shift=1))(a)
-                or same_as(lambda *x: _adam(*x, t_shift=-1))(a)
-                or when("(t = 1)", non_finite())(a)
+            any_of(
+                same_as(lambda *x: _adam(*x, t_shift=1)),
+                same_as(lambda *x: _adam(*x, t_shift=-1)),
+                when("(t = 1)", non_finite()),
             ),
         ),
         Mistake(
@@ -477,9 +478,9 @@ _EWA = Checker(
         ),
         Mistake(
             "the first value has t = 1: the correction is 1 − βᵗ with t = 1, 2, 3, …",
-            lambda a: (
-                same_as(lambda *x: _ewa(*x, t_shift=1))(a)
-                or same_as(lambda *x: _ewa(*x, t_shift=-1))(a)
+            any_of(
+                same_as(lambda *x: _ewa(*x, t_shift=1)),
+                same_as(lambda *x: _ewa(*x, t_shift=-1)),
             ),
         ),
         Mistake(
@@ -655,9 +656,9 @@ _RMSPROP = Checker(
         Mistake(
             "add eps to the denominator: a coordinate whose gradient has always been 0 has "
             "square_avg = 0, and 0/0 is NaN.",
-            lambda a: (
-                same_as(lambda *x: _rmsprop(*x, no_eps=True))(a)
-                or when("always been 0", non_finite())(a)
+            any_of(
+                same_as(lambda *x: _rmsprop(*x, no_eps=True)),
+                when("always been 0", non_finite()),
             ),
         ),
         Mistake(
@@ -696,9 +697,9 @@ _RMSPROP = Checker(
             "divide by the root of the running average, √square_avg + eps: PyTorch's RMSprop "
             "has no bias correction (not √(square_avg / (1 − α))), and the root of this "
             "gradient's square alone moves every coordinate by exactly lr (sign descent).",
-            lambda a: (
-                same_as(lambda *x: _rmsprop(*x, bias=True))(a)
-                or same_as(lambda *x: _rmsprop(*x, this_only=True))(a)
+            any_of(
+                same_as(lambda *x: _rmsprop(*x, bias=True)),
+                same_as(lambda *x: _rmsprop(*x, this_only=True)),
             ),
         ),
         Mistake(

@@ -105,6 +105,29 @@ def same_as(wrong: Callable[..., Any], output: int | None = None) -> Detector:
     return detect
 
 
+def any_of(*detectors: Detector) -> Detector:
+    """Detect any of several forms of one mistake: fires when one of ``detectors`` fires.
+
+    The detectors are tried in order and the first that fires decides, as with ``or``.
+
+    Args:
+        *detectors: The detectors, e.g. the same mistake made in two directions.
+
+    Returns:
+        A detector for :class:`Mistake`.
+
+    Example:
+        >>> off_by_one = any_of(
+        ...     same_as(lambda values: values[1:]), same_as(lambda values: values[:-1])
+        ... )
+    """
+
+    def detect(attempt: Attempt) -> bool:
+        return any(detector(attempt) for detector in detectors)
+
+    return detect
+
+
 def when(label: str, detector: Detector | None = None) -> Detector:
     """Restrict a detector to cases whose label contains ``label`` (any mismatch if None).
 
