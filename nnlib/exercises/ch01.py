@@ -208,9 +208,9 @@ _PERCEPTRON = Checker(
             "the prediction ŷ is 0 or 1 (the step of z), not sign(z), −1 or a sigmoid's "
             "probability: with labels 0 and 1 the error y − ŷ must be 0, +1 or −1.",
             _any_of(
-                same_as(lambda *a: _perceptron_with(*a, predict=np.sign)),
-                same_as(lambda *a: _perceptron_with(*a, predict=lambda z: 1.0 if z > 0 else -1.0)),
-                same_as(lambda *a: _perceptron_with(*a, predict=lambda z: 1 / (1 + np.exp(-z)))),
+                same_as(_perceptron_with, predict=np.sign),
+                same_as(_perceptron_with, predict=lambda z: 1.0 if z > 0 else -1.0),
+                same_as(_perceptron_with, predict=lambda z: 1 / (1 + np.exp(-z))),
             ),
         ),
         Mistake(
@@ -240,24 +240,24 @@ _PERCEPTRON = Checker(
         Mistake(
             "you moved the weights the wrong way: w ← w + lr·(y − ŷ)·x, with the error "
             "target − prediction.",
-            same_as(lambda *a: _perceptron(*a, sign=-1.0)),
+            same_as(_perceptron, sign=-1.0),
         ),
         Mistake(
             "you did not update the bias: b ← b + lr·(y − ŷ), like a weight whose input is 1.",
-            same_as(lambda *a: _perceptron(*a, update_b=False)),
+            same_as(_perceptron, update_b=False),
         ),
         Mistake(
             "multiply the update by the learning rate lr.",
-            same_as(lambda *a: _perceptron(*a, with_lr=False)),
+            same_as(_perceptron, with_lr=False),
         ),
         Mistake(
             "at z = 0 exactly the perceptron predicts 0: use `z > 0`, not `z >= 0`.",
-            same_as(lambda *a: _perceptron(*a, ge=True)),
+            same_as(_perceptron, ge=True),
         ),
         Mistake(
             "use the thresholded prediction ŷ = 1 if z > 0 else 0, not z itself (that "
             "would be the delta rule of a linear unit).",
-            same_as(lambda *a: _perceptron(*a, use_z=True)),
+            same_as(_perceptron, use_z=True),
         ),
     ),
     default_hint="predict ŷ = 1 if w·x + b > 0 else 0; then w ← w + lr·(y − ŷ)·x and "

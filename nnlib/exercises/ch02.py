@@ -154,21 +154,21 @@ _TWO_LAYER = Checker(
         Mistake(
             "on the way back through the hidden layer, multiply by tanh's derivative: "
             "dZ1 = dA1 · (1 − A1²).",
-            same_as(lambda *a: _net_numpy(*a, tanh_grad="none")),
+            same_as(_net_numpy, tanh_grad="none"),
         ),
         Mistake(
             "tanh′(z) = 1 − tanh(z)²: use the hidden activations A1 = tanh(Z1), not Z1 itself.",
-            same_as(lambda *a: _net_numpy(*a, tanh_grad="Z")),
+            same_as(_net_numpy, tanh_grad="Z"),
         ),
         Mistake(
             "for a sigmoid output with binary cross-entropy, dZ2 = (y_hat − y)/m: the factor "
             "σ′ = y_hat(1 − y_hat) cancels, so do not multiply by it.",
-            same_as(lambda *a: _net_numpy(*a, dz2="sigmoid'")),
+            same_as(_net_numpy, dz2="sigmoid'"),
         ),
         Mistake(
             "dZ already contains 1/m: sum the bias gradient over the examples "
             "(`dZ.sum(axis=0)`), do not average it again.",
-            same_as(lambda *a: _net_numpy(*a, bias_mean=True)),
+            same_as(_net_numpy, bias_mean=True),
         ),
         Mistake(
             "a shape mismatch on the way back: through layer 2 it is dA1 = dZ2 · W2 (shapes "
@@ -179,21 +179,21 @@ _TWO_LAYER = Checker(
         Mistake(
             "the hidden layer is tanh: multiply by tanh's derivative 1 − A1², not ReLU's "
             "derivative (A1 > 0).",
-            same_as(lambda *a: _net_numpy(*a, tanh_grad="relu")),
+            same_as(_net_numpy, tanh_grad="relu"),
         ),
         Mistake(
             "the hidden layer is tanh: multiply by tanh's derivative 1 − A1², not the "
             "sigmoid's derivative A1(1 − A1).",
-            same_as(lambda *a: _net_numpy(*a, tanh_grad="sigmoid")),
+            same_as(_net_numpy, tanh_grad="sigmoid"),
         ),
         Mistake(
             "you ran the forward pass without b1: the hidden layer is tanh(X·W1ᵀ + b1).",
-            same_as(lambda *a: _net_numpy(*a, with_b1=False)),
+            same_as(_net_numpy, with_b1=False),
         ),
         Mistake(
             "dW1 = dZ1ᵀ·X: a weight's gradient multiplies by the layer's input X (for layer 2, "
             "by A1), not by the layer's own output.",
-            same_as(lambda *a: _net_numpy(*a, dw1_input="A1")),
+            same_as(_net_numpy, dw1_input="A1"),
         ),
         Mistake(
             "you divided by m twice: dZ2 = (y_hat − y)/m already holds the mean, so dW and db "
@@ -203,6 +203,7 @@ _TWO_LAYER = Checker(
         Mistake(
             "pass the output through the sigmoid, y_hat = σ(A1·W2ᵀ + b2): the loss is the "
             "binary cross-entropy of a probability.",
+            # A lambda: `output=` would name same_as's own argument, not _net_numpy's switch.
             same_as(lambda *a: _net_numpy(*a, output="linear")),
         ),
     ),
@@ -303,11 +304,11 @@ _NEURON = Checker(
         ),
         Mistake(
             "∂ŷ/∂w_j = x_j: multiply by the INPUT x, not by the weight w.",
-            same_as(lambda *a: _neuron_numpy(*a, times="w"), output=0),
+            same_as(_neuron_numpy, times="w", output=0),
         ),
         Mistake(
             "you forgot the last link of the chain: ∂L/∂w = ∂L/∂ŷ · ∂ŷ/∂w, and ∂ŷ/∂w = x.",
-            same_as(lambda *a: _neuron_numpy(*a, times="one"), output=0),
+            same_as(_neuron_numpy, times="one", output=0),
         ),
         Mistake(
             "return (dL_dw, dL_db) in this order: the weights' gradient first.",

@@ -259,63 +259,63 @@ _BATCH_NORM = Checker(
         Mistake(
             "normalise each feature over the batch: mean and variance over axis=0 (the "
             "examples), not axis=1 (that is layer norm).",
-            same_as(lambda *a: _bn(*a, axis1=True), output=0),
+            same_as(_bn, axis1=True, output=0),
         ),
         Mistake(
             "in evaluation mode use running_mean and running_var, not the batch's own "
             "statistics (then one example's output would depend on the rest of its batch).",
-            same_as(lambda *a: _bn(*a, batch_in_eval=True), output=0),
+            same_as(_bn, batch_in_eval=True, output=0),
         ),
         Mistake(
             "in evaluation mode the running statistics stay as they are: update them only "
             "when training.",
-            same_as(lambda *a: _bn(*a, update_in_eval=True), output=1),
+            same_as(_bn, update_in_eval=True, output=1),
         ),
         Mistake(
             "normalise with the biased batch variance (divide by B, np.var's default "
             "ddof=0); only the running variance uses the unbiased one (ddof=1).",
-            same_as(lambda *a: _bn(*a, unbiased=True), output=0),
+            same_as(_bn, unbiased=True, output=0),
         ),
         Mistake(
             "eps goes inside the square root: (x − mean) / sqrt(var + eps).",
-            same_as(lambda *a: _bn(*a, eps_outside=True), output=0),
+            same_as(_bn, eps_outside=True, output=0),
         ),
         Mistake(
             "add eps to the variance before the square root: (x − mean) / sqrt(var + eps).",
-            same_as(lambda *a: _bn(*a, no_eps=True), output=0),
+            same_as(_bn, no_eps=True, output=0),
         ),
         Mistake(
             "eps belongs to the variance, before the square root: (x − mean) / sqrt(var + "
             "eps), not added to the result.",
-            same_as(lambda *a: _bn(*a, eps_after=True), output=0),
+            same_as(_bn, eps_after=True, output=0),
         ),
         Mistake(
             "scale and shift after normalising: y = gamma · x_hat + beta.",
-            same_as(lambda *a: _bn(*a, no_affine=True), output=0),
+            same_as(_bn, no_affine=True, output=0),
         ),
         Mistake(
             "gamma multiplies and beta adds: y = gamma · x_hat + beta (you swapped them).",
-            same_as(lambda *a: _bn(*a, affine_swapped=True), output=0),
+            same_as(_bn, affine_swapped=True, output=0),
         ),
         Mistake(
             "the running variance must be updated too, like the running mean.",
-            same_as(lambda *a: _bn(*a, stale_var=True), output=2),
+            same_as(_bn, stale_var=True, output=2),
         ),
         Mistake(
             "the running statistics are averages over many batches: blend the new batch in "
             "with weight momentum, (1 − momentum)·running + momentum·batch, instead of "
             "replacing them (that would be momentum = 1, the weight of the NEW batch).",
-            same_as(lambda *a: _bn(*a, replace=True), output=1),
+            same_as(_bn, replace=True, output=1),
         ),
         Mistake(
             "PyTorch's momentum is the weight of the NEW batch: running = (1 − momentum) · "
             "running + momentum · batch statistic.",
-            same_as(lambda *a: _bn(*a, flipped=True)),
+            same_as(_bn, flipped=True),
         ),
         Mistake(
             "PyTorch updates the running variance with the UNBIASED batch variance "
             "(np.var(x, axis=0, ddof=1)), even though it normalises with the biased one.",
-            same_as(lambda *a: _bn(*a, biased_running=True), output=2),
+            same_as(_bn, biased_running=True, output=2),
         ),
     ),
     default_hint="training: mean and biased var over axis 0, y = gamma·(x − mean)/sqrt(var + "
