@@ -13,10 +13,10 @@ import numpy as np
 
 import nnlib
 from nnlib.exercises.core import (
-    Attempt,
     Case,
     Checker,
     Mistake,
+    any_of,
     output_is,
     raised,
     same_as,
@@ -193,10 +193,6 @@ def _plus_minus_one_rule(w: Any, b: float, x: Any, y: int, lr: float) -> tuple[A
     return w, b
 
 
-def _any_of(*detectors: Callable[[Attempt], bool]) -> Callable[[Attempt], bool]:
-    return lambda attempt: any(detect(attempt) for detect in detectors)
-
-
 _PERCEPTRON = Checker(
     title="perceptron_update",
     arg_names=("w", "b", "x", "y", "lr"),
@@ -207,7 +203,7 @@ _PERCEPTRON = Checker(
         Mistake(
             "the prediction ŷ is 0 or 1 (the step of z), not sign(z), −1 or a sigmoid's "
             "probability: with labels 0 and 1 the error y − ŷ must be 0, +1 or −1.",
-            _any_of(
+            any_of(
                 same_as(_perceptron_with, predict=np.sign),
                 same_as(_perceptron_with, predict=lambda z: 1.0 if z > 0 else -1.0),
                 same_as(_perceptron_with, predict=lambda z: 1 / (1 + np.exp(-z))),
@@ -217,7 +213,7 @@ _PERCEPTRON = Checker(
             "the perceptron learns only when it is wrong, by the error y − ŷ: "
             "w ← w + lr·(y − ŷ)·x. (The rule `if y·z <= 0: w += lr·y·x` is for labels −1 and "
             "+1; here the labels are 0 and 1.)",
-            _any_of(
+            any_of(
                 same_as(lambda w, b, x, y, lr: (w + lr * y * x, b + lr * y)),
                 same_as(_plus_minus_one_rule),
             ),
