@@ -54,7 +54,6 @@ def _neuron_reference(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
 
 _NEURON = Checker(
     title="neuron_forward",
-    arg_names=("X", "w", "b"),
     cases=_neuron_cases,
     reference=_neuron_reference,
     mistakes=(
@@ -195,7 +194,6 @@ def _plus_minus_one_rule(w: Any, b: float, x: Any, y: int, lr: float) -> tuple[A
 
 _PERCEPTRON = Checker(
     title="perceptron_update",
-    arg_names=("w", "b", "x", "y", "lr"),
     cases=_perceptron_cases,
     reference=_perceptron,
     output_names=("w_new", "b_new"),
@@ -345,7 +343,6 @@ def _cost_numpy(
 
 _COST = Checker(
     title="cost_gradient",
-    arg_names=("X", "y", "w", "b"),
     cases=_cost_cases,
     reference=_cost_reference,
     output_names=("dw", "db"),
@@ -467,7 +464,6 @@ def _gate(op: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Callable[[Any],
 
 _XOR = Checker(
     title="xor_net",
-    arg_names=("X",),
     cases=_xor_cases,
     reference=_xor_reference,
     float_output=False,
@@ -623,7 +619,6 @@ def _lr_reference(w_small: Any, b_small: float, lr_small: float, lr_big: float) 
 
 _LR_SCALING = Checker(
     title="predict_weights",
-    arg_names=("w_small", "b_small", "lr_small", "lr_big"),
     cases=_lr_cases,
     reference=_lr_reference,
     output_names=("w_big", "b_big"),

@@ -127,7 +127,6 @@ def _bias_wrong_axis(attempt: Attempt) -> bool:
 
 _TWO_LAYER = Checker(
     title="two_layer_backward",
-    arg_names=("X", "y", "W1", "b1", "W2", "b2"),
     cases=_net_cases,
     reference=_net_reference,
     output_names=_GRADS,
@@ -289,7 +288,6 @@ def _neuron_numpy(w: Any, x: Any, b: float, y: float, *, times: Any = "x",
 
 _NEURON = Checker(
     title="neuron_backward",
-    arg_names=("w", "x", "b", "y"),
     cases=_neuron_cases,
     reference=_neuron_reference,
     output_names=("dL_dw", "dL_db"),

@@ -195,7 +195,6 @@ def _relu_grad_reference(x: np.ndarray) -> np.ndarray:
 
 _RELU_GRAD = Checker(
     title="relu_grad",
-    arg_names=("x",),
     cases=_relu_grad_cases,
     reference=_relu_grad_reference,
     mistakes=(
@@ -287,7 +286,6 @@ def _leaky_relu_reference(x: np.ndarray, negative_slope: float = 0.01) -> np.nda
 
 _LEAKY = Checker(
     title="leaky_relu",
-    arg_names=("x", "negative_slope"),
     cases=_leaky_cases,
     reference=_leaky_relu_reference,
     mistakes=(
@@ -392,7 +390,6 @@ def _maxout_reference(z: np.ndarray, pieces: int) -> np.ndarray:
 
 _MAXOUT = Checker(
     title="maxout",
-    arg_names=("z", "pieces"),
     cases=_maxout_cases,
     reference=_maxout_reference,
     mistakes=(
@@ -526,7 +523,6 @@ def _row_dot(p: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 _SOFTMAX_BACKWARD = Checker(
     title="softmax_backward",
-    arg_names=("p", "g"),
     cases=_softmax_backward_cases,
     reference=_softmax_backward_reference,
     mistakes=(
@@ -632,7 +628,6 @@ def _softplus_reference(x: np.ndarray) -> np.ndarray:
 
 _SOFTPLUS = Checker(
     title="softplus",
-    arg_names=("x",),
     cases=_softplus_cases,
     reference=_softplus_reference,
     mistakes=(

@@ -64,7 +64,6 @@ def _sgd_reference(
 
 _SGD = Checker(
     title="sgd_momentum_step",
-    arg_names=("param", "grad", "velocity", "lr", "momentum"),
     cases=_sgd_cases,
     reference=_sgd_reference,
     output_names=("param", "velocity"),
@@ -282,7 +281,6 @@ def _adam_reference(
 
 _ADAM = Checker(
     title="adam_step",
-    arg_names=("param", "grad", "m", "v", "t", "lr", "betas", "eps"),
     cases=_adam_cases,
     reference=_adam_reference,
     output_names=("param", "m", "v"),
@@ -454,7 +452,6 @@ def _ewa_reference(values: np.ndarray, beta: float, bias_correction: bool = Fals
 
 _EWA = Checker(
     title="ewa",
-    arg_names=("values", "beta", "bias_correction"),
     cases=_ewa_cases,
     reference=_ewa_reference,
     mistakes=(
@@ -629,7 +626,6 @@ def _rmsprop(
 
 _RMSPROP = Checker(
     title="rmsprop_step",
-    arg_names=("param", "grad", "square_avg", "lr", "alpha", "eps"),
     cases=_rmsprop_cases,
     reference=_rmsprop_reference,
     output_names=("param", "square_avg"),
@@ -806,7 +802,6 @@ def _every_step(rule: Callable[..., Any]) -> Callable[[int, int], Any]:
 
 _WARMUP_COSINE = Checker(
     title="warmup_cosine",
-    arg_names=("warmup_steps", "total_steps"),
     cases=_warmup_cosine_cases,
     reference=_warmup_cosine_reference,
     mistakes=(
@@ -932,7 +927,6 @@ def _first_step_uncorrected(grad: np.ndarray, lr: float) -> np.ndarray:
 
 _ADAM_FIRST_STEP = Checker(
     title="adam_first_step",
-    arg_names=("grad", "lr"),
     cases=_first_step_cases,
     reference=_adam_first_step_reference,
     mistakes=(

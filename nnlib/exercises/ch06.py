@@ -64,7 +64,6 @@ def _own(X_train: np.ndarray, X_test: np.ndarray) -> tuple:
 
 _STANDARDIZE = Checker(
     title="standardize",
-    arg_names=("X_train", "X_test"),
     cases=_standardize_cases,
     reference=_standardize_reference,
     output_names=("X_train", "X_test"),
@@ -237,16 +236,6 @@ def _bn(*args: Any, **switch: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 _BATCH_NORM = Checker(
     title="batch_norm",
-    arg_names=(
-        "x",
-        "gamma",
-        "beta",
-        "running_mean",
-        "running_var",
-        "training",
-        "momentum",
-        "eps",
-    ),
     cases=_bn_cases,
     reference=_bn_reference,
     output_names=("y", "running_mean", "running_var"),
@@ -401,7 +390,6 @@ def _gn(x: np.ndarray, g: int, eps: float, **switch: Any) -> np.ndarray:
 
 _GROUP_NORM = Checker(
     title="group_norm",
-    arg_names=("x", "num_groups", "eps"),
     cases=_gn_cases,
     reference=_gn_reference,
     mistakes=(
@@ -519,7 +507,6 @@ def _wrong_count(table: dict[str, Callable[..., tuple[int, int]]]) -> Callable[.
 
 _COUNT = Checker(
     title="norm_statistics",
-    arg_names=("layer", "shape", "num_groups"),
     cases=_count_cases,
     reference=_count_reference,
     output_names=("means", "values_per_mean"),

@@ -76,7 +76,6 @@ def _gain2(activation: str, slope: float, *, leaky: Callable[[float], float]) ->
 
 _INIT = Checker(
     title="init_std",
-    arg_names=("fan_in", "activation", "negative_slope"),
     cases=_init_cases,
     reference=_init_reference,
     mistakes=(
@@ -261,7 +260,6 @@ def _all_modules_shape(net: Module, *_: Any) -> tuple[int, int]:
 
 _STATS = Checker(
     title="layer_stats",
-    arg_names=("net", "X", "y"),
     cases=_stats_cases,
     reference=_stats_reference,
     mistakes=(
@@ -503,7 +501,6 @@ def _wrong_at(k: int) -> Callable[[Attempt], bool]:
 
 _HEALTH = Checker(
     title="gradient_health",
-    arg_names=(),
     cases=lambda: [Case("your predictions for nets A, B, C, D", ())],
     reference=_health_reference,
     output_names=("A", "B", "C", "D"),
@@ -593,7 +590,6 @@ def _scale_each(gW: np.ndarray, gb: np.ndarray, c: float) -> tuple[np.ndarray, n
 
 _CLIP = Checker(
     title="clip_by_norm",
-    arg_names=("grad_W", "grad_b", "max_norm"),
     cases=_clip_cases,
     reference=_clip_reference,
     output_names=("grad_W", "grad_b"),

@@ -435,7 +435,6 @@ def _relu(z: np.ndarray) -> np.ndarray:
 
 _TENT = Checker(
     title="tent_params",
-    arg_names=("x",),
     cases=_tent_cases,
     reference=_tent,
     mistakes=(
@@ -516,7 +515,6 @@ def _counts_reference(k: int) -> tuple[np.ndarray, np.ndarray]:
 
 _COUNTS = Checker(
     title="sawtooth_counts",
-    arg_names=("k",),
     cases=_counts_cases,
     reference=_counts_reference,
     output_names=("pieces", "units"),

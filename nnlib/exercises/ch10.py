@@ -75,7 +75,6 @@ def output_is_any(wrong: Callable[..., Any]) -> Callable[[Attempt], bool]:
 
 _INITIAL_LOSSES = Checker(
     title="initial_losses",
-    arg_names=("class_counts",),
     cases=_initial_losses_cases,
     reference=_initial_losses_reference,
     output_names=("loss_uniform", "loss_prior"),
@@ -402,7 +401,6 @@ def _drawn_with_replacement(attempt: Attempt) -> bool:
 
 _BATCHES = Checker(
     title="batches",
-    arg_names=("X", "y", "batch_size", "rng"),
     cases=_batch_cases,
     reference=_summarise_batches(_batches_reference),
     output_names=(
@@ -517,7 +515,6 @@ def _drawn_elsewhere(attempt: Attempt) -> bool:
 
 _LOG_UNIFORM = Checker(
     title="log_uniform",
-    arg_names=("rng", "low", "high", "size"),
     cases=_log_uniform_cases,
     reference=_log_uniform_reference,
     mistakes=(
