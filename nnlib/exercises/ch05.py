@@ -30,6 +30,16 @@ from nnlib.exercises.core import (
 from nnlib.nn import Parameter
 
 
+def _with_grad(param: np.ndarray, grad: np.ndarray) -> Parameter:
+    """``param`` as a float64 :class:`~nnlib.nn.Parameter` whose ``.grad`` is ``grad``.
+
+    The references build one of these, give the optimizer its state, and take one step.
+    """
+    p = Parameter(np.array(param, dtype=np.float64))
+    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    return p
+
+
 # -------------------------------------------------------------------- SGD momentum
 def _sgd_cases() -> list[Case]:
     rng = np.random.default_rng(501)
@@ -52,13 +62,12 @@ def _sgd_reference(
 
     Computed by :class:`nnlib.optim.SGD` with its momentum buffer set to ``velocity``.
     """
-    p = Parameter(np.array(param, dtype=np.float64))
-    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    p = _with_grad(param, grad)
     opt = optim.SGD([p], lr=lr, momentum=momentum)
     if momentum != 0:
         opt.state[p]["momentum_buffer"] = np.array(velocity, dtype=np.float64)
     opt.step()
-    v = opt.state[p]["momentum_buffer"] if momentum != 0 else p.grad.data.copy()
+    v = opt.state[p]["momentum_buffer"] if momentum != 0 else np.array(grad, dtype=np.float64)
     return p.data, v
 
 
@@ -266,8 +275,7 @@ def _adam_reference(
     Computed by :class:`nnlib.optim.Adam` with its state set to step ``t - 1`` and the
     moments ``m`` and ``v``.
     """
-    p = Parameter(np.array(param, dtype=np.float64))
-    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    p = _with_grad(param, grad)
     opt = optim.Adam([p], lr=lr, betas=betas, eps=eps)
     opt.state[p].update(
         step=t - 1,
@@ -563,8 +571,7 @@ def _rmsprop_reference(
     eps: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One step of :class:`nnlib.optim.RMSprop` from the running average ``square_avg``."""
-    p = Parameter(np.array(param, dtype=np.float64))
-    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    p = _with_grad(param, grad)
     opt = optim.RMSprop([p], lr=lr, alpha=alpha, eps=eps)
     opt.state[p].update(step=0, square_avg=np.array(square_avg, dtype=np.float64))
     opt.step()
