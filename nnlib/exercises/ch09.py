@@ -135,6 +135,7 @@ _STEP = Checker(
     ),
     default_hint="return σ(s·(x − center)) = 1/(1 + exp(−s·(x − center))), computed stably.",
     success="A step of steepness s at x = center, stable for any s.",
+    adapt=_no_overflow,
 )
 
 
@@ -158,7 +159,7 @@ def check_step(fn: Callable[..., Any]) -> None:
 
     Taught in chapter 9 (The universal approximation theorem).
     """
-    _STEP(_no_overflow(fn) if callable(fn) else fn)
+    _STEP(fn)
 
 
 # --------------------------------------------------------------------------- bump
@@ -229,6 +230,7 @@ _BUMP = Checker(
     ),
     default_hint="height · (σ(s·(x − left)) − σ(s·(x − right))).",
     success="Two steps make a bump.",
+    adapt=_no_overflow,
 )
 
 
@@ -252,7 +254,7 @@ def check_bump(fn: Callable[..., Any]) -> None:
 
     Taught in chapter 9 (The universal approximation theorem).
     """
-    _BUMP(_no_overflow(fn) if callable(fn) else fn)
+    _BUMP(fn)
 
 
 # ------------------------------------------------------------------- staircase_params
