@@ -378,29 +378,29 @@ _COST = Checker(
         Mistake(
             "for the sigmoid with the cross-entropy the factor σ′(z) = a(1 − a) cancels: "
             "∂L/∂z = a − y. Do not multiply by it.",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, extra="sigmoid'")),
+            same_as(_cost_numpy, extra="sigmoid'"),
         ),
         Mistake(
             "that is the gradient of the squared error (a − y)²: the cost here is the "
             "cross-entropy, whose ∂L/∂z is simply a − y.",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, extra="squared")),
+            same_as(_cost_numpy, extra="squared"),
         ),
         Mistake(
             "you computed a = σ(X·w) without the bias: add b inside, a = σ(X·w + b).",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, with_b=False)),
+            same_as(_cost_numpy, with_b=False),
         ),
         Mistake(
             "check the sign inside the exponential of your sigmoid: σ(z) = 1 / (1 + exp(−z)).",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, flip=True)),
+            same_as(_cost_numpy, flip=True),
         ),
         Mistake(
             "use the prediction a = σ(z) in the error a − y, not z itself.",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, act=False)),
+            same_as(_cost_numpy, act=False),
         ),
         Mistake(
             "each weight's gradient sums over the examples: dw = Xᵀ·(a − y) / m, with the "
             "transpose (X·(a − y) only runs when X happens to be square).",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, transpose=False)),
+            same_as(_cost_numpy, transpose=False),
         ),
     ),
     default_hint="with a = σ(X·w + b): dw = Xᵀ·(a − y) / m and db = mean(a − y).",

@@ -326,7 +326,7 @@ _NEURON = Checker(
         ),
         Mistake(
             "∂L/∂r = 2r, not 2r²: the derivative of r² lowers the power by one.",
-            same_as(lambda w, x, b, y: _neuron_numpy(w, x, b, y, power=2)),
+            same_as(_neuron_numpy, power=2),
         ),
         Mistake(
             "you left b out of the residual: r = w·x + b − y.",
@@ -643,13 +643,13 @@ _FD = Checker(
     title="numerical_gradient",
     arg_names=("f", "theta", "eps"),
     cases=_fd_cases,
-    reference=lambda f, x, eps: _fd_numpy(f, x, eps),
+    reference=_fd_numpy,
     mistakes=(
         Mistake(
             "this is the forward difference (f(θ + ε) − f(θ))/ε: its error shrinks only like "
             "ε. Use the central difference (f(θ + ε) − f(θ − ε))/(2ε), whose error shrinks "
             "like ε².",
-            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="forward")),
+            same_as(_fd_numpy, kind="forward"),
         ),
         Mistake(
             "twice too large: the two points θ + ε and θ − ε are 2ε apart, so divide by 2ε.",
@@ -659,7 +659,7 @@ _FD = Checker(
             "put each element back after perturbing it (save `old = theta[j]`, then "
             "`theta[j] = old` at the end), or the next partial derivative is taken at the wrong "
             "point.",
-            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, restore=False)),
+            same_as(_fd_numpy, restore=False),
         ),
         Mistake(
             "the gradient has the shape of theta: build it with `np.zeros_like(theta)` and loop "
@@ -669,7 +669,7 @@ _FD = Checker(
         Mistake(
             "your `return` is inside the loop: only the first element got its derivative. "
             "Dedent `return grad` to after the loop.",
-            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="return in loop")),
+            same_as(_fd_numpy, kind="return in loop"),
         ),
         Mistake(
             "nudge one element at a time: θ + ε moves every element at once and gives the "
@@ -693,7 +693,7 @@ _FD = Checker(
         Mistake(
             "this is a one-sided difference (f(θ) − f(θ − ε))/ε: its error shrinks only like "
             "ε. Use the central difference (f(θ + ε) − f(θ − ε))/(2ε).",
-            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="backward")),
+            same_as(_fd_numpy, kind="backward"),
         ),
     ),
     default_hint="for each index j: f at θ with θ_j + ε, f at θ with θ_j − ε, their "

@@ -69,7 +69,7 @@ _SOFTMAX = Checker(
         Mistake(
             "normalise each row over the classes (axis=-1): your probabilities sum to 1 down "
             "the columns (axis 0), i.e. over the examples.",
-            same_as(lambda x: _softmax_reference(x, axis=0)),
+            same_as(_softmax_reference, axis=0),
         ),
         Mistake(
             "divide each row by its own sum, `e.sum(axis=-1, keepdims=True)`, not by the sum "

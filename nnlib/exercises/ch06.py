@@ -397,30 +397,30 @@ _GROUP_NORM = Checker(
             "a group is a run of NEIGHBOURING channels (channels 0–1, 2–3, 4–5 for 3 groups "
             "of 6): reshape to (N, num_groups, C // num_groups, H, W), not (N, C // "
             "num_groups, num_groups, ...), which puts every third channel together.",
-            same_as(lambda x, g, e: _gn(x, g, e, interleaved=True)),
+            same_as(_gn, interleaved=True),
         ),
         Mistake(
             "that is layer norm: one mean per example. Group norm takes one per GROUP of "
             "channels of each example.",
-            same_as(lambda x, g, e: _gn(x, g, e, layer=True)),
+            same_as(_gn, layer=True),
         ),
         Mistake(
             "that is instance norm: one mean per channel. Group norm pools the channels of "
             "a group.",
-            same_as(lambda x, g, e: _gn(x, g, e, instance=True)),
+            same_as(_gn, instance=True),
         ),
         Mistake(
             "group norm never averages over the batch axis: each example is normalised on "
             "its own.",
-            same_as(lambda x, g, e: _gn(x, g, e, over_batch=True)),
+            same_as(_gn, over_batch=True),
         ),
         Mistake(
             "use the biased variance (ddof=0), as PyTorch's GroupNorm does.",
-            same_as(lambda x, g, e: _gn(x, g, e, unbiased=True)),
+            same_as(_gn, unbiased=True),
         ),
         Mistake(
             "eps goes inside the square root: (x − mean) / sqrt(var + eps).",
-            same_as(lambda x, g, e: _gn(x, g, e, eps_outside=True)),
+            same_as(_gn, eps_outside=True),
         ),
         Mistake(
             "you left eps out: add eps to the variance before the square root.",
