@@ -1,12 +1,12 @@
 r"""The machinery behind every checker: run cases, compare, recognise mistakes, print a verdict.
 
-A chapter checker is a :class:`Checker`: a title, the names of the learner function's
-arguments and outputs, a handful of :class:`Case` inputs (edge cases included), a reference
-that computes the right answer (from ``nnlib``), and a list of :class:`Mistake` detectors,
-each pairing a test for a common error with the hint that fixes it. :meth:`Checker.evaluate`
-runs the learner's function on every case and returns a :class:`Verdict`; calling the
-checker prints the verdict's text and returns ``None``, so in a notebook the text is the
-cell's only output.
+A chapter checker is a :class:`Checker`: a title, a handful of :class:`Case` inputs (edge
+cases included), a reference that computes the right answer (from ``nnlib``; its parameter
+names name the learner function's arguments), the names of the outputs, and a list of
+:class:`Mistake` detectors, each pairing a test for a common error with the hint that
+fixes it. :meth:`Checker.evaluate` runs the learner's function on every case and returns a
+:class:`Verdict`; calling the checker prints the verdict's text and returns ``None``, so in
+a notebook the text is the cell's only output.
 
 Rules every checker follows:
 
