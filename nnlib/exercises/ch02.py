@@ -576,20 +576,20 @@ class ScalarFunction:
         return self.formula
 
 
-def _fd_numpy(f: Any, x: Any, eps: float = 1e-6, *, kind: str = "central",
+def _fd_numpy(f: Any, theta: Any, eps: float = 1e-6, *, kind: str = "central",
               restore: bool = True) -> np.ndarray:  # fmt: skip
     """Finite differences the right way (``kind="central"``) and in the usual wrong ways."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    f0 = f(x)
-    for at in np.ndindex(x.shape):
-        orig = x[at]
-        x[at] = orig + eps
-        plus = f(x)
-        x[at] = orig - eps
-        minus = f(x)
+    theta = np.array(theta, dtype=np.float64)
+    grad = np.zeros_like(theta)
+    f0 = f(theta)
+    for at in np.ndindex(theta.shape):
+        orig = theta[at]
+        theta[at] = orig + eps
+        plus = f(theta)
+        theta[at] = orig - eps
+        minus = f(theta)
         if restore:
-            x[at] = orig
+            theta[at] = orig
         if kind == "return in loop":
             grad[at] = (plus - minus) / (2 * eps)
             return grad
@@ -641,7 +641,6 @@ def _fd_cases() -> list[Case]:
 
 _FD = Checker(
     title="numerical_gradient",
-    arg_names=("f", "theta", "eps"),
     cases=_fd_cases,
     reference=_fd_numpy,
     mistakes=(
@@ -847,10 +846,10 @@ def _engine_cases() -> list[Case]:
     return [Case(name, (name, rng.uniform(-1.5, 1.5, size=3))) for name in _EXPRESSIONS]
 
 
-def _engine_reference(name: str, inputs: np.ndarray) -> np.ndarray:
+def _engine_reference(expression: str, inputs: np.ndarray) -> np.ndarray:
     """The gradients of the expression with respect to its three inputs, by nnlib."""
     leaves = [nnlib.tensor(float(v), dtype=nnlib.float64, requires_grad=True) for v in inputs]
-    _EXPRESSIONS[name](*leaves).backward()
+    _EXPRESSIONS[expression](*leaves).backward()
     return np.array([leaf.grad.item() if leaf.grad is not None else 0.0 for leaf in leaves])
 
 
@@ -928,7 +927,6 @@ def _engine_variant(kind: str) -> Callable[[str, np.ndarray], Any]:
 
 _ENGINE = Checker(
     title="backward",
-    arg_names=("expression", "inputs"),
     cases=_engine_cases,
     reference=_engine_reference,
     mistakes=(

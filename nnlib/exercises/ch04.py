@@ -181,14 +181,13 @@ def _finite_but_wrong(attempt: Attempt) -> bool:
     return g is not None and bool(np.all(np.isfinite(g))) and not close(g, attempt.expected[0])
 
 
-def _bce_reference(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _bce_reference(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Binary cross-entropy on logits, mean over elements, stable at any logit."""
-    return F.binary_cross_entropy_with_logits(to_tensor(z), to_tensor(y)).data
+    return F.binary_cross_entropy_with_logits(to_tensor(logits), to_tensor(target)).data
 
 
 _BCE = Checker(
     title="bce_with_logits",
-    arg_names=("logits", "target"),
     cases=_bce_cases,
     reference=_bce_reference,
     mistakes=(
