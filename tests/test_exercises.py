@@ -387,6 +387,27 @@ def test_a_checker_is_declarative() -> None:
     assert "first difference" not in square.evaluate(lambda x: 2 * x).text
 
 
+def test_a_checker_names_its_inputs_after_the_reference() -> None:
+    def affine_reference(X: np.ndarray, w: np.ndarray, b: float = 0.0) -> np.ndarray:
+        return X @ w + b
+
+    affine = Checker(
+        title="affine",
+        cases=lambda: [Case("one example", (np.array([[1.0, 2.0]]), np.array([3.0, 4.0]), 1.0))],
+        reference=affine_reference,
+    )
+    assert affine.arg_names == ("X", "w", "b")
+    forgot_bias = affine.evaluate(lambda X, w, b: X @ w).text
+    assert "input:    X = [[1. 2.]], w = [3. 4.], b = 1" in forgot_bias
+    renamed = Checker(
+        title="affine",
+        arg_names=("inputs", "weights", "bias"),
+        cases=affine.cases,
+        reference=affine_reference,
+    )
+    assert renamed.arg_names == ("inputs", "weights", "bias")
+
+
 # ---------------------------------------------------------- check_backward_rule
 class Cube(nnlib.autograd.Function):
     @staticmethod

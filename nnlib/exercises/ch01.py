@@ -13,10 +13,10 @@ import numpy as np
 
 import nnlib
 from nnlib.exercises.core import (
-    Attempt,
     Case,
     Checker,
     Mistake,
+    any_of,
     output_is,
     raised,
     same_as,
@@ -54,7 +54,6 @@ def _neuron_reference(X: np.ndarray, w: np.ndarray, b: float) -> np.ndarray:
 
 _NEURON = Checker(
     title="neuron_forward",
-    arg_names=("X", "w", "b"),
     cases=_neuron_cases,
     reference=_neuron_reference,
     mistakes=(
@@ -193,13 +192,8 @@ def _plus_minus_one_rule(w: Any, b: float, x: Any, y: int, lr: float) -> tuple[A
     return w, b
 
 
-def _any_of(*detectors: Callable[[Attempt], bool]) -> Callable[[Attempt], bool]:
-    return lambda attempt: any(detect(attempt) for detect in detectors)
-
-
 _PERCEPTRON = Checker(
     title="perceptron_update",
-    arg_names=("w", "b", "x", "y", "lr"),
     cases=_perceptron_cases,
     reference=_perceptron,
     output_names=("w_new", "b_new"),
@@ -207,17 +201,17 @@ _PERCEPTRON = Checker(
         Mistake(
             "the prediction ŷ is 0 or 1 (the step of z), not sign(z), −1 or a sigmoid's "
             "probability: with labels 0 and 1 the error y − ŷ must be 0, +1 or −1.",
-            _any_of(
-                same_as(lambda *a: _perceptron_with(*a, predict=np.sign)),
-                same_as(lambda *a: _perceptron_with(*a, predict=lambda z: 1.0 if z > 0 else -1.0)),
-                same_as(lambda *a: _perceptron_with(*a, predict=lambda z: 1 / (1 + np.exp(-z)))),
+            any_of(
+                same_as(_perceptron_with, predict=np.sign),
+                same_as(_perceptron_with, predict=lambda z: 1.0 if z > 0 else -1.0),
+                same_as(_perceptron_with, predict=lambda z: 1 / (1 + np.exp(-z))),
             ),
         ),
         Mistake(
             "the perceptron learns only when it is wrong, by the error y − ŷ: "
             "w ← w + lr·(y − ŷ)·x. (The rule `if y·z <= 0: w += lr·y·x` is for labels −1 and "
             "+1; here the labels are 0 and 1.)",
-            _any_of(
+            any_of(
                 same_as(lambda w, b, x, y, lr: (w + lr * y * x, b + lr * y)),
                 same_as(_plus_minus_one_rule),
             ),
@@ -240,24 +234,24 @@ _PERCEPTRON = Checker(
         Mistake(
             "you moved the weights the wrong way: w ← w + lr·(y − ŷ)·x, with the error "
             "target − prediction.",
-            same_as(lambda *a: _perceptron(*a, sign=-1.0)),
+            same_as(_perceptron, sign=-1.0),
         ),
         Mistake(
             "you did not update the bias: b ← b + lr·(y − ŷ), like a weight whose input is 1.",
-            same_as(lambda *a: _perceptron(*a, update_b=False)),
+            same_as(_perceptron, update_b=False),
         ),
         Mistake(
             "multiply the update by the learning rate lr.",
-            same_as(lambda *a: _perceptron(*a, with_lr=False)),
+            same_as(_perceptron, with_lr=False),
         ),
         Mistake(
             "at z = 0 exactly the perceptron predicts 0: use `z > 0`, not `z >= 0`.",
-            same_as(lambda *a: _perceptron(*a, ge=True)),
+            same_as(_perceptron, ge=True),
         ),
         Mistake(
             "use the thresholded prediction ŷ = 1 if z > 0 else 0, not z itself (that "
             "would be the delta rule of a linear unit).",
-            same_as(lambda *a: _perceptron(*a, use_z=True)),
+            same_as(_perceptron, use_z=True),
         ),
     ),
     default_hint="predict ŷ = 1 if w·x + b > 0 else 0; then w ← w + lr·(y − ŷ)·x and "
@@ -349,7 +343,6 @@ def _cost_numpy(
 
 _COST = Checker(
     title="cost_gradient",
-    arg_names=("X", "y", "w", "b"),
     cases=_cost_cases,
     reference=_cost_reference,
     output_names=("dw", "db"),
@@ -385,29 +378,29 @@ _COST = Checker(
         Mistake(
             "for the sigmoid with the cross-entropy the factor σ′(z) = a(1 − a) cancels: "
             "∂L/∂z = a − y. Do not multiply by it.",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, extra="sigmoid'")),
+            same_as(_cost_numpy, extra="sigmoid'"),
         ),
         Mistake(
             "that is the gradient of the squared error (a − y)²: the cost here is the "
             "cross-entropy, whose ∂L/∂z is simply a − y.",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, extra="squared")),
+            same_as(_cost_numpy, extra="squared"),
         ),
         Mistake(
             "you computed a = σ(X·w) without the bias: add b inside, a = σ(X·w + b).",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, with_b=False)),
+            same_as(_cost_numpy, with_b=False),
         ),
         Mistake(
             "check the sign inside the exponential of your sigmoid: σ(z) = 1 / (1 + exp(−z)).",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, flip=True)),
+            same_as(_cost_numpy, flip=True),
         ),
         Mistake(
             "use the prediction a = σ(z) in the error a − y, not z itself.",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, act=False)),
+            same_as(_cost_numpy, act=False),
         ),
         Mistake(
             "each weight's gradient sums over the examples: dw = Xᵀ·(a − y) / m, with the "
             "transpose (X·(a − y) only runs when X happens to be square).",
-            same_as(lambda X, y, w, b: _cost_numpy(X, y, w, b, transpose=False)),
+            same_as(_cost_numpy, transpose=False),
         ),
     ),
     default_hint="with a = σ(X·w + b): dw = Xᵀ·(a − y) / m and db = mean(a − y).",
@@ -471,7 +464,6 @@ def _gate(op: Callable[[np.ndarray, np.ndarray], np.ndarray]) -> Callable[[Any],
 
 _XOR = Checker(
     title="xor_net",
-    arg_names=("X",),
     cases=_xor_cases,
     reference=_xor_reference,
     float_output=False,
@@ -627,7 +619,6 @@ def _lr_reference(w_small: Any, b_small: float, lr_small: float, lr_big: float) 
 
 _LR_SCALING = Checker(
     title="predict_weights",
-    arg_names=("w_small", "b_small", "lr_small", "lr_big"),
     cases=_lr_cases,
     reference=_lr_reference,
     output_names=("w_big", "b_big"),

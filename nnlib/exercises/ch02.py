@@ -127,7 +127,6 @@ def _bias_wrong_axis(attempt: Attempt) -> bool:
 
 _TWO_LAYER = Checker(
     title="two_layer_backward",
-    arg_names=("X", "y", "W1", "b1", "W2", "b2"),
     cases=_net_cases,
     reference=_net_reference,
     output_names=_GRADS,
@@ -154,21 +153,21 @@ _TWO_LAYER = Checker(
         Mistake(
             "on the way back through the hidden layer, multiply by tanh's derivative: "
             "dZ1 = dA1 · (1 − A1²).",
-            same_as(lambda *a: _net_numpy(*a, tanh_grad="none")),
+            same_as(_net_numpy, tanh_grad="none"),
         ),
         Mistake(
             "tanh′(z) = 1 − tanh(z)²: use the hidden activations A1 = tanh(Z1), not Z1 itself.",
-            same_as(lambda *a: _net_numpy(*a, tanh_grad="Z")),
+            same_as(_net_numpy, tanh_grad="Z"),
         ),
         Mistake(
             "for a sigmoid output with binary cross-entropy, dZ2 = (y_hat − y)/m: the factor "
             "σ′ = y_hat(1 − y_hat) cancels, so do not multiply by it.",
-            same_as(lambda *a: _net_numpy(*a, dz2="sigmoid'")),
+            same_as(_net_numpy, dz2="sigmoid'"),
         ),
         Mistake(
             "dZ already contains 1/m: sum the bias gradient over the examples "
             "(`dZ.sum(axis=0)`), do not average it again.",
-            same_as(lambda *a: _net_numpy(*a, bias_mean=True)),
+            same_as(_net_numpy, bias_mean=True),
         ),
         Mistake(
             "a shape mismatch on the way back: through layer 2 it is dA1 = dZ2 · W2 (shapes "
@@ -179,21 +178,21 @@ _TWO_LAYER = Checker(
         Mistake(
             "the hidden layer is tanh: multiply by tanh's derivative 1 − A1², not ReLU's "
             "derivative (A1 > 0).",
-            same_as(lambda *a: _net_numpy(*a, tanh_grad="relu")),
+            same_as(_net_numpy, tanh_grad="relu"),
         ),
         Mistake(
             "the hidden layer is tanh: multiply by tanh's derivative 1 − A1², not the "
             "sigmoid's derivative A1(1 − A1).",
-            same_as(lambda *a: _net_numpy(*a, tanh_grad="sigmoid")),
+            same_as(_net_numpy, tanh_grad="sigmoid"),
         ),
         Mistake(
             "you ran the forward pass without b1: the hidden layer is tanh(X·W1ᵀ + b1).",
-            same_as(lambda *a: _net_numpy(*a, with_b1=False)),
+            same_as(_net_numpy, with_b1=False),
         ),
         Mistake(
             "dW1 = dZ1ᵀ·X: a weight's gradient multiplies by the layer's input X (for layer 2, "
             "by A1), not by the layer's own output.",
-            same_as(lambda *a: _net_numpy(*a, dw1_input="A1")),
+            same_as(_net_numpy, dw1_input="A1"),
         ),
         Mistake(
             "you divided by m twice: dZ2 = (y_hat − y)/m already holds the mean, so dW and db "
@@ -203,6 +202,7 @@ _TWO_LAYER = Checker(
         Mistake(
             "pass the output through the sigmoid, y_hat = σ(A1·W2ᵀ + b2): the loss is the "
             "binary cross-entropy of a probability.",
+            # A lambda: `output=` would name same_as's own argument, not _net_numpy's switch.
             same_as(lambda *a: _net_numpy(*a, output="linear")),
         ),
     ),
@@ -288,7 +288,6 @@ def _neuron_numpy(w: Any, x: Any, b: float, y: float, *, times: Any = "x",
 
 _NEURON = Checker(
     title="neuron_backward",
-    arg_names=("w", "x", "b", "y"),
     cases=_neuron_cases,
     reference=_neuron_reference,
     output_names=("dL_dw", "dL_db"),
@@ -303,11 +302,11 @@ _NEURON = Checker(
         ),
         Mistake(
             "∂ŷ/∂w_j = x_j: multiply by the INPUT x, not by the weight w.",
-            same_as(lambda *a: _neuron_numpy(*a, times="w"), output=0),
+            same_as(_neuron_numpy, times="w", output=0),
         ),
         Mistake(
             "you forgot the last link of the chain: ∂L/∂w = ∂L/∂ŷ · ∂ŷ/∂w, and ∂ŷ/∂w = x.",
-            same_as(lambda *a: _neuron_numpy(*a, times="one"), output=0),
+            same_as(_neuron_numpy, times="one", output=0),
         ),
         Mistake(
             "return (dL_dw, dL_db) in this order: the weights' gradient first.",
@@ -327,7 +326,7 @@ _NEURON = Checker(
         ),
         Mistake(
             "∂L/∂r = 2r, not 2r²: the derivative of r² lowers the power by one.",
-            same_as(lambda w, x, b, y: _neuron_numpy(w, x, b, y, power=2)),
+            same_as(_neuron_numpy, power=2),
         ),
         Mistake(
             "you left b out of the residual: r = w·x + b − y.",
@@ -577,20 +576,20 @@ class ScalarFunction:
         return self.formula
 
 
-def _fd_numpy(f: Any, x: Any, eps: float = 1e-6, *, kind: str = "central",
+def _fd_numpy(f: Any, theta: Any, eps: float = 1e-6, *, kind: str = "central",
               restore: bool = True) -> np.ndarray:  # fmt: skip
     """Finite differences the right way (``kind="central"``) and in the usual wrong ways."""
-    x = np.array(x, dtype=np.float64)
-    grad = np.zeros_like(x)
-    f0 = f(x)
-    for at in np.ndindex(x.shape):
-        orig = x[at]
-        x[at] = orig + eps
-        plus = f(x)
-        x[at] = orig - eps
-        minus = f(x)
+    theta = np.array(theta, dtype=np.float64)
+    grad = np.zeros_like(theta)
+    f0 = f(theta)
+    for at in np.ndindex(theta.shape):
+        orig = theta[at]
+        theta[at] = orig + eps
+        plus = f(theta)
+        theta[at] = orig - eps
+        minus = f(theta)
         if restore:
-            x[at] = orig
+            theta[at] = orig
         if kind == "return in loop":
             grad[at] = (plus - minus) / (2 * eps)
             return grad
@@ -642,15 +641,14 @@ def _fd_cases() -> list[Case]:
 
 _FD = Checker(
     title="numerical_gradient",
-    arg_names=("f", "theta", "eps"),
     cases=_fd_cases,
-    reference=lambda f, x, eps: _fd_numpy(f, x, eps),
+    reference=_fd_numpy,
     mistakes=(
         Mistake(
             "this is the forward difference (f(θ + ε) − f(θ))/ε: its error shrinks only like "
             "ε. Use the central difference (f(θ + ε) − f(θ − ε))/(2ε), whose error shrinks "
             "like ε².",
-            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="forward")),
+            same_as(_fd_numpy, kind="forward"),
         ),
         Mistake(
             "twice too large: the two points θ + ε and θ − ε are 2ε apart, so divide by 2ε.",
@@ -660,7 +658,7 @@ _FD = Checker(
             "put each element back after perturbing it (save `old = theta[j]`, then "
             "`theta[j] = old` at the end), or the next partial derivative is taken at the wrong "
             "point.",
-            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, restore=False)),
+            same_as(_fd_numpy, restore=False),
         ),
         Mistake(
             "the gradient has the shape of theta: build it with `np.zeros_like(theta)` and loop "
@@ -670,7 +668,7 @@ _FD = Checker(
         Mistake(
             "your `return` is inside the loop: only the first element got its derivative. "
             "Dedent `return grad` to after the loop.",
-            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="return in loop")),
+            same_as(_fd_numpy, kind="return in loop"),
         ),
         Mistake(
             "nudge one element at a time: θ + ε moves every element at once and gives the "
@@ -694,7 +692,7 @@ _FD = Checker(
         Mistake(
             "this is a one-sided difference (f(θ) − f(θ − ε))/ε: its error shrinks only like "
             "ε. Use the central difference (f(θ + ε) − f(θ − ε))/(2ε).",
-            same_as(lambda f, x, eps: _fd_numpy(f, x, eps, kind="backward")),
+            same_as(_fd_numpy, kind="backward"),
         ),
     ),
     default_hint="for each index j: f at θ with θ_j + ε, f at θ with θ_j − ε, their "
@@ -848,10 +846,10 @@ def _engine_cases() -> list[Case]:
     return [Case(name, (name, rng.uniform(-1.5, 1.5, size=3))) for name in _EXPRESSIONS]
 
 
-def _engine_reference(name: str, inputs: np.ndarray) -> np.ndarray:
+def _engine_reference(expression: str, inputs: np.ndarray) -> np.ndarray:
     """The gradients of the expression with respect to its three inputs, by nnlib."""
     leaves = [nnlib.tensor(float(v), dtype=nnlib.float64, requires_grad=True) for v in inputs]
-    _EXPRESSIONS[name](*leaves).backward()
+    _EXPRESSIONS[expression](*leaves).backward()
     return np.array([leaf.grad.item() if leaf.grad is not None else 0.0 for leaf in leaves])
 
 
@@ -929,7 +927,6 @@ def _engine_variant(kind: str) -> Callable[[str, np.ndarray], Any]:
 
 _ENGINE = Checker(
     title="backward",
-    arg_names=("expression", "inputs"),
     cases=_engine_cases,
     reference=_engine_reference,
     mistakes=(

@@ -69,7 +69,7 @@ _SOFTMAX = Checker(
         Mistake(
             "normalise each row over the classes (axis=-1): your probabilities sum to 1 down "
             "the columns (axis 0), i.e. over the examples.",
-            same_as(lambda x: _softmax_reference(x, axis=0)),
+            same_as(_softmax_reference, axis=0),
         ),
         Mistake(
             "divide each row by its own sum, `e.sum(axis=-1, keepdims=True)`, not by the sum "
@@ -195,7 +195,6 @@ def _relu_grad_reference(x: np.ndarray) -> np.ndarray:
 
 _RELU_GRAD = Checker(
     title="relu_grad",
-    arg_names=("x",),
     cases=_relu_grad_cases,
     reference=_relu_grad_reference,
     mistakes=(
@@ -287,7 +286,6 @@ def _leaky_relu_reference(x: np.ndarray, negative_slope: float = 0.01) -> np.nda
 
 _LEAKY = Checker(
     title="leaky_relu",
-    arg_names=("x", "negative_slope"),
     cases=_leaky_cases,
     reference=_leaky_relu_reference,
     mistakes=(
@@ -392,7 +390,6 @@ def _maxout_reference(z: np.ndarray, pieces: int) -> np.ndarray:
 
 _MAXOUT = Checker(
     title="maxout",
-    arg_names=("z", "pieces"),
     cases=_maxout_cases,
     reference=_maxout_reference,
     mistakes=(
@@ -526,7 +523,6 @@ def _row_dot(p: np.ndarray, g: np.ndarray) -> np.ndarray:
 
 _SOFTMAX_BACKWARD = Checker(
     title="softmax_backward",
-    arg_names=("p", "g"),
     cases=_softmax_backward_cases,
     reference=_softmax_backward_reference,
     mistakes=(
@@ -632,7 +628,6 @@ def _softplus_reference(x: np.ndarray) -> np.ndarray:
 
 _SOFTPLUS = Checker(
     title="softplus",
-    arg_names=("x",),
     cases=_softplus_cases,
     reference=_softplus_reference,
     mistakes=(

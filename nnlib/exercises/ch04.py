@@ -59,7 +59,6 @@ def _mse_reference(y_hat: np.ndarray, y: np.ndarray) -> np.ndarray:
 
 _MSE = Checker(
     title="mse",
-    arg_names=("y_hat", "y"),
     cases=_mse_cases,
     reference=_mse_reference,
     mistakes=(
@@ -182,14 +181,13 @@ def _finite_but_wrong(attempt: Attempt) -> bool:
     return g is not None and bool(np.all(np.isfinite(g))) and not close(g, attempt.expected[0])
 
 
-def _bce_reference(z: np.ndarray, y: np.ndarray) -> np.ndarray:
+def _bce_reference(logits: np.ndarray, target: np.ndarray) -> np.ndarray:
     """Binary cross-entropy on logits, mean over elements, stable at any logit."""
-    return F.binary_cross_entropy_with_logits(to_tensor(z), to_tensor(y)).data
+    return F.binary_cross_entropy_with_logits(to_tensor(logits), to_tensor(target)).data
 
 
 _BCE = Checker(
     title="bce_with_logits",
-    arg_names=("logits", "target"),
     cases=_bce_cases,
     reference=_bce_reference,
     mistakes=(
@@ -331,7 +329,6 @@ def _cross_entropy_reference(logits: np.ndarray, target: np.ndarray) -> np.ndarr
 
 _CE = Checker(
     title="cross_entropy",
-    arg_names=("logits", "target"),
     cases=_ce_cases,
     reference=_cross_entropy_reference,
     mistakes=(
@@ -507,7 +504,6 @@ def _gaussian_nll_cases() -> list[Case]:
 
 _GAUSSIAN_NLL = Checker(
     title="gaussian_nll",
-    arg_names=("mu", "log_var", "y"),
     cases=_gaussian_nll_cases,
     reference=_gaussian_nll_reference,
     mistakes=(
@@ -648,7 +644,6 @@ def _kl_cases() -> list[Case]:
 
 _KL = Checker(
     title="kl_divergence",
-    arg_names=("p", "q"),
     cases=_kl_cases,
     reference=_kl_reference,
     mistakes=(
@@ -800,7 +795,6 @@ def _probs(net: Any, X: np.ndarray) -> np.ndarray:
 
 _SOFTMAX_BUG = Checker(
     title="classification_loss",
-    arg_names=("net", "X", "y"),
     cases=_softmax_bug_cases,
     reference=_softmax_bug_reference,
     mistakes=(
@@ -910,7 +904,6 @@ def _softmax_rows(z: np.ndarray) -> np.ndarray:
 
 _CE_GRAD = Checker(
     title="cross_entropy_grad",
-    arg_names=("logits", "target"),
     cases=_ce_grad_cases,
     reference=_ce_grad_reference,
     mistakes=(

@@ -20,6 +20,7 @@ from nnlib.exercises.core import (
     Case,
     Checker,
     Mistake,
+    any_of,
     non_finite,
     same_as,
     scaled_by,
@@ -27,6 +28,16 @@ from nnlib.exercises.core import (
     when,
 )
 from nnlib.nn import Parameter
+
+
+def _with_grad(param: np.ndarray, grad: np.ndarray) -> Parameter:
+    """``param`` as a float64 :class:`~nnlib.nn.Parameter` whose ``.grad`` is ``grad``.
+
+    The references build one of these, give the optimizer its state, and take one step.
+    """
+    p = Parameter(np.array(param, dtype=np.float64))
+    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    return p
 
 
 # -------------------------------------------------------------------- SGD momentum
@@ -51,19 +62,17 @@ def _sgd_reference(
 
     Computed by :class:`nnlib.optim.SGD` with its momentum buffer set to ``velocity``.
     """
-    p = Parameter(np.array(param, dtype=np.float64))
-    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    p = _with_grad(param, grad)
     opt = optim.SGD([p], lr=lr, momentum=momentum)
     if momentum != 0:
         opt.state[p]["momentum_buffer"] = np.array(velocity, dtype=np.float64)
     opt.step()
-    v = opt.state[p]["momentum_buffer"] if momentum != 0 else p.grad.data.copy()
+    v = opt.state[p]["momentum_buffer"] if momentum != 0 else np.array(grad, dtype=np.float64)
     return p.data, v
 
 
 _SGD = Checker(
     title="sgd_momentum_step",
-    arg_names=("param", "grad", "velocity", "lr", "momentum"),
     cases=_sgd_cases,
     reference=_sgd_reference,
     output_names=("param", "velocity"),
@@ -266,8 +275,7 @@ def _adam_reference(
     Computed by :class:`nnlib.optim.Adam` with its state set to step ``t - 1`` and the
     moments ``m`` and ``v``.
     """
-    p = Parameter(np.array(param, dtype=np.float64))
-    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    p = _with_grad(param, grad)
     opt = optim.Adam([p], lr=lr, betas=betas, eps=eps)
     opt.state[p].update(
         step=t - 1,
@@ -281,7 +289,6 @@ def _adam_reference(
 
 _ADAM = Checker(
     title="adam_step",
-    arg_names=("param", "grad", "m", "v", "t", "lr", "betas", "eps"),
     cases=_adam_cases,
     reference=_adam_reference,
     output_names=("param", "m", "v"),
@@ -290,46 +297,46 @@ _ADAM = Checker(
             "bias correction is missing: divide the moments by (1 − β₁ᵗ) and (1 − β₂ᵗ) before "
             "the step. The moments start at 0, so without it the early steps are badly "
             "scaled.",
-            same_as(lambda *a: _adam(*a, no_correction=True)),
+            same_as(_adam, no_correction=True),
         ),
         Mistake(
             "return the RAW moments m and v, to carry to the next step; the bias-corrected "
             "m̂ and v̂ are only for computing this step.",
-            same_as(lambda *a: _adam(*a, return_hat=True)),
+            same_as(_adam, return_hat=True),
         ),
         Mistake(
             "use the step number t as given (t = 1 on the first step) in 1 − βᵗ; with "
             "t − 1 the first step divides by 1 − β⁰ = 0.",
-            lambda a: (
-                same_as(lambda *x: _adam(*x, t_shift=1))(a)
-                or same_as(lambda *x: _adam(*x, t_shift=-1))(a)
-                or when("(t = 1)", non_finite())(a)
+            any_of(
+                same_as(_adam, t_shift=1),
+                same_as(_adam, t_shift=-1),
+                when("(t = 1)", non_finite()),
             ),
         ),
         Mistake(
             "eps goes outside the square root: param − lr·m̂ / (√v̂ + eps).",
-            same_as(lambda *a: _adam(*a, eps_inside=True)),
+            same_as(_adam, eps_inside=True),
         ),
         Mistake(
             "the second moment averages the SQUARED gradient: v = β₂·v + (1 − β₂)·grad².",
-            same_as(lambda *a: _adam(*a, abs=True)),
+            same_as(_adam, abs=True),
         ),
         Mistake(
             "step against the gradient: param − lr·m̂/(√v̂ + eps).",
-            same_as(lambda *a: _adam(*a, sign=True)),
+            same_as(_adam, sign=True),
         ),
         Mistake(
             "correct v too: v̂ = v/(1 − β₂ᵗ), then param − lr·m̂/(√v̂ + eps).",
-            same_as(lambda *a: _adam(*a, correct_v=False)),
+            same_as(_adam, correct_v=False),
         ),
         Mistake(
             "correct m too: m̂ = m/(1 − β₁ᵗ), then param − lr·m̂/(√v̂ + eps).",
-            same_as(lambda *a: _adam(*a, correct_m=False)),
+            same_as(_adam, correct_m=False),
         ),
         Mistake(
             "divide by the SQUARE ROOT of v̂: param − lr·m̂/(√v̂ + eps); v̂ is in squared "
             "units of the gradient.",
-            same_as(lambda *a: _adam(*a, no_sqrt=True)),
+            same_as(_adam, no_sqrt=True),
         ),
         Mistake(
             "use β₁ for m (the gradient's average) and β₂ for v (the squared gradient's): "
@@ -338,15 +345,15 @@ _ADAM = Checker(
         ),
         Mistake(
             "β multiplies the OLD moment: m = β₁·m + (1 − β₁)·grad (you swapped β and 1 − β).",
-            same_as(lambda *a: _adam(*a, swap=True)),
+            same_as(_adam, swap=True),
         ),
         Mistake(
             "the correction divides by 1 − βᵗ, not (1 − β)ᵗ: `1 - beta1**t`.",
-            same_as(lambda *a: _adam(*a, power_of_complement=True)),
+            same_as(_adam, power_of_complement=True),
         ),
         Mistake(
             "add eps to the denominator: param − lr·m̂/(√v̂ + eps).",
-            same_as(lambda *a: _adam(*a, no_eps=True)),
+            same_as(_adam, no_eps=True),
         ),
     ),
     default_hint="m = β₁m + (1 − β₁)g; v = β₂v + (1 − β₂)g²; m̂ = m/(1 − β₁ᵗ); "
@@ -453,19 +460,18 @@ def _ewa_reference(values: np.ndarray, beta: float, bias_correction: bool = Fals
 
 _EWA = Checker(
     title="ewa",
-    arg_names=("values", "beta", "bias_correction"),
     cases=_ewa_cases,
     reference=_ewa_reference,
     mistakes=(
         Mistake(
             "β multiplies the OLD average: q̄_t = β·q̄_(t−1) + (1 − β)·q_t (you swapped β and "
             "1 − β).",
-            same_as(lambda *a: _ewa(*a, swap=True)),
+            same_as(_ewa, swap=True),
         ),
         Mistake(
             "start from q̄_0 = 0; this is why the early averages are too small and need the "
             "bias correction.",
-            same_as(lambda *a: _ewa(*a, start_first=True)),
+            same_as(_ewa, start_first=True),
         ),
         Mistake(
             "with bias_correction=True, divide each reported value by (1 − βᵗ).",
@@ -473,13 +479,13 @@ _EWA = Checker(
         ),
         Mistake(
             "keep the running average uncorrected; divide only the value you report by (1 − βᵗ).",
-            same_as(lambda *a: _ewa(*a, compound=True)),
+            same_as(_ewa, compound=True),
         ),
         Mistake(
             "the first value has t = 1: the correction is 1 − βᵗ with t = 1, 2, 3, …",
-            lambda a: (
-                same_as(lambda *x: _ewa(*x, t_shift=1))(a)
-                or same_as(lambda *x: _ewa(*x, t_shift=-1))(a)
+            any_of(
+                same_as(_ewa, t_shift=1),
+                same_as(_ewa, t_shift=-1),
             ),
         ),
         Mistake(
@@ -494,12 +500,12 @@ _EWA = Checker(
         Mistake(
             "DIVIDE by (1 − βᵗ), do not multiply: the early averages are too small and the "
             "correction must enlarge them.",
-            same_as(lambda *a: _ewa(*a, multiply=True)),
+            same_as(_ewa, multiply=True),
         ),
         Mistake(
             "the new value gets the weight (1 − β): v = β·v + (1 − β)·value; without it the "
             "average grows to about 1/(1 − β) times the values.",
-            same_as(lambda *a: _ewa(*a, no_complement=True)),
+            same_as(_ewa, no_complement=True),
         ),
         Mistake(
             "that is a plain running mean (equal weights); an exponentially weighted average "
@@ -509,16 +515,16 @@ _EWA = Checker(
         Mistake(
             "each value gets its own t: divide v_t by (1 − βᵗ) with t = 1, 2, …, not every "
             "value by one factor.",
-            same_as(lambda *a: _ewa(*a, last_t=True)),
+            same_as(_ewa, last_t=True),
         ),
         Mistake(
             "report each average after updating it with its value: the first one reported is "
             "v_1, not v_0 = 0.",
-            same_as(lambda *a: _ewa(*a, before=True)),
+            same_as(_ewa, before=True),
         ),
         Mistake(
             "raise β to the power t: 1 − β**t, not 1 − β*t.",
-            same_as(lambda *a: _ewa(*a, times_t=True)),
+            same_as(_ewa, times_t=True),
         ),
     ),
     default_hint="v = 0; for each value: v = β·v + (1 − β)·value, report v (or v / (1 − βᵗ)).",
@@ -565,8 +571,7 @@ def _rmsprop_reference(
     eps: float,
 ) -> tuple[np.ndarray, np.ndarray]:
     """One step of :class:`nnlib.optim.RMSprop` from the running average ``square_avg``."""
-    p = Parameter(np.array(param, dtype=np.float64))
-    p.grad = Tensor(np.array(grad, dtype=np.float64))
+    p = _with_grad(param, grad)
     opt = optim.RMSprop([p], lr=lr, alpha=alpha, eps=eps)
     opt.state[p].update(step=0, square_avg=np.array(square_avg, dtype=np.float64))
     opt.step()
@@ -628,7 +633,6 @@ def _rmsprop(
 
 _RMSPROP = Checker(
     title="rmsprop_step",
-    arg_names=("param", "grad", "square_avg", "lr", "alpha", "eps"),
     cases=_rmsprop_cases,
     reference=_rmsprop_reference,
     output_names=("param", "square_avg"),
@@ -636,37 +640,37 @@ _RMSPROP = Checker(
         Mistake(
             "α multiplies the OLD average: square_avg = α·square_avg + (1 − α)·grad² (you "
             "swapped α and 1 − α).",
-            same_as(lambda *a: _rmsprop(*a, swap=True)),
+            same_as(_rmsprop, swap=True),
         ),
         Mistake(
             "the running average is of the SQUARED gradient: (1 − α)·grad², not |grad|.",
-            same_as(lambda *a: _rmsprop(*a, abs=True)),
+            same_as(_rmsprop, abs=True),
         ),
         Mistake(
             "divide by the SQUARE ROOT of the average, √square_avg + eps: the step must "
             "have the units of the parameter.",
-            same_as(lambda *a: _rmsprop(*a, no_sqrt=True)),
+            same_as(_rmsprop, no_sqrt=True),
         ),
         Mistake(
             "update the average first, then divide by the NEW one (it already contains this "
             "gradient).",
-            same_as(lambda *a: _rmsprop(*a, old=True)),
+            same_as(_rmsprop, old=True),
         ),
         Mistake(
             "add eps to the denominator: a coordinate whose gradient has always been 0 has "
             "square_avg = 0, and 0/0 is NaN.",
-            lambda a: (
-                same_as(lambda *x: _rmsprop(*x, no_eps=True))(a)
-                or when("always been 0", non_finite())(a)
+            any_of(
+                same_as(_rmsprop, no_eps=True),
+                when("always been 0", non_finite()),
             ),
         ),
         Mistake(
             "eps goes outside the square root, as in PyTorch: grad / (√square_avg + eps).",
-            same_as(lambda *a: _rmsprop(*a, eps_inside=True)),
+            same_as(_rmsprop, eps_inside=True),
         ),
         Mistake(
             "step AGAINST the gradient: param − lr·grad / (√square_avg + eps).",
-            same_as(lambda *a: _rmsprop(*a, sign=True)),
+            same_as(_rmsprop, sign=True),
         ),
         Mistake(
             "mind the parentheses: lr·grad / (√square_avg + eps); "
@@ -681,7 +685,7 @@ _RMSPROP = Checker(
         Mistake(
             "the new squared gradient gets the weight (1 − α): square_avg = α·square_avg + "
             "(1 − α)·grad².",
-            same_as(lambda *a: _rmsprop(*a, no_complement=True), output=1),
+            same_as(_rmsprop, no_complement=True, output=1),
         ),
         Mistake(
             "return the NEW square_avg, α·square_avg + (1 − α)·grad², so that the next step "
@@ -696,15 +700,15 @@ _RMSPROP = Checker(
             "divide by the root of the running average, √square_avg + eps: PyTorch's RMSprop "
             "has no bias correction (not √(square_avg / (1 − α))), and the root of this "
             "gradient's square alone moves every coordinate by exactly lr (sign descent).",
-            lambda a: (
-                same_as(lambda *x: _rmsprop(*x, bias=True))(a)
-                or same_as(lambda *x: _rmsprop(*x, this_only=True))(a)
+            any_of(
+                same_as(_rmsprop, bias=True),
+                same_as(_rmsprop, this_only=True),
             ),
         ),
         Mistake(
             "square the gradient before averaging: α·square_avg + (1 − α)·grad², not "
             "(α·square_avg + (1 − α)·grad)².",
-            same_as(lambda *a: _rmsprop(*a, square_outside=True)),
+            same_as(_rmsprop, square_outside=True),
         ),
     ),
     default_hint="square_avg = α·square_avg + (1 − α)·grad²; then "
@@ -805,7 +809,6 @@ def _every_step(rule: Callable[..., Any]) -> Callable[[int, int], Any]:
 
 _WARMUP_COSINE = Checker(
     title="warmup_cosine",
-    arg_names=("warmup_steps", "total_steps"),
     cases=_warmup_cosine_cases,
     reference=_warmup_cosine_reference,
     mistakes=(
@@ -931,7 +934,6 @@ def _first_step_uncorrected(grad: np.ndarray, lr: float) -> np.ndarray:
 
 _ADAM_FIRST_STEP = Checker(
     title="adam_first_step",
-    arg_names=("grad", "lr"),
     cases=_first_step_cases,
     reference=_adam_first_step_reference,
     mistakes=(

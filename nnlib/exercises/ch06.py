@@ -64,7 +64,6 @@ def _own(X_train: np.ndarray, X_test: np.ndarray) -> tuple:
 
 _STANDARDIZE = Checker(
     title="standardize",
-    arg_names=("X_train", "X_test"),
     cases=_standardize_cases,
     reference=_standardize_reference,
     output_names=("X_train", "X_test"),
@@ -237,16 +236,6 @@ def _bn(*args: Any, **switch: Any) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
 
 _BATCH_NORM = Checker(
     title="batch_norm",
-    arg_names=(
-        "x",
-        "gamma",
-        "beta",
-        "running_mean",
-        "running_var",
-        "training",
-        "momentum",
-        "eps",
-    ),
     cases=_bn_cases,
     reference=_bn_reference,
     output_names=("y", "running_mean", "running_var"),
@@ -259,63 +248,63 @@ _BATCH_NORM = Checker(
         Mistake(
             "normalise each feature over the batch: mean and variance over axis=0 (the "
             "examples), not axis=1 (that is layer norm).",
-            same_as(lambda *a: _bn(*a, axis1=True), output=0),
+            same_as(_bn, axis1=True, output=0),
         ),
         Mistake(
             "in evaluation mode use running_mean and running_var, not the batch's own "
             "statistics (then one example's output would depend on the rest of its batch).",
-            same_as(lambda *a: _bn(*a, batch_in_eval=True), output=0),
+            same_as(_bn, batch_in_eval=True, output=0),
         ),
         Mistake(
             "in evaluation mode the running statistics stay as they are: update them only "
             "when training.",
-            same_as(lambda *a: _bn(*a, update_in_eval=True), output=1),
+            same_as(_bn, update_in_eval=True, output=1),
         ),
         Mistake(
             "normalise with the biased batch variance (divide by B, np.var's default "
             "ddof=0); only the running variance uses the unbiased one (ddof=1).",
-            same_as(lambda *a: _bn(*a, unbiased=True), output=0),
+            same_as(_bn, unbiased=True, output=0),
         ),
         Mistake(
             "eps goes inside the square root: (x − mean) / sqrt(var + eps).",
-            same_as(lambda *a: _bn(*a, eps_outside=True), output=0),
+            same_as(_bn, eps_outside=True, output=0),
         ),
         Mistake(
             "add eps to the variance before the square root: (x − mean) / sqrt(var + eps).",
-            same_as(lambda *a: _bn(*a, no_eps=True), output=0),
+            same_as(_bn, no_eps=True, output=0),
         ),
         Mistake(
             "eps belongs to the variance, before the square root: (x − mean) / sqrt(var + "
             "eps), not added to the result.",
-            same_as(lambda *a: _bn(*a, eps_after=True), output=0),
+            same_as(_bn, eps_after=True, output=0),
         ),
         Mistake(
             "scale and shift after normalising: y = gamma · x_hat + beta.",
-            same_as(lambda *a: _bn(*a, no_affine=True), output=0),
+            same_as(_bn, no_affine=True, output=0),
         ),
         Mistake(
             "gamma multiplies and beta adds: y = gamma · x_hat + beta (you swapped them).",
-            same_as(lambda *a: _bn(*a, affine_swapped=True), output=0),
+            same_as(_bn, affine_swapped=True, output=0),
         ),
         Mistake(
             "the running variance must be updated too, like the running mean.",
-            same_as(lambda *a: _bn(*a, stale_var=True), output=2),
+            same_as(_bn, stale_var=True, output=2),
         ),
         Mistake(
             "the running statistics are averages over many batches: blend the new batch in "
             "with weight momentum, (1 − momentum)·running + momentum·batch, instead of "
             "replacing them (that would be momentum = 1, the weight of the NEW batch).",
-            same_as(lambda *a: _bn(*a, replace=True), output=1),
+            same_as(_bn, replace=True, output=1),
         ),
         Mistake(
             "PyTorch's momentum is the weight of the NEW batch: running = (1 − momentum) · "
             "running + momentum · batch statistic.",
-            same_as(lambda *a: _bn(*a, flipped=True)),
+            same_as(_bn, flipped=True),
         ),
         Mistake(
             "PyTorch updates the running variance with the UNBIASED batch variance "
             "(np.var(x, axis=0, ddof=1)), even though it normalises with the biased one.",
-            same_as(lambda *a: _bn(*a, biased_running=True), output=2),
+            same_as(_bn, biased_running=True, output=2),
         ),
     ),
     default_hint="training: mean and biased var over axis 0, y = gamma·(x − mean)/sqrt(var + "
@@ -401,7 +390,6 @@ def _gn(x: np.ndarray, g: int, eps: float, **switch: Any) -> np.ndarray:
 
 _GROUP_NORM = Checker(
     title="group_norm",
-    arg_names=("x", "num_groups", "eps"),
     cases=_gn_cases,
     reference=_gn_reference,
     mistakes=(
@@ -409,30 +397,30 @@ _GROUP_NORM = Checker(
             "a group is a run of NEIGHBOURING channels (channels 0–1, 2–3, 4–5 for 3 groups "
             "of 6): reshape to (N, num_groups, C // num_groups, H, W), not (N, C // "
             "num_groups, num_groups, ...), which puts every third channel together.",
-            same_as(lambda x, g, e: _gn(x, g, e, interleaved=True)),
+            same_as(_gn, interleaved=True),
         ),
         Mistake(
             "that is layer norm: one mean per example. Group norm takes one per GROUP of "
             "channels of each example.",
-            same_as(lambda x, g, e: _gn(x, g, e, layer=True)),
+            same_as(_gn, layer=True),
         ),
         Mistake(
             "that is instance norm: one mean per channel. Group norm pools the channels of "
             "a group.",
-            same_as(lambda x, g, e: _gn(x, g, e, instance=True)),
+            same_as(_gn, instance=True),
         ),
         Mistake(
             "group norm never averages over the batch axis: each example is normalised on "
             "its own.",
-            same_as(lambda x, g, e: _gn(x, g, e, over_batch=True)),
+            same_as(_gn, over_batch=True),
         ),
         Mistake(
             "use the biased variance (ddof=0), as PyTorch's GroupNorm does.",
-            same_as(lambda x, g, e: _gn(x, g, e, unbiased=True)),
+            same_as(_gn, unbiased=True),
         ),
         Mistake(
             "eps goes inside the square root: (x − mean) / sqrt(var + eps).",
-            same_as(lambda x, g, e: _gn(x, g, e, eps_outside=True)),
+            same_as(_gn, eps_outside=True),
         ),
         Mistake(
             "you left eps out: add eps to the variance before the square root.",
@@ -519,7 +507,6 @@ def _wrong_count(table: dict[str, Callable[..., tuple[int, int]]]) -> Callable[.
 
 _COUNT = Checker(
     title="norm_statistics",
-    arg_names=("layer", "shape", "num_groups"),
     cases=_count_cases,
     reference=_count_reference,
     output_names=("means", "values_per_mean"),

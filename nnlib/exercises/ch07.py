@@ -49,7 +49,6 @@ def _dropout_reference(x: Any, p: float, training: bool, u: Any) -> np.ndarray:
 
 _DROPOUT = Checker(
     title="dropout",
-    arg_names=("x", "p", "training", "u"),
     cases=_dropout_cases,
     reference=_dropout_reference,
     mistakes=(
@@ -137,7 +136,6 @@ def _variance_reference(x: Any, p: float) -> np.ndarray:
 
 _VARIANCE = Checker(
     title="dropout_variance",
-    arg_names=("x", "p"),
     cases=_variance_cases,
     reference=_variance_reference,
     mistakes=(
@@ -276,7 +274,6 @@ def _stopping_last_as_best(val_losses: Any, patience: int) -> tuple[int, int]:
 
 _STOPPING = Checker(
     title="early_stopping",
-    arg_names=("val_losses", "patience"),
     cases=_stopping_cases,
     reference=_stopping_reference,
     output_names=("best_epoch", "stop_epoch"),
@@ -371,7 +368,6 @@ def _rows(W: Any) -> np.ndarray:
 
 _MAX_NORM = Checker(
     title="max_norm",
-    arg_names=("W", "c"),
     cases=_max_norm_cases,
     reference=_max_norm_reference,
     mistakes=(

@@ -76,7 +76,6 @@ def _gain2(activation: str, slope: float, *, leaky: Callable[[float], float]) ->
 
 _INIT = Checker(
     title="init_std",
-    arg_names=("fan_in", "activation", "negative_slope"),
     cases=_init_cases,
     reference=_init_reference,
     mistakes=(
@@ -261,42 +260,41 @@ def _all_modules_shape(net: Module, *_: Any) -> tuple[int, int]:
 
 _STATS = Checker(
     title="layer_stats",
-    arg_names=("net", "X", "y"),
     cases=_stats_cases,
     reference=_stats_reference,
     mistakes=(
         Mistake(
             "backward hooks fire from the LAST layer to the first: reverse the gradient list "
             "(grads[::-1]) so that row l is layer l.",
-            same_as(lambda n, X, y: _stats(n, X, y, reverse_grads=True)),
+            same_as(_stats, reverse_grads=True),
         ),
         Mistake(
             "column 1 should be the gradient with respect to the layer's OUTPUT z "
             "(grad_output[0] in a full backward hook), not the weight's gradient.",
-            same_as(lambda n, X, y: _stats(n, X, y, grad="weight")),
+            same_as(_stats, grad="weight"),
         ),
         Mistake(
             "record the Linear layer's own output z (a forward hook on the nn.Linear), not the "
             "activation after it.",
-            same_as(lambda n, X, y: _stats(n, X, y, what="a")),
+            same_as(_stats, what="a"),
         ),
         Mistake(
             "a spread is the standard deviation (np.std), not the mean.",
-            same_as(lambda n, X, y: _stats(n, X, y, reduce=np.mean)),
+            same_as(_stats, reduce=np.mean),
         ),
         Mistake(
             "the mean absolute value is not the standard deviation: use np.std.",
-            same_as(lambda n, X, y: _stats(n, X, y, reduce=lambda a: np.mean(np.abs(a)))),
+            same_as(_stats, reduce=lambda a: np.mean(np.abs(a))),
         ),
         Mistake(
             "use the population standard deviation, np.std(a) (ddof=0); a tensor's .std() "
             "divides by N - 1 as PyTorch does.",
-            same_as(lambda n, X, y: _stats(n, X, y, reduce=lambda a: np.std(a, ddof=1))),
+            same_as(_stats, reduce=lambda a: np.std(a, ddof=1)),
         ),
         Mistake(
             "use the mean cross-entropy, F.cross_entropy(net(X), y) (reduction='mean'): "
             "with a sum every gradient is m times larger.",
-            same_as(lambda n, X, y: _stats(n, X, y, reduction="sum")),
+            same_as(_stats, reduction="sum"),
         ),
         Mistake(
             "grad_input[0] is None for the first layer (its input X needs no gradient): the "
@@ -306,7 +304,7 @@ _STATS = Checker(
         Mistake(
             "the spread over ALL entries of the tensor, np.std(out.data), not the spread of "
             "each unit averaged over units.",
-            same_as(lambda n, X, y: _stats(n, X, y, reduce=lambda a: float(a.std(axis=0).mean()))),
+            same_as(_stats, reduce=lambda a: float(a.std(axis=0).mean())),
         ),
         Mistake(
             "the two columns have different lengths: the backward hooks only fire during "
@@ -503,7 +501,6 @@ def _wrong_at(k: int) -> Callable[[Attempt], bool]:
 
 _HEALTH = Checker(
     title="gradient_health",
-    arg_names=(),
     cases=lambda: [Case("your predictions for nets A, B, C, D", ())],
     reference=_health_reference,
     output_names=("A", "B", "C", "D"),
@@ -593,7 +590,6 @@ def _scale_each(gW: np.ndarray, gb: np.ndarray, c: float) -> tuple[np.ndarray, n
 
 _CLIP = Checker(
     title="clip_by_norm",
-    arg_names=("grad_W", "grad_b", "max_norm"),
     cases=_clip_cases,
     reference=_clip_reference,
     output_names=("grad_W", "grad_b"),

@@ -22,7 +22,7 @@ from typing import Any
 import numpy as np
 
 import nnlib
-from nnlib.exercises.core import Case, Checker, Mistake, raised, same_as
+from nnlib.exercises.core import Case, Checker, Mistake, any_of, raised, same_as
 
 _OVERFLOW_HINT = (
     "np.exp overflowed (exp(1000) is inf). The value may look right, but the gradient of "
@@ -135,6 +135,7 @@ _STEP = Checker(
     ),
     default_hint="return σ(s·(x − center)) = 1/(1 + exp(−s·(x − center))), computed stably.",
     success="A step of steepness s at x = center, stable for any s.",
+    adapt=_no_overflow,
 )
 
 
@@ -158,7 +159,7 @@ def check_step(fn: Callable[..., Any]) -> None:
 
     Taught in chapter 9 (The universal approximation theorem).
     """
-    _STEP(_no_overflow(fn) if callable(fn) else fn)
+    _STEP(fn)
 
 
 # --------------------------------------------------------------------------- bump
@@ -229,6 +230,7 @@ _BUMP = Checker(
     ),
     default_hint="height · (σ(s·(x − left)) − σ(s·(x − right))).",
     success="Two steps make a bump.",
+    adapt=_no_overflow,
 )
 
 
@@ -252,7 +254,7 @@ def check_bump(fn: Callable[..., Any]) -> None:
 
     Taught in chapter 9 (The universal approximation theorem).
     """
-    _BUMP(_no_overflow(fn) if callable(fn) else fn)
+    _BUMP(fn)
 
 
 # ------------------------------------------------------------------- staircase_params
@@ -311,9 +313,9 @@ _STAIRCASE = Checker(
         Mistake(
             "put step i halfway between the grid points, at a_i = (x_{i−1} + x_i)/2, not on "
             "a grid point: then each x_i sits in the middle of a flat stair.",
-            lambda a: (
-                same_as(_staircase_wrong(centers="right"))(a)
-                or same_as(_staircase_wrong(centers="left"))(a)
+            any_of(
+                same_as(_staircase_wrong(centers="right")),
+                same_as(_staircase_wrong(centers="left")),
             ),
         ),
         Mistake(
@@ -342,9 +344,9 @@ _STAIRCASE = Checker(
         Mistake(
             "left of every step the network outputs its output bias b2: it must be f(lo), where "
             "the staircase starts.",
-            lambda a: (
-                same_as(_staircase_wrong(out_bias="0"))(a)
-                or same_as(_staircase_wrong(out_bias="f(b)"))(a)
+            any_of(
+                same_as(_staircase_wrong(out_bias="0")),
+                same_as(_staircase_wrong(out_bias="f(b)")),
             ),
         ),
     ),
@@ -435,7 +437,6 @@ def _relu(z: np.ndarray) -> np.ndarray:
 
 _TENT = Checker(
     title="tent_params",
-    arg_names=("x",),
     cases=_tent_cases,
     reference=_tent,
     mistakes=(
@@ -453,9 +454,9 @@ _TENT = Checker(
         Mistake(
             "the tent peaks at 1 (t(½) = 1): the slope up is 2, so the output weights are 2 "
             "and −4 on relu(x) and relu(x − ½).",
-            lambda a: (
-                same_as(lambda x: _relu(x) - 2 * _relu(x - 0.5))(a)
-                or same_as(lambda x: 4 * _relu(x) - 8 * _relu(x - 0.5))(a)
+            any_of(
+                same_as(lambda x: _relu(x) - 2 * _relu(x - 0.5)),
+                same_as(lambda x: 4 * _relu(x) - 8 * _relu(x - 0.5)),
             ),
         ),
         Mistake(
@@ -516,7 +517,6 @@ def _counts_reference(k: int) -> tuple[np.ndarray, np.ndarray]:
 
 _COUNTS = Checker(
     title="sawtooth_counts",
-    arg_names=("k",),
     cases=_counts_cases,
     reference=_counts_reference,
     output_names=("pieces", "units"),
@@ -525,38 +525,38 @@ _COUNTS = Checker(
         Mistake(
             "each tent layer FOLDS [0, 1] onto itself, so every piece becomes two: the pieces "
             "double with each layer (1 → 2 → 4 → …), they do not grow by a constant.",
-            lambda a: (
-                same_as(lambda k: (2 * k, 2 * k - 1), output=0)(a)
-                or same_as(lambda k: (k + 1, k), output=0)(a)
-                or same_as(lambda k: (2 * k, 2**k - 1), output=0)(a)
-                or same_as(lambda k: (k + 1, 2**k - 1), output=0)(a)
+            any_of(
+                same_as(lambda k: (2 * k, 2 * k - 1), output=0),
+                same_as(lambda k: (k + 1, k), output=0),
+                same_as(lambda k: (2 * k, 2**k - 1), output=0),
+                same_as(lambda k: (k + 1, 2**k - 1), output=0),
             ),
         ),
         Mistake(
             "count straight pieces, not bends or teeth: k layers make 2^k pieces, with "
             "2^k − 1 bends between them and 2^(k−1) teeth.",
-            lambda a: (
-                same_as(lambda k: (2**k - 1, 2**k - 1), output=0)(a)
-                or same_as(lambda k: (2 ** (k - 1), 2**k - 1), output=0)(a)
-                or same_as(lambda k: (2 ** (k + 1), 2**k - 1), output=0)(a)
+            any_of(
+                same_as(lambda k: (2**k - 1, 2**k - 1), output=0),
+                same_as(lambda k: (2 ** (k - 1), 2**k - 1), output=0),
+                same_as(lambda k: (2 ** (k + 1), 2**k - 1), output=0),
             ),
         ),
         Mistake(
             "a hidden unit relu(w·x + b) bends at ONE point, so n units give at most n bends, "
             "n + 1 pieces: just having 2^k pieces needs at least 2^k − 1 units (the counting "
             "bound asked for; the sawtooth itself needs one more, as the text shows next).",
-            lambda a: (
-                same_as(lambda k: (2**k, 2**k), output=1)(a)
-                or same_as(lambda k: (2**k, 2**k + 1), output=1)(a)
-                or same_as(lambda k: (2**k, 2 ** (k - 1)), output=1)(a)
+            any_of(
+                same_as(lambda k: (2**k, 2**k), output=1),
+                same_as(lambda k: (2**k, 2**k + 1), output=1),
+                same_as(lambda k: (2**k, 2 ** (k - 1)), output=1),
             ),
         ),
         Mistake(
             "that is what the DEEP network uses (2 units per layer); the question is how many "
             "units ONE hidden layer needs: at least (pieces − 1), since each unit bends once.",
-            lambda a: (
-                same_as(lambda k: (2**k, 2 * k), output=1)(a)
-                or same_as(lambda k: (2**k, 7 * k), output=1)(a)
+            any_of(
+                same_as(lambda k: (2**k, 2 * k), output=1),
+                same_as(lambda k: (2**k, 7 * k), output=1),
             ),
         ),
     ),

@@ -75,7 +75,6 @@ def output_is_any(wrong: Callable[..., Any]) -> Callable[[Attempt], bool]:
 
 _INITIAL_LOSSES = Checker(
     title="initial_losses",
-    arg_names=("class_counts",),
     cases=_initial_losses_cases,
     reference=_initial_losses_reference,
     output_names=("loss_uniform", "loss_prior"),
@@ -230,7 +229,7 @@ _FIT = Checker(
     title="fit_linear",
     arg_names=("X", "y", "lr", "num_steps"),
     cases=_fit_cases,
-    reference=lambda X, y, lr, n: _softmax_regression(X, y, lr, n),
+    reference=_softmax_regression,
     mistakes=(
         Mistake(
             "the gradients still accumulate: backward() ADDS to .grad, so without "
@@ -238,17 +237,17 @@ _FIT = Checker(
             "gradients (zeroing once before the loop is not enough). On the first case, which "
             "a linear model fits exactly, this even looks faster; on the second it makes the "
             "cost climb back up.",
-            same_as(lambda X, y, lr, n: _softmax_regression(X, y, lr, n, "accumulate")),
+            same_as(_softmax_regression, bug="accumulate"),
         ),
         Mistake(
             "you zero the gradients between loss.backward() and opt.step(): the step then "
             "sees zeros and the weights never move. Zero them BEFORE backward().",
-            same_as(lambda X, y, lr, n: _softmax_regression(X, y, lr, n, "zero_before_step")),
+            same_as(_softmax_regression, bug="zero_before_step"),
         ),
         Mistake(
             "record each step's loss as computed for that step's update (before opt.step()), "
             "not the loss after it.",
-            same_as(lambda X, y, lr, n: _softmax_regression(X, y, lr, n, "after_step")),
+            same_as(_softmax_regression, bug="after_step"),
         ),
         Mistake(
             "return one loss per step: a list or array of num_steps numbers.",
@@ -402,7 +401,6 @@ def _drawn_with_replacement(attempt: Attempt) -> bool:
 
 _BATCHES = Checker(
     title="batches",
-    arg_names=("X", "y", "batch_size", "rng"),
     cases=_batch_cases,
     reference=_summarise_batches(_batches_reference),
     output_names=(
@@ -517,7 +515,6 @@ def _drawn_elsewhere(attempt: Attempt) -> bool:
 
 _LOG_UNIFORM = Checker(
     title="log_uniform",
-    arg_names=("rng", "low", "high", "size"),
     cases=_log_uniform_cases,
     reference=_log_uniform_reference,
     mistakes=(

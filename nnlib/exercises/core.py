@@ -1,12 +1,12 @@
 r"""The machinery behind every checker: run cases, compare, recognise mistakes, print a verdict.
 
-A chapter checker is a :class:`Checker`: a title, the names of the learner function's
-arguments and outputs, a handful of :class:`Case` inputs (edge cases included), a reference
-that computes the right answer (from ``nnlib``), and a list of :class:`Mistake` detectors,
-each pairing a test for a common error with the hint that fixes it. :meth:`Checker.evaluate`
-runs the learner's function on every case and returns a :class:`Verdict`; calling the
-checker prints the verdict's text and returns ``None``, so in a notebook the text is the
-cell's only output.
+A chapter checker is a :class:`Checker`: a title, a handful of :class:`Case` inputs (edge
+cases included), a reference that computes the right answer (from ``nnlib``; its parameter
+names name the learner function's arguments), the names of the outputs, and a list of
+:class:`Mistake` detectors, each pairing a test for a common error with the hint that
+fixes it. :meth:`Checker.evaluate` runs the learner's function on every case and returns a
+:class:`Verdict`; calling the checker prints the verdict's text and returns ``None``, so in
+a notebook the text is the cell's only output.
 
 Rules every checker follows:
 
@@ -29,6 +29,7 @@ appears; used by every chapter's checkers.
 from __future__ import annotations
 
 import copy
+import inspect
 import sys
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
@@ -46,6 +47,7 @@ from nnlib.exercises.detectors import (
     Case,
     Detector,
     Mistake,
+    any_of,
     non_finite,
     output_is,
     raised,
@@ -89,6 +91,7 @@ __all__ = [
     "Detector",
     "Mistake",
     "Verdict",
+    "any_of",
     "close",
     "describe_error",
     "first_difference",
@@ -145,7 +148,8 @@ class Checker:
 
     Attributes:
         title: The name of the function the learner writes, e.g. ``"softmax"``.
-        arg_names: Names of the positional arguments, for the messages.
+        arg_names: Names of the positional arguments, for the messages (keyword only);
+            by default the names of the reference's own parameters.
         cases: Builds the list of :class:`Case` (called once per check).
         reference: Computes the right answer from a case's arguments (a value, or a tuple
             of values for several outputs).
@@ -160,7 +164,6 @@ class Checker:
     Example:
         >>> relu_check = Checker(
         ...     title="relu",
-        ...     arg_names=("x",),
         ...     cases=lambda: [Case("mixed signs", (np.array([-1.0, 2.0]),))],
         ...     reference=lambda x: np.maximum(x, 0),
         ... )
@@ -171,7 +174,7 @@ class Checker:
     """
 
     title: str
-    arg_names: tuple[str, ...]
+    arg_names: tuple[str, ...] = field(default=(), kw_only=True)
     cases: Callable[[], list[Case]]
     reference: Callable[..., Any]
     mistakes: Sequence[Mistake] = ()
@@ -181,6 +184,10 @@ class Checker:
     float_output: bool = True
     adapt: Callable[[Callable[..., Any]], Callable[..., Any]] | None = None
     _cache: list[tuple[Case, tuple[np.ndarray, ...]]] = field(default_factory=list, repr=False)
+
+    def __post_init__(self) -> None:
+        if not self.arg_names:
+            self.arg_names = _parameter_names(self.reference)
 
     @property
     def n_outputs(self) -> int:
@@ -362,6 +369,13 @@ class Checker:
         if hint:
             body.append(f"  hint: {hint}")
         return Verdict(ERROR, "\n".join(body), hint)
+
+
+def _parameter_names(fn: Callable[..., Any]) -> tuple[str, ...]:
+    """The names of ``fn``'s positional parameters, e.g. ``("X", "w", "b")``."""
+    kinds = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    parameters = inspect.signature(fn).parameters.values()
+    return tuple(p.name for p in parameters if p.kind in kinds)
 
 
 def _learner_outputs(

@@ -70,7 +70,7 @@ class Mistake:
 
 
 # ----------------------------------------------------------------------- detectors
-def same_as(wrong: Callable[..., Any], output: int | None = None) -> Detector:
+def same_as(wrong: Callable[..., Any], /, output: int | None = None, **switches: Any) -> Detector:
     """Detect a mistake by computing it: the learner's output matches ``wrong(*args)``.
 
     ``wrong`` takes the case's arguments and returns what the mistaken code would return
@@ -78,15 +78,24 @@ def same_as(wrong: Callable[..., Any], output: int | None = None) -> Detector:
     ``output`` if given. Only counts when the mistake gives a different answer than the
     reference on this case.
 
+    Many checkers reproduce their mistakes with one function and keyword switches, such as
+    ``_adam(*args, eps_inside=True)``; the ``switches`` are passed to ``wrong`` on every
+    call, so ``same_as(_adam, eps_inside=True)`` reads "the same as Adam with eps inside
+    the square root".
+
     Args:
         wrong: The mistaken computation, a function of the case's arguments.
         output: Which output to compare (default: the first one that differs).
+        **switches: Keyword arguments for ``wrong``, the switches that make its mistake.
 
     Returns:
         A detector for :class:`Mistake`.
 
     Example:
         >>> forgot_bias = same_as(lambda X, w, b: X @ w)
+        >>> def affine(X, w, b, *, no_bias=False):
+        ...     return X @ w if no_bias else X @ w + b
+        >>> also_forgot_bias = same_as(affine, no_bias=True)
     """
 
     def detect(attempt: Attempt) -> bool:
@@ -95,12 +104,37 @@ def same_as(wrong: Callable[..., Any], output: int | None = None) -> Detector:
         k = attempt.index if output is None else output
         try:
             with quiet():
-                made = as_outputs(wrong(*copy.deepcopy(attempt.case.args)), len(attempt.expected))
+                made = as_outputs(
+                    wrong(*copy.deepcopy(attempt.case.args), **switches), len(attempt.expected)
+                )
         except Exception:
             return False
         if made is None:
             return False
         return close(attempt.got[k], made[k]) and not close(made[k], attempt.expected[k])
+
+    return detect
+
+
+def any_of(*detectors: Detector) -> Detector:
+    """Detect any of several forms of one mistake: fires when one of ``detectors`` fires.
+
+    The detectors are tried in order and the first that fires decides, as with ``or``.
+
+    Args:
+        *detectors: The detectors, e.g. the same mistake made in two directions.
+
+    Returns:
+        A detector for :class:`Mistake`.
+
+    Example:
+        >>> off_by_one = any_of(
+        ...     same_as(lambda values: values[1:]), same_as(lambda values: values[:-1])
+        ... )
+    """
+
+    def detect(attempt: Attempt) -> bool:
+        return any(detector(attempt) for detector in detectors)
 
     return detect
 
