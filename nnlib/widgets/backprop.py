@@ -471,10 +471,37 @@ def backprop_stepper(graph: str = "one neuron: L = (w·x + b − y)²", step: in
 
 
 # ------------------------------------------------------------------ finite differences
+def rounded_to_input(ufunc: Callable[[Any], Any]) -> Callable[[Any], np.ndarray]:
+    """``ufunc`` computed in float64, its result rounded to the input's dtype.
+
+    In float32 this is the correctly rounded value (but for a tie about once in :math:`2^{29}`
+    values), and the same bits on every CPU. NumPy's own float32 ``tanh`` and ``exp`` are
+    fast SIMD approximations whose last bit depends on the CPU (AVX2 and AVX-512 machines
+    give different curves), so stored frames would change with the machine that drew them.
+
+    Args:
+        ufunc: An element-wise NumPy function, such as ``np.tanh``.
+
+    Returns:
+        The function ``x -> ufunc(x as float64)``, rounded back to ``x``'s dtype.
+
+    Example:
+        >>> x = np.array([0.5], dtype=np.float32)
+        >>> rounded_to_input(np.tanh)(x) == np.float32(np.tanh(0.5))
+        array([ True])
+    """
+
+    def rounded(x: Any) -> np.ndarray:
+        x = np.asarray(x)
+        return ufunc(x.astype(np.float64)).astype(x.dtype)
+
+    return rounded
+
+
 #: Functions offered by the explorer, each as (f, its exact derivative, the point x0).
 FD_FUNCTIONS: dict[str, tuple[Callable[[Any], Any], Callable[[float], float], float]] = {
-    "tanh(x) at x = 0.5": (np.tanh, lambda x: 1 - math.tanh(x) ** 2, 0.5),
-    "exp(x) at x = 1": (np.exp, math.exp, 1.0),
+    "tanh(x) at x = 0.5": (rounded_to_input(np.tanh), lambda x: 1 - math.tanh(x) ** 2, 0.5),
+    "exp(x) at x = 1": (rounded_to_input(np.exp), math.exp, 1.0),
     "x³ at x = 2": (lambda x: x * x * x, lambda x: 3 * x * x, 2.0),
 }
 #: The grid of steps ε on which the error curves are drawn.
@@ -500,7 +527,8 @@ class FDErrors:
 
 def _differences(f: Callable[[Any], Any], x0: float, eps: np.ndarray,
                  dtype: np.dtype) -> tuple[np.ndarray, np.ndarray]:  # fmt: skip
-    """Forward and central difference quotients, every operation in ``dtype``."""
+    """Forward and central difference quotients, every operation in ``dtype`` (``f`` rounds
+    its values to ``dtype``: see :func:`rounded_to_input`)."""
     x = dtype.type(x0)
     h = eps.astype(dtype)
     # The step actually taken is (x + h) - x after rounding, but a gradient checker divides by
