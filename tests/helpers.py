@@ -283,6 +283,26 @@ def compare_norm_layer(ours: Any, theirs: torch.nn.Module, inputs: Sequence[np.n
 
 
 # ---------------------------------------------------------- learning-rate schedulers
+def param_id(value: Any) -> str:
+    """A parametrize id for a value that may hold functions: each function by its name,
+    a callable object by its class and attributes.
+
+    ``str`` would write a function's memory address, which differs between the test
+    processes of ``pytest -n`` (they must all collect the same ids).
+    """
+    if callable(value):
+        name = getattr(value, "__name__", None)
+        if name is None:  # a callable object: its class and its attributes
+            fields = ", ".join(f"{key}={param_id(item)}" for key, item in vars(value).items())
+            name = f"{type(value).__name__}({fields})"
+        return name
+    if isinstance(value, dict):
+        return "{" + ", ".join(f"{key!r}: {param_id(item)}" for key, item in value.items()) + "}"
+    if isinstance(value, list | tuple):
+        return "[" + ", ".join(param_id(item) for item in value) + "]"
+    return str(value)
+
+
 def sgd_pair(lrs: Sequence[float] = (0.1, 0.02)) -> tuple[torch.optim.SGD, Any]:
     """A torch and an nnlib SGD with one parameter group (of one float64 vector) per rate."""
     from nnlib.nn import Parameter

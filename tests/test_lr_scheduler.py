@@ -16,7 +16,7 @@ import nnlib
 from nnlib.nn import Parameter
 from nnlib.optim import SGD, Adam
 from nnlib.optim import lr_scheduler as nn_sched
-from tests.helpers import assert_bad_input, first_lines_match, sgd_pair
+from tests.helpers import assert_bad_input, first_lines_match, param_id, sgd_pair
 
 t_sched = torch.optim.lr_scheduler
 
@@ -53,7 +53,7 @@ def assert_lrs_close(ours, theirs):
 # --- torch parity ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=param_id)
 def test_lr_trajectory_matches_torch(name, kwargs):
     t_opt, n_opt = sgd_pair()
     theirs = getattr(t_sched, name)(t_opt, **kwargs)
@@ -70,7 +70,7 @@ def test_lr_trajectory_matches_torch(name, kwargs):
     assert [g["initial_lr"] for g in n_opt.param_groups] == [0.1, 0.02]
 
 
-@pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=param_id)
 def test_step_with_an_epoch_uses_the_closed_form_like_torch(name, kwargs):
     t_opt, n_opt = sgd_pair()
     theirs = getattr(t_sched, name)(t_opt, **kwargs)
@@ -156,7 +156,7 @@ def test_adam_with_a_scheduler_matches_torch(name, kwargs):
 # --- checkpoints -----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=lambda v: str(v))
+@pytest.mark.parametrize(("name", "kwargs"), CONFIGS, ids=param_id)
 def test_resuming_from_state_dicts_continues_the_schedule(name, kwargs):
     _, opt = sgd_pair()
     scheduler = getattr(nn_sched, name)(opt, **kwargs)

@@ -16,7 +16,7 @@ import nnlib
 from nnlib.nn import Parameter
 from nnlib.optim import SGD, Adam, RMSprop
 from nnlib.optim import lr_scheduler as nn_sched
-from tests.helpers import assert_bad_input, first_lines_match
+from tests.helpers import assert_bad_input, first_lines_match, param_id
 
 t_sched = torch.optim.lr_scheduler
 N_STEPS = 60
@@ -174,12 +174,12 @@ ONE_CYCLE = [
 # --- torch parity ----------------------------------------------------------------------
 
 
-@pytest.mark.parametrize(("kind", "kwargs"), CYCLIC, ids=lambda v: str(v))
+@pytest.mark.parametrize(("kind", "kwargs"), CYCLIC, ids=param_id)
 def test_cyclic_lr_and_momentum_match_torch(kind, kwargs):
     run_both("CyclicLR", kind, kwargs)
 
 
-@pytest.mark.parametrize(("kind", "kwargs"), ONE_CYCLE, ids=lambda v: str(v))
+@pytest.mark.parametrize(("kind", "kwargs"), ONE_CYCLE, ids=param_id)
 def test_one_cycle_lr_and_momentum_match_torch(kind, kwargs):
     n_opt, ours, history = run_both("OneCycleLR", kind, kwargs)
     div = kwargs.get("div_factor", 25)
@@ -248,7 +248,7 @@ def test_parameters_follow_torch_when_momentum_cycles(kind, name, kwargs):
 @pytest.mark.parametrize(
     ("name", "kind", "kwargs"),
     [("CyclicLR", *c) for c in CYCLIC] + [("OneCycleLR", *c) for c in ONE_CYCLE],
-    ids=lambda v: str(v),
+    ids=param_id,
 )
 def test_state_dict_round_trip_continues_torchs_trajectory(name, kind, kwargs):
     t_opt, n_opt = pair(kind)
@@ -317,7 +317,7 @@ def test_triangular_stays_between_the_bounds_and_is_periodic(up, down, t):
         ("OneCycleLR", "sgd", {"max_lr": 1.0, "total_steps": 10, "anneal_strategy": "exp"}),
         ("OneCycleLR", "sgd", {"max_lr": [1.0], "total_steps": 10}),
     ],
-    ids=lambda v: str(v),
+    ids=param_id,
 )
 def test_bad_arguments_have_torchs_message_and_a_hint(name, kind, kwargs):
     t_opt, n_opt = pair(kind)
@@ -397,7 +397,7 @@ def test_a_non_optimizer_is_refused():
         ("CyclicLR", "sgd", {"base_lr": 0.01, "max_lr": 0.1, "step_size_up": 4}),
         ("CyclicLR", "adam", {"base_lr": 1e-4, "max_lr": 1e-2, "step_size_up": 8}),
     ],
-    ids=lambda v: str(v),
+    ids=param_id,
 )
 def test_resuming_with_last_epoch_matches_torch(name, kind, kwargs):
     # PyTorch's resume pattern: rebuild the scheduler on the optimizer with last_epoch=k.
