@@ -24,6 +24,12 @@ LINT_PATHS := $(wildcard nnlib tests tools benchmarks book conftest.py)
 # Type-checked with mypy (pyproject.toml): all of nnlib.
 MYPY_PATHS := nnlib
 NBVAL := --nbval book/ --nbval-sanitize-with tests/nbval_sanitize.cfg
+# Test processes run side by side (pytest-xdist), one test file each at a time, so a file's
+# module-scoped fixtures (a kernel, a venv) are made once; files are handed out in the order
+# collected (tests/conftest.py puts the slow ones first). 2 suits the 2-core CI machine; on
+# a laptop with more cores, `make test TEST_WORKERS=auto` is faster.
+TEST_WORKERS ?= 2
+XDIST := -n $(TEST_WORKERS) --dist loadfile --no-loadscope-reorder
 JB_BUILD := $(BIN)/jupyter-book build . --builder html -W -n --keep-going
 
 .PHONY: help setup book test lint unit nbval site browser chromium execute check-kernels lab clean
@@ -68,12 +74,12 @@ lint: $(VENV_STAMP)
 # run twice cell by cell, section by section, with an endless-loop answer) and
 # tests/test_colab.py (a fresh Colab-like venv, and Colab's older ipywidgets 7.7).
 unit: $(VENV_STAMP)
-	$(BIN)/pytest -m "not browser" tests
-	$(BIN)/pytest --doctest-modules nnlib tools/mark_solutions.py
+	$(BIN)/pytest $(XDIST) -m "not browser" tests
+	$(BIN)/pytest $(XDIST) --doctest-modules nnlib tools/mark_solutions.py
 
 # Every notebook, re-run and compared output by output with what is stored in it.
 nbval: $(VENV_STAMP)
-	$(BIN)/pytest $(NBVAL)
+	$(BIN)/pytest $(XDIST) $(NBVAL)
 
 # Debian's Chromium for the browser check; installed here when missing and we are root.
 chromium:
