@@ -474,8 +474,9 @@ def backprop_stepper(graph: str = "one neuron: L = (w·x + b − y)²", step: in
 def rounded_to_input(ufunc: Callable[[Any], Any]) -> Callable[[Any], np.ndarray]:
     """``ufunc`` computed in float64, its result rounded to the input's dtype.
 
-    In float32 this is the correctly rounded value (but for a tie about once in :math:`2^{29}`
-    values), and the same bits on every CPU. NumPy's own float32 ``tanh`` and ``exp`` are
+    In float32 this is the correctly rounded value, and so the same bits on every CPU, except
+    when the float64 result falls within a few float64 ulps of halfway between two float32
+    numbers (about one value in :math:`10^8`). NumPy's own float32 ``tanh`` and ``exp`` are
     fast SIMD approximations whose last bit depends on the CPU (AVX2 and AVX-512 machines
     give different curves), so stored frames would change with the machine that drew them.
 
